@@ -1,0 +1,235 @@
+package subscribers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Status is where a reader stands.
+type Status string
+
+const (
+	// Active readers receive digests.
+	Active Status = "active"
+	// Paused readers keep their follows and receive nothing until they resume.
+	Paused Status = "paused"
+	// Blocked readers blocked the bot or their chat is gone (403, chat not
+	// found). They are kept; /start makes them active again.
+	Blocked Status = "blocked"
+	// Stopped readers unsubscribed with /stop; /start brings them back with
+	// their follows.
+	Stopped Status = "stopped"
+)
+
+var statuses = []Status{Active, Paused, Blocked, Stopped}
+
+// Valid reports whether st is a known status.
+func (st Status) Valid() bool {
+	for _, v := range statuses {
+		if st == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Reader is what is stored about one chat.
+type Reader struct {
+	ChatID   int64
+	Status   Status
+	Lang     string // "ar" or "en"
+	Schedule string // cron spec; empty means the default digest schedule
+	Cursor   int64  // the last article sequence number queued for this reader
+	Source   string // signup source from the /start payload, kept from the first join
+	ChatType string // private, group, supergroup
+	JoinedAt time.Time
+	// UpdatedAt is the last change of status, language or follows.
+	UpdatedAt time.Time
+	// StatusReason says why the status last changed (e.g. "403 bot was blocked").
+	StatusReason string
+	Follows      []Follow
+}
+
+// Joined describes a /start.
+type Joined struct {
+	Lang     string
+	Source   string
+	ChatType string
+}
+
+// StartResult says what /start changed.
+type StartResult struct {
+	Created bool
+	// Previous is the status before /start (empty when Created).
+	Previous Status
+}
+
+// Start subscribes chatID, or makes a paused, blocked or stopped reader
+// active again. The signup source and language of a returning reader are
+// kept.
+func (s *Store) Start(ctx context.Context, chatID int64, j Joined) (StartResult, error) {
+	k := s.keysFor(chatID)
+	lang := j.Lang
+	if lang == "" {
+		lang = "ar"
+	}
+	keys := append([]string{k.reader(chatID), k.all()}, k.statusKeys()...)
+	res, err := startScript.Run(ctx, s.rdb, keys,
+		chatID, s.now().Unix(), lang, j.Source, j.ChatType).StringSlice()
+	if err != nil {
+		return StartResult{}, fmt.Errorf("start reader %d: %w", chatID, err)
+	}
+	if res[0] == "created" {
+		return StartResult{Created: true}, nil
+	}
+	return StartResult{Previous: Status(res[1])}, nil
+}
+
+// Get returns the reader and their follows.
+func (s *Store) Get(ctx context.Context, chatID int64) (Reader, error) {
+	k := s.keysFor(chatID)
+	var hget *redis.MapStringStringCmd
+	var fget *redis.MapStringStringCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		hget = p.HGetAll(ctx, k.reader(chatID))
+		fget = p.HGetAll(ctx, k.follows(chatID))
+		return nil
+	})
+	if err != nil {
+		return Reader{}, fmt.Errorf("get reader %d: %w", chatID, err)
+	}
+	h := hget.Val()
+	if len(h) == 0 {
+		return Reader{}, ErrNotFound
+	}
+	r := Reader{
+		ChatID:       chatID,
+		Status:       Status(h["status"]),
+		Lang:         h["lang"],
+		Schedule:     h["sched"],
+		Source:       h["source"],
+		ChatType:     h["chat_type"],
+		StatusReason: h["status_reason"],
+		JoinedAt:     unixTime(h["joined"]),
+		UpdatedAt:    unixTime(h["updated"]),
+	}
+	r.Cursor, _ = strconv.ParseInt(h["cur"], 10, 64)
+	r.Follows = decodeFollows(fget.Val())
+	return r, nil
+}
+
+func unixTime(s string) time.Time {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(n, 0).UTC()
+}
+
+// SetStatus moves an existing reader to st and returns the status it had.
+func (s *Store) SetStatus(ctx context.Context, chatID int64, st Status, reason string) (Status, error) {
+	if !st.Valid() {
+		return "", fmt.Errorf("set status of %d: unknown status %q", chatID, st)
+	}
+	k := s.keysFor(chatID)
+	keys := append([]string{k.reader(chatID)}, k.statusKeys()...)
+	prev, err := setStatusScript.Run(ctx, s.rdb, keys, chatID, string(st), s.now().Unix(), reason).Text()
+	if errors.Is(err, redis.Nil) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("set status of %d: %w", chatID, err)
+	}
+	return Status(prev), nil
+}
+
+// SetLang records the reader's language ("ar" or "en").
+func (s *Store) SetLang(ctx context.Context, chatID int64, lang string) error {
+	if lang != "ar" && lang != "en" {
+		return fmt.Errorf("set language of %d: unsupported language %q", chatID, lang)
+	}
+	return s.setField(ctx, chatID, "lang", lang)
+}
+
+// Lang returns the reader's language, "ar" for a chat that is not a reader.
+func (s *Store) Lang(ctx context.Context, chatID int64) (string, error) {
+	lang, err := s.rdb.HGet(ctx, s.keysFor(chatID).reader(chatID), "lang").Result()
+	if errors.Is(err, redis.Nil) || (err == nil && lang == "") {
+		return "ar", nil
+	}
+	if err != nil {
+		return "ar", fmt.Errorf("language of %d: %w", chatID, err)
+	}
+	return lang, nil
+}
+
+func (s *Store) setField(ctx context.Context, chatID int64, field, value string) error {
+	k := s.keysFor(chatID)
+	n, err := setFieldScript.Run(ctx, s.rdb, []string{k.reader(chatID)}, field, value, s.now().Unix()).Int()
+	if err != nil {
+		return fmt.Errorf("set %s of %d: %w", field, chatID, err)
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Counts returns how many readers are in each status.
+func (s *Store) Counts(ctx context.Context) (map[Status]int64, error) {
+	cmds := make(map[Status][]*redis.IntCmd)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for n := range Shards {
+			k := s.shardKeys(n)
+			for _, st := range statuses {
+				cmds[st] = append(cmds[st], p.SCard(ctx, k.status(st)))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count readers: %w", err)
+	}
+	out := make(map[Status]int64, len(statuses))
+	for st, cs := range cmds {
+		for _, c := range cs {
+			out[st] += c.Val()
+		}
+	}
+	return out, nil
+}
+
+// ChatIDs calls fn with every reader's chat ID, shard by shard, in batches.
+func (s *Store) ChatIDs(ctx context.Context, st Status, fn func(ids []int64) error) error {
+	for n := range Shards {
+		key := s.shardKeys(n).status(st)
+		var cursor uint64
+		for {
+			members, next, err := s.rdb.SScan(ctx, key, cursor, "", 1000).Result()
+			if err != nil {
+				return fmt.Errorf("list %s readers: %w", st, err)
+			}
+			ids := make([]int64, 0, len(members))
+			for _, m := range members {
+				if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+					ids = append(ids, id)
+				}
+			}
+			if len(ids) > 0 {
+				if err := fn(ids); err != nil {
+					return err
+				}
+			}
+			if next == 0 {
+				break
+			}
+			cursor = next
+		}
+	}
+	return nil
+}
