@@ -1,0 +1,289 @@
+package telegramtest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot"
+
+	"nashra/bot/telegramtest"
+)
+
+func TestFaultsMapToClientErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault telegramtest.Fault
+		check func(error) error
+	}{
+		{"429", telegramtest.Fault{Kind: telegramtest.TooManyRequests, RetryAfter: 7}, func(err error) error {
+			var tm *bot.TooManyRequestsError
+			if !errors.As(fmt.Errorf("wrapped: %w", err), &tm) || tm.RetryAfter != 7 {
+				return fmt.Errorf("want *bot.TooManyRequestsError with RetryAfter 7")
+			}
+			return nil
+		}},
+		{"blocked", telegramtest.Fault{Kind: telegramtest.Blocked}, func(err error) error {
+			if !errors.Is(err, bot.ErrorForbidden) || !strings.Contains(err.Error(), "Forbidden: bot was blocked by the user") {
+				return fmt.Errorf("want ErrorForbidden, blocked by the user")
+			}
+			return nil
+		}},
+		{"chat not found", telegramtest.Fault{Kind: telegramtest.ChatNotFound}, func(err error) error {
+			if !errors.Is(err, bot.ErrorBadRequest) || !strings.Contains(err.Error(), "Bad Request: chat not found") {
+				return fmt.Errorf("want ErrorBadRequest, chat not found")
+			}
+			return nil
+		}},
+		{"upgraded", telegramtest.Fault{Kind: telegramtest.Upgraded, MigrateTo: -1001234567890}, func(err error) error {
+			var me *bot.MigrateError
+			if !errors.As(err, &me) || me.MigrateToChatID != -1001234567890 {
+				return fmt.Errorf("want *bot.MigrateError to -1001234567890")
+			}
+			return nil
+		}},
+		{"502 html", telegramtest.Fault{Kind: telegramtest.BadGateway}, func(err error) error {
+			if err == nil || !strings.Contains(err.Error(), "error decode response body") || !strings.Contains(err.Error(), "502 Bad Gateway") {
+				return fmt.Errorf("want an undecodable HTML body")
+			}
+			return nil
+		}},
+		{"500 json", telegramtest.Fault{Kind: telegramtest.InternalError}, func(err error) error {
+			if err == nil || !strings.Contains(err.Error(), "500 Internal Server Error") {
+				return fmt.Errorf("want a 500 error")
+			}
+			return nil
+		}},
+		{"deactivated", telegramtest.Fault{Kind: telegramtest.APIError, Code: 403, Description: "Forbidden: user is deactivated"}, func(err error) error {
+			if !errors.Is(err, bot.ErrorForbidden) || !strings.Contains(err.Error(), "user is deactivated") {
+				return fmt.Errorf("want ErrorForbidden, user is deactivated")
+			}
+			return nil
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := telegramtest.New(t, telegramtest.Options{})
+			b := client(t, srv)
+			ctx := testContext(t)
+			f := tt.fault
+			f.Method = "sendMessage"
+			srv.Inject(f)
+			_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: -300, Text: "x"})
+			if cerr := tt.check(err); cerr != nil {
+				t.Errorf("fault %+v: err = %v: %v", tt.fault, err, cerr)
+			}
+			if n := len(srv.Sent()); n != 0 {
+				t.Errorf("a failed send was recorded as delivered")
+			}
+			if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: -300, Text: "x"}); err != nil {
+				t.Errorf("a one-shot fault hit twice: %v", err)
+			}
+		})
+	}
+}
+
+func TestFaultMatching(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	b := client(t, srv)
+	ctx := testContext(t)
+	send := func(chat int64) error {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: "x"})
+		return err
+	}
+	srv.Inject(telegramtest.Fault{Kind: telegramtest.Blocked, ChatID: 2, Times: 2})
+	srv.Inject(telegramtest.Fault{Kind: telegramtest.ChatNotFound, Method: "editMessageText"})
+	for i, tc := range []struct {
+		chat    int64
+		wantErr bool
+	}{{1, false}, {2, true}, {1, false}, {2, true}, {2, false}} {
+		if err := send(tc.chat); (err != nil) != tc.wantErr {
+			t.Errorf("send %d to chat %d: err = %v, want error %v", i, tc.chat, err, tc.wantErr)
+		}
+	}
+	_, err := b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: 1, MessageID: 1, Text: "y"})
+	if !errors.Is(err, bot.ErrorBadRequest) || !strings.Contains(err.Error(), "chat not found") {
+		t.Errorf("edit with a method fault: %v", err)
+	}
+
+	srv.Inject(telegramtest.Fault{Kind: telegramtest.InternalError, Times: -1})
+	for range 3 {
+		if err := send(1); err == nil {
+			t.Errorf("a forever fault let a send through")
+		}
+	}
+	srv.ClearFaults()
+	if err := send(1); err != nil {
+		t.Errorf("after ClearFaults: %v", err)
+	}
+	if got := len(srv.Calls("sendMessage")); got != 9 {
+		t.Errorf("recorded %d sendMessage calls, want 9", got)
+	}
+}
+
+func TestSlowAnswerHonoursContext(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	b := client(t, srv)
+	srv.Inject(telegramtest.Fault{Kind: telegramtest.Slow, Delay: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 1, Text: "x"})
+		errc <- err
+	}()
+	// Give up only once the server holds the request.
+	if _, err := srv.WaitFor(wait, func(s telegramtest.Snapshot) bool { return s.InFlight == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("slow answer: err = %v, want context canceled", err)
+	}
+	calls, err := srv.WaitCalls(testContext(t), "sendMessage", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls[0].Status != 0 || len(srv.Sent()) != 0 {
+		t.Errorf("abandoned slow call: status %d, %d messages; want nothing done", calls[0].Status, len(srv.Sent()))
+	}
+
+	srv.Inject(telegramtest.Fault{Kind: telegramtest.Slow, Delay: 10 * time.Millisecond})
+	if _, err := b.SendMessage(testContext(t), &bot.SendMessageParams{ChatID: 1, Text: "x"}); err != nil {
+		t.Errorf("short delay: %v", err)
+	}
+}
+
+func TestDropAnswerLosesResponseNotMessage(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	b := client(t, srv)
+	ctx := testContext(t)
+	srv.Inject(telegramtest.Fault{Kind: telegramtest.DropAnswer, Method: "sendMessage"})
+	_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 8, Text: "نشرة اليوم"}) // "today's digest"
+	if err == nil {
+		t.Fatal("a dropped answer gave no error")
+	}
+	if errors.Is(err, bot.ErrorBadRequest) || errors.Is(err, bot.ErrorForbidden) || !strings.Contains(err.Error(), "error do request") {
+		t.Errorf("dropped answer: err = %v, want a transport error", err)
+	}
+	if got := srv.SentTo(8); len(got) != 1 || got[0].Text != "نشرة اليوم" {
+		t.Errorf("the message was not recorded as delivered: %+v", got)
+	}
+	if c := srv.Calls("sendMessage"); len(c) != 1 || !c[0].Dropped || c[0].Status != 200 {
+		t.Errorf("call record = %+v", c)
+	}
+	m, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 8, Text: "again"})
+	if err != nil || m.ID != 2 {
+		t.Errorf("retry: %+v, %v; want message 2 (a duplicate, as in production)", m, err)
+	}
+}
+
+func TestBlockAndMigrate(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	b := client(t, srv)
+	ctx := testContext(t)
+	send := func(chat int64) error {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: "x"})
+		return err
+	}
+	srv.Block(5)
+	srv.Block(-700)
+	for range 2 {
+		if err := send(5); !errors.Is(err, bot.ErrorForbidden) || !strings.Contains(err.Error(), "blocked by the user") {
+			t.Errorf("blocked user: %v", err)
+		}
+	}
+	if err := send(-700); !errors.Is(err, bot.ErrorForbidden) || !strings.Contains(err.Error(), "kicked from the group chat") {
+		t.Errorf("kicked from group: %v", err)
+	}
+	srv.Unblock(5)
+	if err := send(5); err != nil {
+		t.Errorf("after Unblock: %v", err)
+	}
+
+	srv.Migrate(-800, -1000000000800)
+	for range 2 {
+		var me *bot.MigrateError
+		if err := send(-800); !errors.As(err, &me) || me.MigrateToChatID != -1000000000800 {
+			t.Errorf("migrated group: %v", err)
+		}
+	}
+	if err := send(-1000000000800); err != nil {
+		t.Errorf("send to the supergroup: %v", err)
+	}
+}
+
+func TestRateLimits(t *testing.T) {
+	clock := newClock()
+	srv := telegramtest.New(t, telegramtest.Options{Now: clock.Now,
+		Limits: telegramtest.Limits{PerSecond: 5, PerChatPerSecond: 1, PerGroupPerMinute: 20}})
+	b := client(t, srv)
+	ctx := testContext(t)
+	send := func(chat int64) (int, error) {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: "x"})
+		var tm *bot.TooManyRequestsError
+		if errors.As(err, &tm) {
+			return tm.RetryAfter, nil
+		}
+		return 0, err
+	}
+
+	// Two messages to one chat in the same instant: the second waits.
+	if ra, err := send(1); ra != 0 || err != nil {
+		t.Fatalf("first send: retry %d, %v", ra, err)
+	}
+	if ra, err := send(1); ra != 1 || err != nil {
+		t.Errorf("second send in the same second: retry_after %d, %v; want 1", ra, err)
+	}
+	// Paced at the limit: no 429.
+	for i := range 5 {
+		clock.Advance(time.Second)
+		if ra, err := send(1); ra != 0 || err != nil {
+			t.Errorf("paced send %d: retry_after %d, %v", i, ra, err)
+		}
+	}
+
+	// Twenty chats at once against 5/s overall, concurrently: exactly 5 pass.
+	clock.Advance(time.Second)
+	var (
+		wg        sync.WaitGroup
+		mu        sync.Mutex
+		throttled int
+	)
+	for chat := range int64(20) {
+		wg.Go(func() {
+			ra, err := send(100 + chat)
+			if err != nil {
+				t.Errorf("chat %d: %v", 100+chat, err)
+			}
+			if ra > 0 {
+				mu.Lock()
+				throttled++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if throttled != 15 {
+		t.Errorf("burst of 20 at 5/s: %d throttled, want 15", throttled)
+	}
+
+	// A group: 20 a minute even when paced at 1/s.
+	clock.Advance(time.Second)
+	for i := range 20 {
+		if ra, err := send(-900); ra != 0 || err != nil {
+			t.Fatalf("group send %d: retry_after %d, %v", i, ra, err)
+		}
+		clock.Advance(time.Second)
+	}
+	if ra, _ := send(-900); ra != 40 {
+		t.Errorf("21st group message after 20s: retry_after %d, want 40", ra)
+	}
+	if got, want := srv.Throttled(), 1+15+1; got != want {
+		t.Errorf("Throttled() = %d, want %d", got, want)
+	}
+}
