@@ -1,0 +1,192 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"nashra/subscribers"
+)
+
+// Callback data (at most 64 bytes): "t:<slug>" toggles a topic, "u:<id>"
+// unfollows, "l:<lang>" sets the language, "x" closes a keyboard.
+
+func (b *Bot) topicsKeyboard(lang string, follows []subscribers.Follow) *models.InlineKeyboardMarkup {
+	following := make(map[string]bool, len(follows))
+	for _, f := range follows {
+		following[f.Topic] = true
+	}
+	var rows [][]models.InlineKeyboardButton
+	var row []models.InlineKeyboardButton
+	for _, topic := range b.catalog.Topics() {
+		label := topic.Name(lang)
+		if following[topic.Slug] {
+			label = "✅ " + label
+		}
+		row = append(row, models.InlineKeyboardButton{Text: label, CallbackData: "t:" + topic.Slug})
+		if len(row) == 2 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	rows = append(rows, []models.InlineKeyboardButton{{Text: textsFor(lang).ButtonDone, CallbackData: "x"}})
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
+// followID fits a follow key into callback data; long keywords are hashed.
+func followID(key string) string {
+	if len(key) <= 60 {
+		return key
+	}
+	sum := sha1.Sum([]byte(key))
+	return "h:" + hex.EncodeToString(sum[:8])
+}
+
+func (b *Bot) unfollowKeyboard(lang string, follows []subscribers.Follow) *models.InlineKeyboardMarkup {
+	var rows [][]models.InlineKeyboardButton
+	for _, f := range follows {
+		label := f.Keyword
+		if f.Topic != "" {
+			label = f.Topic
+			if topic, ok := b.catalog.Get(f.Topic); ok {
+				label = topic.Name(lang)
+			}
+		}
+		rows = append(rows, []models.InlineKeyboardButton{{Text: "❎ " + label, CallbackData: "u:" + followID(f.Key)}})
+	}
+	rows = append(rows, []models.InlineKeyboardButton{{Text: textsFor(lang).ButtonDone, CallbackData: "x"}})
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
+func langKeyboard() *models.InlineKeyboardMarkup {
+	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
+		{Text: "العربية", CallbackData: "l:ar"},
+		{Text: "English", CallbackData: "l:en"},
+	}}}
+}
+
+func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
+	msg := q.Message.Message
+	if msg == nil {
+		// Too old to edit; just stop the button's spinner.
+		b.answer(ctx, q, "")
+		return
+	}
+	c := chatCtx{id: msg.Chat.ID, typ: msg.Chat.Type, from: q.From.ID}
+	c.lang, _ = b.store.Lang(ctx, c.id)
+	t := textsFor(c.lang)
+	if c.isGroup() && !b.isGroupAdmin(ctx, c) {
+		b.answer(ctx, q, t.GroupAdminsOnly)
+		return
+	}
+	kind, arg, _ := strings.Cut(q.Data, ":")
+	var toast string
+	var err error
+	switch kind {
+	case "t":
+		toast, err = b.toggleTopic(ctx, c, msg.ID, arg)
+	case "u":
+		toast, err = b.unfollowButton(ctx, c, msg.ID, arg)
+	case "l":
+		if arg == "ar" || arg == "en" {
+			err = b.setLang(ctx, c, arg)
+		}
+	case "x":
+		b.call(ctx, c.id, "editMessageReplyMarkup", func() error {
+			_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: c.id, MessageID: msg.ID})
+			return err
+		})
+	}
+	if err != nil {
+		b.log.Error("button failed", "chat_id", c.id, "data", q.Data, "err", err)
+		toast = t.Failure
+	}
+	b.answer(ctx, q, toast)
+}
+
+func (b *Bot) answer(ctx context.Context, q *models.CallbackQuery, text string) {
+	if _, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: text}); err != nil {
+		b.log.Debug("answer callback", "err", err)
+	}
+}
+
+func (b *Bot) toggleTopic(ctx context.Context, c chatCtx, msgID int, slug string) (string, error) {
+	t := textsFor(c.lang)
+	topic, ok := b.catalog.Get(slug)
+	if !ok {
+		return "", nil
+	}
+	if _, err := b.ensureReader(ctx, c); err != nil {
+		return "", err
+	}
+	f := subscribers.TopicFollow(slug)
+	name := topic.Name(c.lang)
+	toast := ""
+	removed, err := b.store.Unfollow(ctx, c.id, f.Key)
+	if err != nil {
+		return "", err
+	}
+	if removed {
+		toast = fmt.Sprintf(t.TopicsUnfollowed, name)
+	} else {
+		res, err := b.store.Follow(ctx, c.id, f)
+		if err != nil {
+			return "", err
+		}
+		if res == subscribers.LimitReached {
+			return fmt.Sprintf(t.FollowLimit, b.store.MaxFollows(), name), nil
+		}
+		toast = fmt.Sprintf(t.TopicsFollowed, name)
+	}
+	return toast, b.refreshKeyboard(ctx, c, msgID, func(fs []subscribers.Follow) *models.InlineKeyboardMarkup {
+		return b.topicsKeyboard(c.lang, fs)
+	})
+}
+
+func (b *Bot) unfollowButton(ctx context.Context, c chatCtx, msgID int, id string) (string, error) {
+	follows, err := b.store.Follows(ctx, c.id)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range follows {
+		if followID(f.Key) != id {
+			continue
+		}
+		if _, err := b.store.Unfollow(ctx, c.id, f.Key); err != nil {
+			return "", err
+		}
+		label := f.Keyword
+		if topic, ok := b.catalog.Get(f.Topic); ok {
+			label = topic.Name(c.lang)
+		}
+		toast := fmt.Sprintf(textsFor(c.lang).TopicsUnfollowed, label)
+		return toast, b.refreshKeyboard(ctx, c, msgID, func(fs []subscribers.Follow) *models.InlineKeyboardMarkup {
+			return b.unfollowKeyboard(c.lang, fs)
+		})
+	}
+	return "", nil
+}
+
+func (b *Bot) refreshKeyboard(ctx context.Context, c chatCtx, msgID int, build func([]subscribers.Follow) *models.InlineKeyboardMarkup) error {
+	follows, err := b.store.Follows(ctx, c.id)
+	if err != nil {
+		return err
+	}
+	kb := build(follows)
+	b.call(ctx, c.id, "editMessageReplyMarkup", func() error {
+		_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: c.id, MessageID: msgID, ReplyMarkup: kb})
+		if err != nil && strings.Contains(err.Error(), "message is not modified") {
+			return nil
+		}
+		return err
+	})
+	return nil
+}

@@ -1,0 +1,157 @@
+package bot
+
+// texts holds every sentence the bot says, in one language. Arguments are
+// inserted with fmt verbs and must already be HTML-escaped.
+type texts struct {
+	Welcome          string // %s: the follow examples
+	WelcomeBack      string
+	WelcomeFollowed  string // %s: topics followed from the signup link
+	Help             string
+	Stopped          string
+	AlreadyStopped   string
+	FollowUsage      string
+	Followed         string // %s: name
+	FollowedKeyword  string // %s: keyword
+	AlreadyFollowing string // %s: name
+	FollowLimit      string // %d: the cap, %s: what was not followed
+	TopicTooLong     string // %d: max characters
+	TopicInvalid     string // %s: the offending text
+	TooManyAtOnce    string // %d: max per command
+	StoppedNote      string
+	UnfollowUsage    string
+	UnfollowPick     string
+	Unfollowed       string // %s: name
+	NotFollowing     string // %s: name
+	MyTopics         string // %s: the list
+	MyTopicsNone     string
+	TopicsIntro      string
+	TopicsFollowed   string // callback toast, %s: name
+	TopicsUnfollowed string // callback toast, %s: name
+	LangChosen       string
+	LangUsage        string
+	Unknown          string // %s: the command
+	NotACommand      string
+	NotAdmin         string
+	BroadcastOff     string
+	GroupWelcome     string // %s: bot username
+	GroupAdminsOnly  string
+	Failure          string
+	StartFirst       string
+	KeywordNote      string
+	ButtonDone       string
+}
+
+var arTexts = texts{
+	Welcome: "👋 أهلاً بك في <b>نشرة</b>.\n" +
+		"ستصلك خلاصة بأحدث الأخبار عن شمال شرق سوريا و«قسد» والتحالف الدولي و«داعش»، مع ملخّص قصير لكل خبر.\n\n" +
+		"اختر ما يهمّك من /topics أو اكتب مثلاً:\n%s\n\n" +
+		"الأوامر كلها في /help · For English: /lang en",
+	WelcomeBack:     "👋 أهلاً بعودتك! اشتراكك مفعّل من جديد، ومتابعاتك كما تركتها. اعرضها بـ /mytopics",
+	WelcomeFollowed: "✅ تابعتَ من رابط الاشتراك: %s",
+	Help: "<b>نشرة</b>: أخبار شمال شرق سوريا في خلاصة على تيليغرام.\n\n" +
+		"/follow قسد — متابعة موضوع أو كلمة (موضوع في كل سطر لإضافة أكثر من واحد)\n" +
+		"/unfollow قسد — إلغاء متابعة\n" +
+		"/topics — قائمة المواضيع بأزرار\n" +
+		"/mytopics — ما تتابعه الآن\n" +
+		"/lang en — English\n" +
+		"/stop — إلغاء الاشتراك\n" +
+		"/start — العودة إلى الاشتراك\n\n" +
+		"إن لم تتابع شيئاً تصلك كل الأخبار.",
+	Stopped:          "تم إلغاء اشتراكك، ولن تصلك رسائل بعد الآن. احتفظنا بمتابعاتك: أرسل /start متى شئت للعودة.",
+	AlreadyStopped:   "اشتراكك ملغى أصلاً. أرسل /start للعودة.",
+	FollowUsage:      "اكتب الموضوع بعد الأمر، مثلاً:\n%s\nأو اختر من /topics",
+	Followed:         "✅ أنت الآن تتابع: %s",
+	FollowedKeyword:  "✅ ستصلك الأخبار التي تذكر «%s».",
+	AlreadyFollowing: "أنت تتابع %s من قبل.",
+	FollowLimit:      "⚠️ وصلت إلى الحد الأقصى (%d متابعة)، فلم أُضِف: %s\nألغِ متابعة شيء ما بـ /unfollow أولاً.",
+	TopicTooLong:     "⚠️ الموضوع طويل جداً: الحد %d حرفاً. جرّب كلمة أو اسماً أقصر.",
+	TopicInvalid:     "⚠️ لا أستطيع متابعة «%s»: استخدم حروفاً وأرقاماً ومسافات فقط.",
+	TooManyAtOnce:    "⚠️ يمكن إضافة %d مواضيع على الأكثر في رسالة واحدة.",
+	StoppedNote:      "ℹ️ اشتراكك ملغى حالياً، فلن يصلك شيء حتى ترسل /start.",
+	UnfollowUsage:    "أنت لا تتابع شيئاً بعد. اختر من /topics",
+	UnfollowPick:     "اضغط على ما تريد إلغاء متابعته:",
+	Unfollowed:       "❎ ألغيتَ متابعة: %s",
+	NotFollowing:     "أنت لا تتابع %s. اعرض متابعاتك بـ /mytopics",
+	MyTopics:         "<b>ما تتابعه:</b>\n%s\n\nللتعديل: /topics أو /unfollow",
+	MyTopicsNone:     "لا تتابع أي موضوع، فتصلك كل الأخبار. اختر من /topics لتخصيص الخلاصة.",
+	TopicsIntro:      "اضغط على موضوع لمتابعته أو لإلغاء متابعته (✅ = تتابعه):",
+	TopicsFollowed:   "تتابع الآن: %s",
+	TopicsUnfollowed: "ألغيت متابعة: %s",
+	LangChosen:       "تم. سأراسلك بالعربية.",
+	LangUsage:        "اختر اللغة: /lang ar للعربية، /lang en للإنجليزية.",
+	Unknown:          "لا أعرف الأمر %s. اكتب /help لعرض الأوامر.",
+	NotACommand:      "أفهم الأوامر فقط. لمتابعة موضوع اكتب مثلاً ‎/follow قسد أو اكتب /help",
+	NotAdmin:         "عذراً، هذا الأمر مخصّص لمحرّري النشرة.",
+	BroadcastOff:     "الإرسال الجماعي غير متاح في هذا الإصدار.",
+	GroupWelcome:     "👋 شكراً لإضافتي. يستطيع مشرفو المجموعة إرسال ‎/start@%s لتصل خلاصة الأخبار إلى هنا.",
+	GroupAdminsOnly:  "يستطيع مشرفو المجموعة وحدهم تغيير اشتراكها.",
+	Failure:          "⚠️ حدث خلل من جهتنا ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.",
+	StartFirst:       "أرسل /start أولاً للاشتراك.",
+	KeywordNote:      "(كلمة حرّة)",
+	ButtonDone:       "تم",
+}
+
+var enTexts = texts{
+	Welcome: "👋 Welcome to <b>Nashra</b>.\n" +
+		"You will receive a digest of the latest news on North-East Syria, the SDF, the international coalition and ISIS, each story with a short summary.\n\n" +
+		"Pick what matters to you in /topics or type, for example:\n%s\n\n" +
+		"All commands: /help · بالعربية: /lang ar",
+	WelcomeBack:     "👋 Welcome back! Your subscription is active again and your topics are as you left them: /mytopics",
+	WelcomeFollowed: "✅ Followed from the signup link: %s",
+	Help: "<b>Nashra</b>: North-East Syria news as a Telegram digest.\n\n" +
+		"/follow SDF — follow a topic or a keyword (one per line to add several)\n" +
+		"/unfollow SDF — stop following\n" +
+		"/topics — the topic list, with buttons\n" +
+		"/mytopics — what you follow\n" +
+		"/lang ar — العربية\n" +
+		"/stop — unsubscribe\n" +
+		"/start — subscribe again\n\n" +
+		"If you follow nothing, you receive every story.",
+	Stopped:          "You are unsubscribed and will receive nothing more. Your topics are kept: send /start whenever you want to come back.",
+	AlreadyStopped:   "You are already unsubscribed. Send /start to come back.",
+	FollowUsage:      "Put the topic after the command, for example:\n%s\nor pick from /topics",
+	Followed:         "✅ You now follow: %s",
+	FollowedKeyword:  "✅ You will receive stories that mention “%s”.",
+	AlreadyFollowing: "You already follow %s.",
+	FollowLimit:      "⚠️ You have reached the limit of %d follows, so this was not added: %s\nUnfollow something with /unfollow first.",
+	TopicTooLong:     "⚠️ That topic is too long: the limit is %d characters. Try a shorter word or name.",
+	TopicInvalid:     "⚠️ I can't follow “%s”: use letters, digits and spaces only.",
+	TooManyAtOnce:    "⚠️ You can add at most %d topics in one message.",
+	StoppedNote:      "ℹ️ You are unsubscribed, so nothing will arrive until you send /start.",
+	UnfollowUsage:    "You don't follow anything yet. Pick from /topics",
+	UnfollowPick:     "Tap what you want to stop following:",
+	Unfollowed:       "❎ You no longer follow: %s",
+	NotFollowing:     "You don't follow %s. See your follows with /mytopics",
+	MyTopics:         "<b>You follow:</b>\n%s\n\nTo change: /topics or /unfollow",
+	MyTopicsNone:     "You follow no topic, so you receive every story. Pick from /topics to narrow your digest.",
+	TopicsIntro:      "Tap a topic to follow or unfollow it (✅ = following):",
+	TopicsFollowed:   "Now following: %s",
+	TopicsUnfollowed: "No longer following: %s",
+	LangChosen:       "Done. I will write to you in English.",
+	LangUsage:        "Choose a language: /lang ar for Arabic, /lang en for English.",
+	Unknown:          "I don't know the command %s. Send /help for the list.",
+	NotACommand:      "I understand commands only. To follow a topic type e.g. /follow SDF, or send /help",
+	NotAdmin:         "Sorry, this command is for the newsletter's editors.",
+	BroadcastOff:     "Broadcasting is not available in this version.",
+	GroupWelcome:     "👋 Thanks for adding me. A group admin can send /start@%s to get the news digest here.",
+	GroupAdminsOnly:  "Only the group's admins can change its subscription.",
+	Failure:          "⚠️ Something went wrong on our side and nothing was saved. Please try again shortly.",
+	StartFirst:       "Send /start first to subscribe.",
+	KeywordNote:      "(keyword)",
+	ButtonDone:       "Done",
+}
+
+func textsFor(lang string) *texts {
+	if lang == "en" {
+		return &enTexts
+	}
+	return &arTexts
+}
+
+// followExamples shows how to follow, in the reader's language.
+func followExamples(lang string) string {
+	if lang == "en" {
+		return "/follow SDF\n/follow Raqqa"
+	}
+	return "‎/follow قسد\n‎/follow الرقة"
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones must load in a minimal image
+
+	"nashra/digest/topics"
+)
+
+// errUsage marks a mistake on the command line (exit code 2).
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// command is one subcommand: its own flags are added to the settings'.
+type command struct {
+	name, summary string
+	flags         func(fs *flag.FlagSet) func(ctx context.Context, e *env) error
+}
+
+// env is what a subcommand runs with.
+type env struct {
+	cfg    Config
+	log    *slog.Logger
+	args   []string // positional arguments after the flags
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+var commands = []command{
+	{"run", "bot, scheduler and HTTP server (the default)", func(*flag.FlagSet) func(context.Context, *env) error { return runServe }},
+	{"topics", "print the topic catalog", func(*flag.FlagSet) func(context.Context, *env) error { return runTopics }},
+	{"healthcheck", "exit 0 when the local /healthz answers 200 (for container health checks)", func(*flag.FlagSet) func(context.Context, *env) error { return runHealthcheck }},
+}
+
+// run parses the command line and runs one subcommand.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	name := "run"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == name {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "nashra: unknown command %q\n\n", name)
+		usage(stderr)
+		return fmt.Errorf("%w: unknown command %q", errUsage, name)
+	}
+	fs := flag.NewFlagSet("nashra "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vals := bindSettings(fs)
+	do := cmd.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	cfg, err := resolveConfig(fs, vals, getenv)
+	if err != nil {
+		return fmt.Errorf("invalid settings:\n%w", err)
+	}
+	log := newLogger(stderr, cfg.LogLevel, cfg.Token)
+	e := &env{cfg: cfg, log: log, args: fs.Args(), stdin: stdin, stdout: stdout, stderr: stderr}
+	if err := do(ctx, e); err != nil {
+		return errors.New(redact(err.Error(), cfg.Token))
+	}
+	return nil
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: nashra [command] [flags]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery setting is a NASHRA_* variable or the matching flag; see nashra run -h.")
+}
+
+// newLogger writes structured logs to w. The bot token is part of every
+// Bot API URL, so any log value that contains it is redacted.
+func newLogger(w io.Writer, level, token string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level: lv,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if token == "" {
+				return a
+			}
+			switch a.Value.Kind() {
+			case slog.KindString:
+				if s := a.Value.String(); strings.Contains(s, token) {
+					a.Value = slog.StringValue(redact(s, token))
+				}
+			case slog.KindAny:
+				if s := fmt.Sprint(a.Value.Any()); strings.Contains(s, token) {
+					a.Value = slog.StringValue(redact(s, token))
+				}
+			}
+			return a
+		},
+	}))
+}
+
+func redact(s, token string) string {
+	if token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "<redacted>")
+}
+
+// loadCatalog is the built-in topic catalog, extended or replaced by
+// NASHRA_TOPICS_FILE.
+func loadCatalog(cfg Config) (*topics.Catalog, error) {
+	if cfg.TopicsFile == "" {
+		return topics.Builtin(), nil
+	}
+	c, err := topics.LoadFile(cfg.TopicsFile, topics.Builtin())
+	if err != nil {
+		return nil, fmt.Errorf("NASHRA_TOPICS_FILE: %w", err)
+	}
+	return c, nil
+}
+
+func runTopics(_ context.Context, e *env) error {
+	c, err := loadCatalog(e.cfg)
+	if err != nil {
+		return err
+	}
+	for _, t := range c.Topics() {
+		scope := ""
+		if t.Scope {
+			scope = " [scope]"
+		}
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s%s\n\t%s\n", t.Slug, t.Arabic, t.English, scope, strings.Join(t.Aliases, "، "))
+	}
+	return nil
+}
+
+// shutdownTimeout bounds the orderly stop after SIGTERM.
+const shutdownTimeout = 15 * time.Second

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"nashra/bot"
+	"nashra/subscribers"
+)
+
+// openRedis connects to NASHRA_REDIS_URL, or starts the in-process store
+// for "memory". The returned close function releases either.
+func openRedis(ctx context.Context, e *env) (redis.UniversalClient, func(), error) {
+	if e.cfg.RedisURL == "memory" {
+		m := miniredis.NewMiniRedis()
+		if err := m.Start(); err != nil {
+			return nil, nil, fmt.Errorf("start the in-memory store: %w", err)
+		}
+		e.log.Warn("NASHRA_REDIS_URL=memory: readers, follows and articles live in this process only and are LOST when it exits; use Redis for anything but a trial")
+		c := redis.NewClient(&redis.Options{Addr: m.Addr()})
+		return c, func() { _ = c.Close(); m.Close() }, nil
+	}
+	opt, err := redis.ParseURL(e.cfg.RedisURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("NASHRA_REDIS_URL: %w", err)
+	}
+	c := redis.NewClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := c.Ping(pctx).Err(); err != nil {
+		_ = c.Close()
+		return nil, nil, fmt.Errorf("NASHRA_REDIS_URL: redis at %s does not answer: %w", opt.Addr, err)
+	}
+	return c, func() { _ = c.Close() }, nil
+}
+
+// runServe is `nashra run`: the bot and the HTTP server, until a signal.
+func runServe(ctx context.Context, e *env) error {
+	if e.cfg.Token == "" {
+		return errors.New("NASHRA_TELEGRAM_TOKEN: required by run (the token @BotFather gave you)")
+	}
+	if e.cfg.WebhookURL != "" {
+		return errors.New("NASHRA_WEBHOOK_URL: webhook mode is not available in this version; unset it to use long polling")
+	}
+	rdb, closeRedis, err := openRedis(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	catalog, err := loadCatalog(e.cfg)
+	if err != nil {
+		return err
+	}
+	store := subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix})
+	b, err := bot.New(bot.Options{
+		Token:   e.cfg.Token,
+		APIURL:  e.cfg.APIURL,
+		Store:   store,
+		Catalog: catalog,
+		Admins:  e.cfg.Admins,
+		Log:     e.log,
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", e.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("NASHRA_HTTP_ADDR: %w", err)
+	}
+	srv := &http.Server{Handler: httpHandler(store), ReadHeaderTimeout: 10 * time.Second}
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Serve(ln) }()
+	e.log.Info("nashra started", "http", ln.Addr().String(), "redis", redactURL(e.cfg.RedisURL), "feeds", len(e.cfg.Feeds), "admins", len(e.cfg.Admins))
+
+	botErr := b.Run(ctx)
+
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		e.log.Warn("http shutdown", "err", err)
+	}
+	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http server: %w", err)
+	}
+	e.log.Info("nashra stopped")
+	if errors.Is(botErr, context.Canceled) {
+		return nil
+	}
+	return botErr
+}
+
+func httpHandler(store *subscribers.Store) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		status, code := map[string]string{"redis": "ok"}, http.StatusOK
+		if err := store.Ping(ctx); err != nil {
+			status["redis"], code = err.Error(), http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(status)
+	})
+	return mux
+}
+
+// redactURL hides a password in a Redis URL.
+func redactURL(s string) string {
+	if i := strings.Index(s, "@"); i > 0 {
+		if j := strings.Index(s, "://"); j > 0 && j < i {
+			return s[:j+3] + "***" + s[i:]
+		}
+	}
+	return s
+}
