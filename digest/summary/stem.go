@@ -1,0 +1,78 @@
+package summary
+
+import "strings"
+
+// stopWords are frequent function words of news Arabic, in normalised form
+// (alef, ya and ta marbuta folded as digest/arabic folds them). They carry
+// no topic, so they neither make two sentences similar nor make a sentence
+// central.
+var stopWords = func() map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(`
+		في من الي علي عن مع ان او ام ثم حتي اذا اذ لكن بل قد لقد لا لم لن ما ماذا هل
+		كل بعض غير بين عند عندما حيث حين منذ خلال بعد قبل فوق تحت امام وراء حول ضد نحو لدي
+		هذا هذه ذلك تلك هولاء هنا هناك الذي التي الذين اللذان اللتان اللواتي اللاتي
+		هو هي هم هن هما نحن انا انت انتم كان كانت كانوا يكون تكون يكونون ليس ليست
+		قال قالت يقول تقول اضاف اضافت اكد اكدت اشار اشارت كما ايضا وفق وفقا اي ايه
+		كذلك لذلك لان لانه انه انها انهم به بها بهم له لها لهم منه منها منهم عليه عليها
+		عليهم فيه فيها فيهم اليه اليها عنه عنها تم يتم سوف كي لكي لو لولا اما الا اذن جدا
+		فقط ذات ذو الا اول احد احدي اخري اخر اخرى عام عاما يوم اليوم امس غدا مثل دون
+		لدي اثناء ضمن عبر لدى وذلك وهذا وهو وهي ولا ولم وقد وفي ومن وعلي وما وان وكان
+		بعض جميع كافه عده عدد اكثر اقل حوالي نحو قرابه بينما كلما اما فان بان كانه
+		يا ايها الى على متى كيف لماذا اين هي عليه ثمه
+	`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// stem strips one layer of common proclitics and a few suffixes, keeping at
+// least three letters: a light stem, enough for «المقاتلين» and «مقاتلي» to
+// count as one content word when measuring how central a sentence is. It is
+// never used for matching topics, where it would be too loose.
+func stem(w string) string {
+	r := []rune(w)
+	for _, p := range [...]string{"وال", "بال", "كال", "فال", "لل", "ال"} {
+		pr := []rune(p)
+		if hasPrefix(r, pr) && len(r)-len(pr) >= 3 {
+			r = r[len(pr):]
+			goto suffixes
+		}
+	}
+	if len(r) >= 5 && (r[0] == 'و' || r[0] == 'ف') {
+		r = r[1:]
+	}
+suffixes:
+	for _, s := range [...]string{"ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"} {
+		sr := []rune(s)
+		if hasSuffix(r, sr) && len(r)-len(sr) >= 3 {
+			r = r[:len(r)-len(sr)]
+		}
+	}
+	return string(r)
+}
+
+func hasPrefix(r, p []rune) bool {
+	if len(r) < len(p) {
+		return false
+	}
+	for i := range p {
+		if r[i] != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func hasSuffix(r, s []rune) bool {
+	if len(r) < len(s) {
+		return false
+	}
+	off := len(r) - len(s)
+	for i := range s {
+		if r[off+i] != s[i] {
+			return false
+		}
+	}
+	return true
+}

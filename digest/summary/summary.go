@@ -1,0 +1,282 @@
+// Package summary owns extractive summaries of articles: Arabic-aware
+// sentence splitting and the choice of the two or three sentences that
+// stand for an article in a digest.
+//
+// The lead sentence is always in, because news states its gist there. The
+// other sentences are ranked by a prior that decays with position, by how
+// much of their content they share with the title and the lead, and by
+// their centrality (how often the rest of the article repeats their content
+// words, under a light stemmer), then added in rank order while the summary
+// is under budget. Sentences that repeat the title, that nearly repeat an
+// already chosen sentence, or that are site boilerplate (newsletter prompts,
+// "read also", share prompts) are never chosen.
+package summary
+
+import (
+	"math"
+	"slices"
+
+	"nashra/digest/arabic"
+)
+
+// Options bound a summary.
+type Options struct {
+	// Words is the word budget. Sentences are added while the summary is
+	// under budget, so the last one may cross it; never more than one.
+	// Zero means no word limit.
+	Words int
+	// MaxSentences caps the number of sentences; zero means no cap. When
+	// both limits are zero the summary has at most three sentences.
+	MaxSentences int
+}
+
+// Summarize returns the sentences of the summary of body in document
+// order. title is the article's title, possibly empty; sentences that
+// repeat it are left out. Sentences come from Split, after the lines of
+// hard-wrapped plain text are joined (see unwrap). The result is nil when
+// body has no usable sentence. Summarize is deterministic and safe for concurrent use.
+func Summarize(title, body string, opt Options) []string {
+	return summarize(title, body, opt, defaultParams)
+}
+
+// params are the weights of the scoring; the defaults were chosen on the
+// evaluation corpus (eval/README.md) among a small grid and rounded.
+type params struct {
+	posWeight   float64 // sentence i gets prior posWeight/(1 + i/posScale)
+	posScale    float64
+	leadWeight  float64 // weight of the share of a sentence's words found in the title or lead
+	centWeight  float64 // weight of the cosine to the rest of the article
+	redundancy  float64 // a candidate this similar to a chosen sentence is skipped
+	minWords    int     // shorter sentences are chosen only when nothing else is left
+	titleSimMax float64 // a sentence this similar to the title is dropped
+}
+
+var defaultParams = params{
+	posWeight:   1,
+	posScale:    8,
+	leadWeight:  1,
+	centWeight:  0.3,
+	redundancy:  0.6,
+	minWords:    4,
+	titleSimMax: 0.7,
+}
+
+type sentence struct {
+	text  string
+	pos   int // index among the usable sentences
+	words int
+	stems []string // distinct content stems
+	score float64
+}
+
+func summarize(title, body string, opt Options, p params) []string {
+	sents := usable(title, body, p)
+	if len(sents) == 0 {
+		return nil
+	}
+	maxN := opt.MaxSentences
+	if maxN <= 0 && opt.Words <= 0 {
+		maxN = 3
+	}
+	score(sents, contentStems(title), p)
+
+	// The lead is always in: it is where news states the gist. The rest
+	// come in score order while the summary is under budget.
+	order := make([]int, 0, len(sents)-1)
+	for i := 1; i < len(sents); i++ {
+		order = append(order, i)
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		sa, sb := sents[a].score, sents[b].score
+		if (sents[a].words < p.minWords) != (sents[b].words < p.minWords) {
+			if sents[a].words < p.minWords {
+				return 1
+			}
+			return -1
+		}
+		switch {
+		case sa > sb:
+			return -1
+		case sa < sb:
+			return 1
+		}
+		return a - b
+	})
+	chosen := []*sentence{&sents[0]}
+	words := sents[0].words
+	for _, i := range order {
+		if opt.Words > 0 && words >= opt.Words || maxN > 0 && len(chosen) >= maxN {
+			break
+		}
+		if redundant(&sents[i], chosen, p.redundancy) {
+			continue
+		}
+		chosen = append(chosen, &sents[i])
+		words += sents[i].words
+	}
+	slices.SortFunc(chosen, func(a, b *sentence) int { return a.pos - b.pos })
+	out := make([]string, len(chosen))
+	for i, s := range chosen {
+		out[i] = s.text
+	}
+	return out
+}
+
+// score sets each sentence's score: a prior that decays with position,
+// the share of its content words that the title or the lead sentence also
+// use (later sentences that elaborate the gist), and its centrality, the
+// cosine between its content words and how often the rest of the article
+// repeats them.
+func score(sents []sentence, title []string, p params) {
+	df := make(map[string]int)
+	for _, s := range sents {
+		for _, t := range s.stems {
+			df[t]++
+		}
+	}
+	docNorm := 0.0 // norm of the article's vector of repeat counts
+	for _, n := range df {
+		docNorm += float64(n-1) * float64(n-1)
+	}
+	lead := make(map[string]bool)
+	for _, t := range sents[0].stems {
+		lead[t] = true
+	}
+	for _, t := range title {
+		lead[t] = true
+	}
+	for i := range sents {
+		s := &sents[i]
+		s.score = p.posWeight / (1 + float64(s.pos)/p.posScale)
+		if len(s.stems) == 0 {
+			continue
+		}
+		inLead, dot := 0, 0.0
+		for _, t := range s.stems {
+			if lead[t] {
+				inLead++
+			}
+			dot += float64(df[t] - 1) // the sentence's vector is binary
+		}
+		s.score += p.leadWeight * float64(inLead) / float64(len(s.stems))
+		if docNorm > 0 {
+			s.score += p.centWeight * dot / math.Sqrt(float64(len(s.stems))*docNorm)
+		}
+	}
+}
+
+// usable returns the sentences of body that may enter a summary: not
+// boilerplate, not after a newsletter footer, not a repeat of the title or
+// of an earlier sentence.
+func usable(title, body string, p params) []sentence {
+	titleToks := arabic.Tokens(title)
+	var out []sentence
+	seen := make(map[string]bool)
+	for _, text := range Split(unwrap(body)) {
+		toks := arabic.Tokens(text)
+		if len(toks) == 0 {
+			continue
+		}
+		switch boilerplate(toks) {
+		case footer:
+			return out
+		case promo:
+			continue
+		}
+		if len(titleToks) > 0 && similarity(toks, titleToks) >= p.titleSimMax {
+			continue
+		}
+		key := joinTokens(toks)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, sentence{
+			text:  text,
+			pos:   len(out),
+			words: len(toks),
+			stems: distinctStems(toks),
+		})
+	}
+	return out
+}
+
+func contentStems(s string) []string { return distinctStems(arabic.Tokens(s)) }
+
+func distinctStems(toks []string) []string {
+	var out []string
+	for _, t := range toks {
+		if isStop(t) {
+			continue
+		}
+		st := stem(t)
+		if !slices.Contains(out, st) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func isStop(t string) bool {
+	if stopWords[t] || len([]rune(t)) < 2 {
+		return true
+	}
+	return false
+}
+
+// similarity is the Dice coefficient of the token sets of a and b.
+func similarity(a, b []string) float64 {
+	sa := make(map[string]bool, len(a))
+	for _, t := range a {
+		sa[t] = true
+	}
+	sb := make(map[string]bool, len(b))
+	for _, t := range b {
+		sb[t] = true
+	}
+	common := 0
+	for t := range sa {
+		if sb[t] {
+			common++
+		}
+	}
+	if len(sa)+len(sb) == 0 {
+		return 0
+	}
+	return 2 * float64(common) / float64(len(sa)+len(sb))
+}
+
+// redundant reports whether s shares too many content words with a chosen
+// sentence: the overlap over the smaller of the two sets, so that a short
+// sentence contained in a long one counts as a repeat.
+func redundant(s *sentence, chosen []*sentence, limit float64) bool {
+	for _, c := range chosen {
+		small := min(len(s.stems), len(c.stems))
+		if small == 0 {
+			continue
+		}
+		common := 0
+		for _, t := range s.stems {
+			if slices.Contains(c.stems, t) {
+				common++
+			}
+		}
+		if float64(common)/float64(small) >= limit {
+			return true
+		}
+	}
+	return false
+}
+
+func joinTokens(toks []string) string {
+	n := 0
+	for _, t := range toks {
+		n += len(t) + 1
+	}
+	b := make([]byte, 0, n)
+	for _, t := range toks {
+		b = append(b, t...)
+		b = append(b, ' ')
+	}
+	return string(b)
+}
