@@ -42,6 +42,10 @@ type env struct {
 
 var commands = []command{
 	{"run", "bot, scheduler and HTTP server (the default)", func(*flag.FlagSet) func(context.Context, *env) error { return runServe }},
+	{"poll", "poll every feed once now, store new articles, print what was added", pollCommand},
+	{"preview", "print the digest a reader following --follow topics would get from --feed feeds (no Redis, no Telegram)", previewCommand},
+	{"summarize", "print the summary of an article (FILE or stdin; first line = title)", summarizeCommand},
+	{"classify", "print JSON: the article's topics, whether it is in scope, which --follow match", classifyCommand},
 	{"topics", "print the topic catalog", func(*flag.FlagSet) func(context.Context, *env) error { return runTopics }},
 	{"healthcheck", "exit 0 when the local /healthz answers 200 (for container health checks)", func(*flag.FlagSet) func(context.Context, *env) error { return runHealthcheck }},
 }
@@ -80,10 +84,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log := newLogger(stderr, cfg.LogLevel, cfg.Token)
 	e := &env{cfg: cfg, log: log, args: fs.Args(), stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := do(ctx, e); err != nil {
-		return errors.New(redact(err.Error(), cfg.Token))
+		return redactedError{msg: redact(err.Error(), cfg.Token), err: err}
 	}
 	return nil
 }
+
+// redactedError prints without the token and still matches errors.Is.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (r redactedError) Error() string { return r.msg }
+func (r redactedError) Unwrap() error { return r.err }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: nashra [command] [flags]\n\ncommands:")

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"nashra/digest"
+	"nashra/digest/articles"
+	"nashra/digest/feed"
+)
+
+// newPoller wires a Poller for the configured feeds.
+func newPoller(e *env, store *articles.Store) (*digest.Poller, error) {
+	catalog, err := loadCatalog(e.cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &digest.Poller{
+		Feeds:    e.cfg.Feeds,
+		Fetcher:  &feed.Fetcher{},
+		Store:    store,
+		Classify: &digest.Classifier{Catalog: catalog},
+		Log:      e.log,
+	}, nil
+}
+
+// pollCommand is `nashra poll`: poll every feed once now, store the new
+// articles, print what was added.
+func pollCommand(*flag.FlagSet) func(context.Context, *env) error {
+	return func(ctx context.Context, e *env) error {
+		rdb, closeRedis, err := openRedis(ctx, e)
+		if err != nil {
+			return err
+		}
+		defer closeRedis()
+		p, err := newPoller(e, articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix}))
+		if err != nil {
+			return err
+		}
+		res, err := p.Poll(ctx)
+		for _, f := range res.Feeds {
+			line := fmt.Sprintf("%s\t%s\titems=%d new=%d skipped=%d", f.URL, f.Status, f.Items, f.New, f.Skipped)
+			if f.Err != nil {
+				line += "\t" + f.Err.Error()
+			}
+			fmt.Fprintln(e.stderr, line)
+		}
+		for _, a := range res.Added {
+			scope := "in-scope"
+			if !a.InScope {
+				scope = "out-of-scope"
+			}
+			fmt.Fprintf(e.stdout, "%d\t%s\t%s\t%s\t%s\n", a.Seq, scope, strings.Join(a.Topics, ","), a.Title, a.Link)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "%d new articles\n", len(res.Added))
+		return nil
+	}
+}

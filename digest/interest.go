@@ -1,0 +1,77 @@
+package digest
+
+import (
+	"nashra/digest/arabic"
+	"nashra/digest/articles"
+	"nashra/digest/topics"
+	"nashra/subscribers"
+)
+
+// Interest is what one reader follows, ready to match articles: catalog
+// topics by slug, free keywords as phrases matched like topic aliases.
+// An empty Interest matches every in-scope article.
+type Interest struct {
+	slugs   map[string]bool
+	phrases []arabic.Phrase
+}
+
+// InterestOf compiles a reader's stored follows.
+func InterestOf(follows []subscribers.Follow) Interest {
+	in := Interest{slugs: make(map[string]bool)}
+	for _, f := range follows {
+		if f.Topic != "" {
+			in.slugs[f.Topic] = true
+		} else if p, ok := arabic.NewPhrase(f.Keyword); ok {
+			in.phrases = append(in.phrases, p)
+		}
+	}
+	return in
+}
+
+// ParseInterest compiles follows given as words (a topic name, alias or
+// slug, or free words), as a reader would type them after /follow.
+func ParseInterest(c *topics.Catalog, words []string) Interest {
+	in := Interest{slugs: make(map[string]bool)}
+	for _, w := range words {
+		if t, ok := c.Lookup(w); ok {
+			in.slugs[t.Slug] = true
+		} else if p, ok := arabic.NewPhrase(w); ok {
+			in.phrases = append(in.phrases, p)
+		}
+	}
+	return in
+}
+
+// Empty reports whether nothing is followed.
+func (in Interest) Empty() bool { return len(in.slugs) == 0 && len(in.phrases) == 0 }
+
+// Matches reports whether the article is for this reader. text is the
+// article prepared for matching (see Classifier.Classify); it is only
+// needed for keyword follows and may be nil otherwise. Out-of-scope
+// articles never match.
+func (in Interest) Matches(a articles.Article, text *arabic.Text) bool {
+	if !a.InScope {
+		return false
+	}
+	if in.Empty() {
+		return true
+	}
+	for _, t := range a.Topics {
+		if in.slugs[t] {
+			return true
+		}
+	}
+	if text == nil {
+		return false
+	}
+	for _, p := range in.phrases {
+		if text.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Keywords reports whether any follow is a free keyword (and so needs the
+// article's text to match).
+func (in Interest) Keywords() bool { return len(in.phrases) > 0 }
