@@ -176,3 +176,29 @@ func TestRunMemoryStoreWarns(t *testing.T) {
 		t.Errorf("no loud warning that the memory store loses state; logs:\n%s", p.logs.String())
 	}
 }
+
+// A token Telegram rejects stops the program with a message naming the
+// variable, not a retry loop; the token is not printed.
+func TestRunRejectedToken(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	bad := "123456:" + strings.Repeat("x", 35)
+	env := map[string]string{
+		"NASHRA_TELEGRAM_TOKEN": bad,
+		"NASHRA_TELEGRAM_API":   srv.URL(),
+		"NASHRA_REDIS_URL":      "memory",
+		"NASHRA_HTTP_ADDR":      "127.0.0.1:0",
+	}
+	p := startProcess(t, env)
+	select {
+	case err := <-p.done:
+		if err == nil || !strings.Contains(err.Error(), "NASHRA_TELEGRAM_TOKEN") || strings.Contains(err.Error(), bad) {
+			t.Errorf("run with a rejected token = %v; want an error naming NASHRA_TELEGRAM_TOKEN without the token", err)
+		}
+		if strings.Contains(p.logs.String(), bad) {
+			t.Errorf("logs contain the token:\n%s", p.logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		p.cancel()
+		t.Fatal("run kept going with a token Telegram rejects")
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"nashra/bot"
+	"nashra/digest/articles"
+	"nashra/digest/schedule"
 	"nashra/subscribers"
 )
 
@@ -82,7 +84,40 @@ func runServe(ctx context.Context, e *env) error {
 	go func() { httpDone <- srv.Serve(ln) }()
 	e.log.Info("nashra started", "http", ln.Addr().String(), "redis", redactURL(e.cfg.RedisURL), "feeds", len(e.cfg.Feeds), "admins", len(e.cfg.Admins))
 
-	botErr := b.Run(ctx)
+	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
+	poller, err := newPoller(e, articleStore)
+	if err != nil {
+		return err
+	}
+	sched := schedule.New(schedule.Options{RDB: rdb, Prefix: e.cfg.RedisPrefix, Location: e.cfg.Location, Log: e.log})
+	if err := sched.Add("poll", e.cfg.PollSchedule, func(ctx context.Context) error {
+		res, err := poller.Poll(ctx)
+		e.log.Info("feeds polled", "new", len(res.Added))
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := sched.Add("trim", "@daily", func(ctx context.Context) error {
+		var slugs []string
+		for _, t := range catalog.Topics() {
+			slugs = append(slugs, t.Slug)
+		}
+		return articleStore.Trim(ctx, slugs)
+	}); err != nil {
+		return err
+	}
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	schedDone := make(chan struct{})
+	go func() { sched.Run(sctx); close(schedDone) }()
+
+	// Telegram allows one long poller per token: with several instances,
+	// the one holding the lease polls and the others stand by.
+	botErr := sched.Lease(ctx, "updates", 30*time.Second, b.Run)
+	if botErr != nil {
+		stop()
+	}
+	<-schedDone
 
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()

@@ -1,0 +1,168 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"nashra/subscribers/redistest"
+)
+
+func newPair(t *testing.T) (*Scheduler, *Scheduler) {
+	t.Helper()
+	r := redistest.New(t)
+	mk := func() *Scheduler { return New(Options{RDB: r.Client, Prefix: r.Prefix, LockTTL: 3 * time.Second}) }
+	return mk(), mk()
+}
+
+// Two instances firing the same tick run the job once.
+func TestRunOnceAcrossInstances(t *testing.T) {
+	a, b := newPair(t)
+	ctx := context.Background()
+	tick := time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
+	var runs atomic.Int32
+	job := func(context.Context) error { runs.Add(1); return nil }
+	var wg sync.WaitGroup
+	for _, s := range []*Scheduler{a, b, a, b} {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.RunOnce(ctx, "digest", tick, job) }()
+	}
+	wg.Wait()
+	if runs.Load() != 1 {
+		t.Errorf("the tick ran %d times across two instances; want once", runs.Load())
+	}
+	ran, err := b.RunOnce(ctx, "digest", tick.Add(time.Minute), job)
+	if !ran || err != nil || runs.Load() != 2 {
+		t.Errorf("the next tick ran=%v err=%v; want it run", ran, err)
+	}
+}
+
+// While one instance runs a long job, another skips rather than overlap.
+func TestLockPreventsOverlap(t *testing.T) {
+	a, b := newPair(t)
+	ctx := context.Background()
+	started, release := make(chan struct{}), make(chan struct{})
+	go a.RunOnce(ctx, "poll", time.Unix(0, 0), func(context.Context) error {
+		close(started)
+		<-release
+		return nil
+	})
+	<-started
+	ran, err := b.RunOnce(ctx, "poll", time.Unix(300, 0), func(context.Context) error { return nil })
+	close(release)
+	if ran || err != nil {
+		t.Errorf("a second instance ran a job still running elsewhere (ran=%v, err=%v)", ran, err)
+	}
+}
+
+func TestJobErrorIsReturned(t *testing.T) {
+	a, _ := newPair(t)
+	boom := errors.New("boom")
+	if _, err := a.RunOnce(context.Background(), "j", time.Unix(60, 0), func(context.Context) error { return boom }); !errors.Is(err, boom) {
+		t.Errorf("RunOnce = %v; want the job's error", err)
+	}
+}
+
+func TestTickOf(t *testing.T) {
+	every, _ := cron.ParseStandard("@every 5m")
+	daily, _ := cron.ParseStandard("0 8 * * *")
+	now := time.Date(2026, 11, 28, 8, 0, 1, 500, time.UTC)
+	if got := tickOf(every, time.Date(2026, 11, 28, 8, 7, 42, 0, time.UTC)); !got.Equal(time.Date(2026, 11, 28, 8, 5, 0, 0, time.UTC)) {
+		t.Errorf("@every 5m tick = %v; want 08:05", got)
+	}
+	if got := tickOf(daily, now); !got.Equal(time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("daily tick = %v; want 08:00", got)
+	}
+	// The default digest schedule in Damascus time is 05:00 UTC.
+	loc, _ := time.LoadLocation("Asia/Damascus")
+	next := daily.Next(time.Date(2026, 11, 28, 0, 0, 0, 0, loc))
+	if next.UTC().Hour() != 5 {
+		t.Errorf("08:00 in Damascus is %v UTC; want 05:00", next.UTC())
+	}
+}
+
+// A panicking job does not stop the cron: the next tick runs again.
+func TestPanicIsRecovered(t *testing.T) {
+	r := redistest.New(t)
+	s := New(Options{RDB: r.Client, Prefix: r.Prefix})
+	var calls atomic.Int32
+	s.Add("p", "@every 1s", func(context.Context) error {
+		if calls.Add(1) == 1 {
+			panic("first run panics")
+		}
+		return nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for calls.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if calls.Load() < 2 {
+		t.Errorf("the job ran %d times; want it to run again after panicking", calls.Load())
+	}
+}
+
+func TestLeaseReturnsFatalError(t *testing.T) {
+	a, _ := newPair(t)
+	bad := errors.New("token rejected")
+	if err := a.Lease(context.Background(), "updates", 3*time.Second, func(context.Context) error { return bad }); !errors.Is(err, bad) {
+		t.Errorf("Lease = %v; want the function's own error", err)
+	}
+}
+
+// Only one instance holds a lease; when it stops, another takes over.
+func TestLease(t *testing.T) {
+	a, b := newPair(t)
+	var holders, maxHolders atomic.Int32
+	hold := func(ctx context.Context) error {
+		n := holders.Add(1)
+		for {
+			m := maxHolders.Load()
+			if n <= m || maxHolders.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		<-ctx.Done()
+		holders.Add(-1)
+		return nil
+	}
+	actx, acancel := context.WithCancel(context.Background())
+	bctx, bcancel := context.WithCancel(context.Background())
+	defer bcancel()
+	aDone, bDone := make(chan struct{}), make(chan struct{})
+	go func() { a.Lease(actx, "updates", 3*time.Second, hold); close(aDone) }()
+	waitFor(t, func() bool { return holders.Load() == 1 })
+	go func() { b.Lease(bctx, "updates", 3*time.Second, hold); close(bDone) }()
+	time.Sleep(200 * time.Millisecond)
+	if holders.Load() != 1 {
+		t.Fatalf("%d holders; want 1", holders.Load())
+	}
+	acancel() // the first instance stops (and releases the lease)
+	<-aDone
+	waitFor(t, func() bool { return holders.Load() == 1 })
+	bcancel()
+	<-bDone
+	if maxHolders.Load() != 1 {
+		t.Errorf("at one point %d instances held the lease; want never more than 1", maxHolders.Load())
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 20s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
