@@ -46,6 +46,7 @@ var commands = []command{
 	{"preview", "print the digest a reader following --follow topics would get from --feed feeds (no Redis, no Telegram)", previewCommand},
 	{"summarize", "print the summary of an article (FILE or stdin; first line = title)", summarizeCommand},
 	{"classify", "print JSON: the article's topics, whether it is in scope, which --follow match", classifyCommand},
+	{"eval", "ROUGE of the summariser and of Lead on a folder of articles with reference summaries (--dir, --words N | --third)", evalCommand},
 	{"topics", "print the topic catalog", func(*flag.FlagSet) func(context.Context, *env) error { return runTopics }},
 	{"healthcheck", "exit 0 when the local /healthz answers 200 (for container health checks)", func(*flag.FlagSet) func(context.Context, *env) error { return runHealthcheck }},
 }

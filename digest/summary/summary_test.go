@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -173,5 +174,45 @@ func TestStem(t *testing.T) {
 		if got := stem(arabic.Normalize(tt.in)); got != arabic.Normalize(tt.want) {
 			t.Errorf("stem(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// words returns a sentence of n distinct Latin words starting with prefix:
+// sentences that share no word, so only position and length rank them.
+func words(prefix string, n int) string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = fmt.Sprintf("%s%d", prefix, i)
+	}
+	return strings.Join(w, " ") + "."
+}
+
+func TestSummarizeFillsBudget(t *testing.T) {
+	lead, b25, c25, d5 := words("a", 10), words("b", 25), words("c", 25), words("d", 5)
+	tests := []struct {
+		name string
+		body []string
+		opt  Options
+		want []string
+	}{
+		// 10 + 25 crosses 30 words, and the 25-word sentence may be the one
+		// that crosses: the 5-word sentence still fits under it (15 < 30),
+		// the second 25-word sentence does not (35 ≥ 30) and is passed over.
+		{"longest crosses, gap filled", []string{lead, b25, c25, d5}, Options{Words: 30}, []string{lead, b25, d5}},
+		// A sentence that alone exceeds the budget may cross it after the lead.
+		{"long sentence crosses", []string{lead, words("b", 40)}, Options{Words: 30}, []string{lead, words("b", 40)}},
+		// A run-on of more than 60 words ranks below the sentence after it.
+		{"run-on ranked down", []string{lead, words("b", 70), words("c", 20)}, Options{Words: 30, MaxSentences: 2}, []string{lead, words("c", 20)}},
+		// The lead alone is over budget: it is the sentence that crosses, and
+		// what fits under the budget beside it comes in rank order.
+		{"lead crosses", []string{words("a", 50), words("b", 10), words("c", 10)}, Options{Words: 15}, []string{words("a", 50), words("b", 10)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Summarize("", strings.Join(tt.body, "\n"), tt.opt)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Summarize(%d sentences, %+v) = %d sentences %.80q, want %.80q", len(tt.body), tt.opt, len(got), got, tt.want)
+			}
+		})
 	}
 }
