@@ -1,0 +1,575 @@
+// Package sender delivers the outbox to Telegram: workers read jobs from
+// every shard's streams, claim each one, wait for the shared pause and rate
+// limits, send it, and record the outcome in the same step as the ack.
+//
+// What each Bot API answer does:
+//
+//	ok                          sent:<message id>
+//	429 retry_after             every instance pauses for retry_after; the job waits and is sent
+//	                            again by the same worker (never dropped; not an attempt)
+//	403, 400 "chat not found"   reader marked blocked (kept; /start reactivates); failed:blocked
+//	400 migrate_to_chat_id      reader moved to the new chat, message sent there
+//	other 400                   Telegram refuses this message: dead-letter stream at once
+//	other JSON error (5xx, 401) Telegram answered that it did not send: retry with backoff
+//	request never left          (dial, DNS, refused, cancelled before the write): retry with backoff
+//	request left, no answer     (timeout, reset, a proxy's HTML page): unknown, not resent
+//	                            unless Options.ResendUnknown
+//
+// Whether a request left is read from net/http/httptrace (WroteRequest) on
+// the context of the call, so it works with whatever http.Client the
+// go-telegram client was built with.
+//
+// A 5xx with a JSON body was written by the Bot API server itself: it
+// reports that the call failed, so the message was not sent and a retry is
+// safe. A 5xx page in HTML (502, 504) comes from a proxy in front of it,
+// which may or may not have passed the request on: we cannot tell, so it is
+// "unknown". Retries after errors count toward MaxAttempts; the last one
+// goes to the dead-letter stream.
+package sender
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
+
+	"nashra/subscribers"
+)
+
+// Options configure a Sender. API, Store, RDB and Consumer are required.
+type Options struct {
+	API   *tg.Bot
+	Store *subscribers.Store
+	// RDB holds the shared pause and rate limit keys, under Prefix.
+	RDB    redis.UniversalClient
+	Prefix string
+	// Rate is messages per second across all instances (NASHRA_SEND_RATE).
+	// Default 25.
+	Rate float64
+	// Consumer names this instance in the consumer group; unique per
+	// process (e.g. host:pid:start).
+	Consumer string
+	// Workers sending concurrently in this instance. Default 4.
+	Workers int
+	Log     *slog.Logger
+	// ResendUnknown sends again a message whose request left but whose
+	// answer was lost (at-least-once). Default: at most once.
+	ResendUnknown bool
+	// MaxAttempts before a failing job goes to the dead-letter stream.
+	// Default 5.
+	MaxAttempts int
+	Now         func() time.Time
+
+	// Headroom is the fraction of every limit left unused to absorb network
+	// jitter (see limits.go). Default 0.04.
+	Headroom float64
+	// ReclaimEvery is how often the janitor looks for the jobs of dead
+	// senders; ReclaimIdle how long a job must have been idle to be taken.
+	// ReclaimIdle must exceed SendTimeout. Defaults 30 s and 2 min.
+	ReclaimEvery, ReclaimIdle time.Duration
+	// SendTimeout bounds one sendMessage call. Default 30 s.
+	SendTimeout time.Duration
+	// RetryBackoff is the wait before the first retry of a failed request;
+	// it doubles with every attempt, up to 5 minutes. Default 1 s.
+	RetryBackoff time.Duration
+	// Batch is how many jobs a worker reads per shard at a time. Default 4.
+	Batch int
+}
+
+// Stats count what the sender did since it was built.
+type Stats struct {
+	Sent         int64 // delivered
+	Failed       int64 // dead-lettered: rejected by Telegram or out of attempts
+	Blocked      int64 // readers found blocked (403, chat not found)
+	Unknown      int64 // sends that may or may not have arrived (lost answers, crashed senders)
+	Retried      int64 // requests retried after an error that did not deliver
+	Throttled429 int64 // 429 answers received
+	Migrated     int64 // groups moved to their supergroup
+	Skipped      int64 // jobs already done or in flight elsewhere
+}
+
+// Sender delivers queued jobs.
+type Sender struct {
+	opt   Options
+	store *subscribers.Store
+	lim   *limits
+	log   *slog.Logger
+	now   func() time.Time
+
+	sent, failed, blocked, unknown, retried, throttled, migrated, skipped atomic.Int64
+
+	redo chan subscribers.Job // jobs the janitor reclaimed
+	// turn lets one worker of this instance at a time queue for the global
+	// rate: the others wait here instead of all asking Redis for every slot.
+	turn sync.Mutex
+
+	// Test hooks that simulate a crash: when one returns true the worker
+	// stops dead, writing nothing more, and Run ends.
+	crashBeforeBegin func(subscribers.Job) bool
+	crashAfterSend   func(subscribers.Job) bool
+	crash            context.CancelFunc
+}
+
+// New builds a Sender.
+func New(opt Options) (*Sender, error) {
+	switch {
+	case opt.API == nil:
+		return nil, errors.New("sender: no Bot API client")
+	case opt.Store == nil || opt.RDB == nil:
+		return nil, errors.New("sender: no Redis")
+	case opt.Consumer == "":
+		return nil, errors.New("sender: no consumer name")
+	}
+	if opt.Rate <= 0 {
+		opt.Rate = 25
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = 4
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.MaxAttempts <= 0 {
+		opt.MaxAttempts = 5
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Headroom <= 0 || opt.Headroom >= 0.5 {
+		opt.Headroom = 0.04
+	}
+	if opt.ReclaimEvery <= 0 {
+		opt.ReclaimEvery = 30 * time.Second
+	}
+	if opt.ReclaimIdle <= 0 {
+		opt.ReclaimIdle = 2 * time.Minute
+	}
+	if opt.SendTimeout <= 0 {
+		opt.SendTimeout = 30 * time.Second
+	}
+	if opt.RetryBackoff <= 0 {
+		opt.RetryBackoff = time.Second
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = 4
+	}
+	return &Sender{
+		opt:   opt,
+		store: opt.Store,
+		lim:   newLimits(opt.RDB, opt.Prefix, opt.Rate, opt.Headroom),
+		log:   opt.Log,
+		now:   opt.Now,
+		redo:  make(chan subscribers.Job),
+	}, nil
+}
+
+// Stats returns the counters so far.
+func (s *Sender) Stats() Stats {
+	return Stats{
+		Sent: s.sent.Load(), Failed: s.failed.Load(), Blocked: s.blocked.Load(),
+		Unknown: s.unknown.Load(), Retried: s.retried.Load(), Throttled429: s.throttled.Load(),
+		Migrated: s.migrated.Load(), Skipped: s.skipped.Load(),
+	}
+}
+
+// errCrashed ends a worker that a test hook "killed".
+var errCrashed = errors.New("sender crashed (test hook)")
+
+// Run sends until ctx ends, then returns once every worker has settled its
+// current job: a send under way finishes and is recorded; a job waiting for
+// its turn goes back to the queue; jobs read but not begun stay pending and
+// the janitor of a running instance reclaims them.
+func (s *Sender) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.crash = cancel
+	shards := make([]int, subscribers.Shards)
+	for i := range shards {
+		shards[i] = i
+	}
+	// The first janitor pass runs before this instance's workers start, so
+	// it can only find jobs of senders that are gone (for instance this
+	// consumer before a restart).
+	first := s.reclaim(ctx)
+	var wg sync.WaitGroup
+	for range s.opt.Workers {
+		wg.Go(func() { s.work(ctx, shards) })
+	}
+	wg.Go(func() { s.janitor(ctx, first) })
+	wg.Wait()
+	return nil
+}
+
+func (s *Sender) work(ctx context.Context, shards []int) {
+	for ctx.Err() == nil {
+		select {
+		case j := <-s.redo:
+			if s.handle(ctx, j) == errCrashed {
+				return
+			}
+			continue
+		default:
+		}
+		// Nobody reads new work while Telegram asks us to wait: the jobs
+		// would sit in this consumer's pending list for nothing.
+		if left, err := s.lim.pauseLeft(ctx); err == nil && left > 0 {
+			_ = sleep(ctx, left)
+			continue
+		}
+		jobs, err := s.store.Read(ctx, s.opt.Consumer, shards, s.opt.Batch, 500*time.Millisecond)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("read outbox", "err", err)
+				_ = sleep(ctx, time.Second)
+			}
+			continue
+		}
+		for _, j := range jobs {
+			if ctx.Err() != nil {
+				return // the rest stay pending; the janitor hands them out again
+			}
+			if s.handle(ctx, j) == errCrashed {
+				return
+			}
+		}
+	}
+}
+
+// janitor hands the reclaimed jobs to the workers and reclaims again every
+// ReclaimEvery.
+func (s *Sender) janitor(ctx context.Context, jobs []subscribers.Job) {
+	t := time.NewTicker(s.opt.ReclaimEvery)
+	defer t.Stop()
+	for {
+		for _, j := range jobs {
+			select {
+			case s.redo <- j:
+			case <-ctx.Done():
+				return // still pending under this consumer: reclaimed next time
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		jobs = s.reclaim(ctx)
+	}
+}
+
+// reclaim takes over the jobs that senders which died (or stalled) left
+// idle for ReclaimIdle, in every shard, and returns those to send.
+func (s *Sender) reclaim(ctx context.Context) []subscribers.Job {
+	var out []subscribers.Job
+	for n := range subscribers.Shards {
+		jobs, unknown, err := s.store.Reclaim(ctx, s.opt.Consumer, n, s.opt.ReclaimIdle, s.opt.ResendUnknown)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("reclaim outbox", "shard", n, "err", err)
+		}
+		if unknown > 0 {
+			s.unknown.Add(int64(unknown))
+			s.log.Warn("jobs of a dead sender may or may not have been delivered", "shard", n, "unknown", unknown)
+		}
+		out = append(out, jobs...)
+	}
+	return out
+}
+
+// outcome is what a send's result means for the job.
+type outcome int
+
+const (
+	outSent      outcome = iota
+	outThrottled         // 429
+	outBlocked           // 403, chat not found
+	outMigrated          // group upgraded
+	outRejected          // Telegram refuses this message (other 400)
+	outRetry             // not delivered: the request never left, or Telegram said it failed
+	outUnknown           // the request left and no usable answer came back
+)
+
+func (o outcome) String() string {
+	return [...]string{"sent", "throttled", "blocked", "migrated", "rejected", "retry", "unknown"}[o]
+}
+
+// classify maps a sendMessage error to an outcome; wrote says whether the
+// request was written to the connection.
+func classify(err error, wrote bool) outcome {
+	var tooMany *tg.TooManyRequestsError
+	var migrate *tg.MigrateError
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	switch {
+	case err == nil:
+		return outSent
+	case errors.As(err, &tooMany):
+		return outThrottled
+	case errors.As(err, &migrate):
+		return outMigrated
+	case errors.Is(err, tg.ErrorForbidden):
+		return outBlocked
+	case errors.Is(err, tg.ErrorBadRequest) && strings.Contains(msg, "chat not found"):
+		return outBlocked
+	case errors.Is(err, tg.ErrorBadRequest):
+		return outRejected
+	case errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound), errors.Is(err, tg.ErrorConflict),
+		strings.Contains(msg, "error response from telegram"):
+		// A JSON answer from the Bot API itself saying the call failed.
+		return outRetry
+	case strings.Contains(msg, "error decode response result"):
+		// ok:true with a result we cannot read: it was sent.
+		return outSent
+	case !wrote:
+		return outRetry
+	default:
+		return outUnknown
+	}
+}
+
+// handle takes one job from read to its final state. It returns errCrashed
+// when a test hook killed the worker.
+func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
+	if s.crashBeforeBegin != nil && s.crashBeforeBegin(job) {
+		s.crash()
+		return errCrashed
+	}
+	log := s.log.With("job", job.ID, "chat_id", job.ChatID)
+	// A retried job waits out its backoff before it is begun: a crash
+	// meanwhile leaves it unbegun, to be sent again.
+	if wait := job.NotBefore.Sub(s.now()); wait > 0 {
+		if sleep(ctx, wait) != nil {
+			return nil
+		}
+	}
+	ok, err := s.store.Begin(ctx, job, s.opt.Consumer)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Error("begin job", "err", err)
+		}
+		return nil // still pending: the janitor gets it back
+	}
+	if !ok {
+		s.skipped.Add(1)
+		return nil
+	}
+	// From here on the job is ours and must reach a state: Redis writes use
+	// a context that outlives a shutdown.
+	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+
+	chat := job.ChatID
+	for moves := 0; ; {
+		if err := s.waitTurn(ctx, job, chat); err != nil {
+			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+				// Shutting down before the send: hand the job back untouched.
+				if err := s.store.Requeue(settle, job); err != nil {
+					log.Error("hand back job at shutdown", "err", err)
+				}
+				return nil
+			}
+			log.Error("wait for rate limit", "err", err)
+			_ = sleep(ctx, time.Second)
+			continue
+		}
+		msg, wrote, err := s.send(ctx, job, chat)
+		if s.crashAfterSend != nil && s.crashAfterSend(job) {
+			s.crash()
+			return errCrashed
+		}
+		out := classify(err, wrote)
+		switch out {
+		case outSent:
+			id := 0
+			if msg != nil {
+				id = msg.ID
+			}
+			s.finish(settle, log, job, "sent:"+strconv.Itoa(id))
+			s.sent.Add(1)
+			return nil
+		case outThrottled:
+			var tm *tg.TooManyRequestsError
+			errors.As(err, &tm)
+			wait := time.Duration(max(tm.RetryAfter, 1)) * time.Second
+			s.throttled.Add(1)
+			log.Warn("telegram asks to slow down: pausing every sender", "retry_after", wait)
+			if err := s.lim.pause(settle, wait); err != nil {
+				log.Error("pause", "err", err)
+			}
+			continue // the same worker sends it after the pause, keeping its order
+		case outBlocked:
+			s.markBlocked(settle, log, chat, err)
+			s.finish(settle, log, job, "failed:blocked")
+			s.blocked.Add(1)
+			return nil
+		case outMigrated:
+			var me *tg.MigrateError
+			errors.As(err, &me)
+			to := int64(me.MigrateToChatID)
+			if moves++; moves > 3 || to == 0 || to == chat {
+				s.retry(settle, log, job, "migration loop: "+err.Error())
+				return nil
+			}
+			if err := s.store.MoveReader(settle, chat, to); err != nil && !errors.Is(err, subscribers.ErrNotFound) {
+				log.Error("move reader to supergroup", "to", to, "err", err)
+			}
+			s.migrated.Add(1)
+			log.Info("group upgraded to a supergroup: reader moved", "to", to)
+			chat = to
+			continue
+		case outRejected:
+			log.Error("telegram refused the message", "err", err)
+			if err := s.store.Retry(settle, job, err.Error(), 0); err != nil {
+				log.Error("dead-letter job", "err", err)
+			}
+			s.failed.Add(1)
+			return nil
+		case outRetry:
+			s.retry(settle, log, job, err.Error())
+			return nil
+		case outUnknown:
+			if s.opt.ResendUnknown {
+				s.retry(settle, log, job, "answer lost: "+err.Error())
+				return nil
+			}
+			log.Warn("request sent but the answer was lost: not resending", "err", err)
+			s.finish(settle, log, job, subscribers.StateUnknown)
+			s.unknown.Add(1)
+			return nil
+		}
+	}
+}
+
+func (s *Sender) finish(ctx context.Context, log *slog.Logger, job subscribers.Job, state string) {
+	if err := s.store.Finish(ctx, job, state); err != nil {
+		// The janitor will find it in flight and call it unknown.
+		log.Error("record job state", "state", state, "err", err)
+	}
+}
+
+// retry puts the job back with a backoff, or dead-letters it when it is out
+// of attempts.
+func (s *Sender) retry(ctx context.Context, log *slog.Logger, job subscribers.Job, reason string) {
+	next := job
+	backoff := s.opt.RetryBackoff << min(job.Attempt, 20)
+	next.NotBefore = s.now().Add(min(backoff, 5*time.Minute))
+	if job.Attempt+1 >= s.opt.MaxAttempts {
+		s.failed.Add(1)
+		log.Error("job failed for good: dead-lettered", "attempts", job.Attempt+1, "reason", reason)
+	} else {
+		s.retried.Add(1)
+		log.Warn("send failed: retrying", "attempt", job.Attempt+1, "backoff", backoff, "reason", reason)
+	}
+	if err := s.store.Retry(ctx, next, reason, s.opt.MaxAttempts); err != nil {
+		log.Error("retry job", "err", err)
+	}
+}
+
+func (s *Sender) markBlocked(ctx context.Context, log *slog.Logger, chat int64, cause error) {
+	reason := cause.Error()
+	if i := strings.LastIndex(reason, ", "); i >= 0 {
+		reason = reason[i+2:] // "forbidden, Forbidden: bot was blocked by the user" → the description
+	}
+	_, err := s.store.SetStatus(ctx, chat, subscribers.Blocked, reason)
+	if err != nil && !errors.Is(err, subscribers.ErrNotFound) {
+		log.Error("mark reader blocked", "err", err)
+	}
+	log.Info("reader blocked the bot or is gone", "reason", reason)
+}
+
+// waitTurn waits for the shared pause to pass and for a slot of the chat's
+// and the global rate. While it waits longer than the janitor's patience it
+// keeps the job's entry fresh so the job is not taken for a dead one.
+func (s *Sender) waitTurn(ctx context.Context, job subscribers.Job, chat int64) error {
+	touched := time.Now()
+	wait := func(d time.Duration) error {
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+		if time.Since(touched) > s.opt.ReclaimIdle/4 {
+			touched = time.Now()
+			if err := s.store.Touch(ctx, job, s.opt.Consumer); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	until := func(step func(context.Context) (time.Duration, error)) error {
+		for {
+			d, err := step(ctx)
+			if err != nil || d <= 0 {
+				return err
+			}
+			if err := wait(min(d, s.opt.ReclaimIdle/4)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := until(s.lim.pauseLeft); err != nil {
+		return err
+	}
+	if err := until(func(ctx context.Context) (time.Duration, error) { return s.lim.takeChat(ctx, chat) }); err != nil {
+		return err
+	}
+	if err := until(s.lim.pauseLeft); err != nil {
+		return err
+	}
+	s.turn.Lock()
+	defer s.turn.Unlock()
+	return until(s.lim.takeGlobal)
+}
+
+// send makes one sendMessage call and reports whether the request was
+// written. It is not cancelled by a shutdown: a send under way finishes
+// (within SendTimeout) and is recorded.
+func (s *Sender) send(ctx context.Context, job subscribers.Job, chat int64) (*models.Message, bool, error) {
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err == nil {
+				wrote.Store(true)
+			}
+		},
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.SendTimeout)
+	defer cancel()
+	sctx = httptrace.WithClientTrace(sctx, trace)
+	p := &tg.SendMessageParams{
+		ChatID:             chat,
+		Text:               job.Text,
+		ParseMode:          models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
+	}
+	if job.Markup != "" {
+		if !json.Valid([]byte(job.Markup)) {
+			return nil, false, fmt.Errorf("%w, job %s has invalid reply markup", tg.ErrorBadRequest, job.ID)
+		}
+		p.ReplyMarkup = json.RawMessage(job.Markup)
+	}
+	msg, err := s.opt.API.SendMessage(sctx, p)
+	return msg, wrote.Load(), err
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

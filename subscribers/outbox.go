@@ -1,0 +1,656 @@
+package subscribers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The outbox: messages waiting to be sent, one pair of streams per shard.
+//
+//	<prefix>{rN}:q:hi    digests and replies (consumer group "senders")
+//	<prefix>{rN}:q:lo    broadcasts
+//	<prefix>{rN}:dlq     jobs that kept failing, with the reason (MAXLEN ~ 10000)
+//	<prefix>{rN}:j:<id>  the job's state (see outbox_scripts.go), EX 7d
+//
+// A job lives in its reader's shard, so the state, the stream entry and the
+// reader's record change together in one script on one slot. An entry is
+// deleted in the same step that acks it: a stream holds only outstanding
+// work, and nothing unacked is ever trimmed.
+
+// Group is the consumer group every sender reads the outbox streams with.
+const Group = "senders"
+
+// JobTTL is how long a job's state is kept: the window in which feeding the
+// same job again is recognised as a duplicate.
+const JobTTL = 7 * 24 * time.Hour
+
+// Priority says which stream a job goes to.
+type Priority int
+
+const (
+	// Low is for broadcasts: sent when no high-priority job waits.
+	Low Priority = iota
+	// High is for digests and replies to readers.
+	High
+)
+
+func (p Priority) String() string {
+	if p == High {
+		return "hi"
+	}
+	return "lo"
+}
+
+// Job is one message to send.
+type Job struct {
+	// ID is the idempotency key, chosen by the caller and unique per
+	// message: "d:<chat>:<from>-<to>:<part>" for a digest part,
+	// "b:<broadcast>:<chat>" for a broadcast.
+	ID     string
+	ChatID int64
+	Kind   string // digest, broadcast, notice
+	Text   string // Telegram HTML
+	Markup string // reply_markup JSON; may be empty
+	// Priority picks the stream; EnqueueDigest always uses High.
+	Priority Priority
+	// Attempt counts the tries that failed without delivering (Retry).
+	Attempt int
+	// NotBefore delays a retried job: a sender holds it until then.
+	NotBefore time.Time
+	// EnqueuedAt is when the job was first queued.
+	EnqueuedAt time.Time
+
+	// StreamID and Shard say where the entry is; set by Read and Reclaim.
+	StreamID string
+	Shard    int
+}
+
+// Job states, as JobState returns them. Final states carry a suffix:
+// "sent:<message id>", "failed:<reason>", "skipped:<why>".
+const (
+	StateQueued   = "queued"
+	StateUnknown  = "unknown"
+	prefixFlight  = "inflight:"
+	prefixSent    = "sent:"
+	prefixFailed  = "failed:"
+	prefixSkipped = "skipped:"
+)
+
+// StateDeadLetter is the state of a job moved to the dead-letter stream.
+const StateDeadLetter = prefixFailed + "dlq"
+
+// IsFinal reports whether a job state means the job is over: sent, failed,
+// unknown or skipped.
+func IsFinal(state string) bool {
+	return state == StateUnknown || strings.HasPrefix(state, prefixSent) ||
+		strings.HasPrefix(state, prefixFailed) || strings.HasPrefix(state, prefixSkipped)
+}
+
+func (k keys) queue(p Priority) string { return k.tag + "q:" + p.String() }
+func (k keys) deadLetters() string     { return k.tag + "dlq" }
+func (k keys) job(id string) string    { return k.tag + "j:" + id }
+
+// jobFields is the number of values one encoded job takes in a stream entry
+// (field/value pairs; EnqueueDigest relies on it being fixed).
+const jobFields = 16
+
+func (s *Store) encodeJob(j Job) []any {
+	enq := j.EnqueuedAt
+	if enq.IsZero() {
+		enq = s.now()
+	}
+	var nb int64
+	if !j.NotBefore.IsZero() {
+		nb = j.NotBefore.UnixMilli()
+	}
+	return []any{
+		"job", j.ID,
+		"chat", strconv.FormatInt(j.ChatID, 10),
+		"kind", j.Kind,
+		"text", j.Text,
+		"markup", j.Markup,
+		"att", strconv.Itoa(j.Attempt),
+		"nb", strconv.FormatInt(nb, 10),
+		"enq", strconv.FormatInt(enq.UnixMilli(), 10),
+	}
+}
+
+func decodeJob(m redis.XMessage, shard int, p Priority) (Job, bool) {
+	str := func(k string) string { v, _ := m.Values[k].(string); return v }
+	j := Job{
+		ID: str("job"), Kind: str("kind"), Text: str("text"), Markup: str("markup"),
+		Priority: p, StreamID: m.ID, Shard: shard,
+	}
+	var err error
+	if j.ChatID, err = strconv.ParseInt(str("chat"), 10, 64); err != nil || j.ID == "" {
+		return Job{}, false
+	}
+	j.Attempt, _ = strconv.Atoi(str("att"))
+	if nb, _ := strconv.ParseInt(str("nb"), 10, 64); nb > 0 {
+		j.NotBefore = time.UnixMilli(nb)
+	}
+	if enq, _ := strconv.ParseInt(str("enq"), 10, 64); enq > 0 {
+		j.EnqueuedAt = time.UnixMilli(enq)
+	}
+	return j, true
+}
+
+func (j Job) validate() error {
+	switch {
+	case j.ID == "":
+		return errors.New("job without an ID")
+	case j.ChatID == 0:
+		return fmt.Errorf("job %s without a chat", j.ID)
+	case j.Text == "":
+		return fmt.Errorf("job %s without text", j.ID)
+	}
+	return nil
+}
+
+func ttlSeconds() int64 { return int64(JobTTL / time.Second) }
+
+// EnqueueDigest queues a reader's digest and moves their cursor from
+// expectCursor to newCursor in one step. It refuses, writing nothing and
+// returning false, unless the reader exists, is active and still has
+// expectCursor: of two builders racing on the same reader only one queues.
+// Every job goes to the high-priority stream; jobs must be for chatID. A
+// job whose ID already has a state is not queued again. With no jobs it
+// only moves the cursor.
+func (s *Store) EnqueueDigest(ctx context.Context, chatID int64, expectCursor, newCursor int64, jobs []Job) (bool, error) {
+	k := s.keysFor(chatID)
+	keys := []string{k.reader(chatID), k.queue(High)}
+	args := []any{expectCursor, newCursor, s.now().Unix(), ttlSeconds(), jobFields}
+	for _, j := range jobs {
+		if err := j.validate(); err != nil {
+			return false, fmt.Errorf("enqueue digest for %d: %w", chatID, err)
+		}
+		if j.ChatID != chatID {
+			return false, fmt.Errorf("enqueue digest for %d: job %s is for chat %d", chatID, j.ID, j.ChatID)
+		}
+		keys = append(keys, k.job(j.ID))
+		args = append(args, s.encodeJob(j)...)
+	}
+	n, err := enqueueDigestScript.Run(ctx, s.rdb, keys, args...).Int()
+	if err != nil {
+		return false, fmt.Errorf("enqueue digest for %d: %w", chatID, err)
+	}
+	return n == 1, nil
+}
+
+// Enqueue queues broadcast and notice jobs, each in its chat's shard. A job
+// whose ID already has a state (queued, under way or done within JobTTL) is
+// skipped, so feeding a batch again after a crash never sends twice.
+func (s *Store) Enqueue(ctx context.Context, jobs ...Job) error {
+	for _, j := range jobs {
+		if err := j.validate(); err != nil {
+			return fmt.Errorf("enqueue: %w", err)
+		}
+	}
+	const batch = 500
+	for len(jobs) > 0 {
+		n := min(batch, len(jobs))
+		if err := s.enqueueBatch(ctx, jobs[:n]); err != nil {
+			return err
+		}
+		jobs = jobs[n:]
+	}
+	return nil
+}
+
+// enqueueBatch runs one enqueue script per job in a pipeline (split by slot
+// on a cluster). Scripts run by hash; those the server has not cached yet
+// run again with their text: a NOSCRIPT error means nothing ran.
+func (s *Store) enqueueBatch(ctx context.Context, jobs []Job) error {
+	run := func(bySHA bool, which []int) ([]int, error) {
+		cmds := make([]*redis.Cmd, len(which))
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, n := range which {
+				j := jobs[n]
+				k := s.keysFor(j.ChatID)
+				keys := []string{k.job(j.ID), k.queue(j.Priority)}
+				args := append([]any{ttlSeconds()}, s.encodeJob(j)...)
+				if bySHA {
+					cmds[i] = enqueueScript.EvalSha(ctx, p, keys, args...)
+				} else {
+					cmds[i] = enqueueScript.Eval(ctx, p, keys, args...)
+				}
+			}
+			return nil
+		})
+		var again []int
+		for i, c := range cmds {
+			err := c.Err()
+			switch {
+			case err == nil || errors.Is(err, redis.Nil):
+			case bySHA && strings.HasPrefix(err.Error(), "NOSCRIPT"):
+				again = append(again, which[i])
+			default:
+				return nil, fmt.Errorf("enqueue job %s: %w", jobs[which[i]].ID, err)
+			}
+		}
+		if err != nil && !errors.Is(err, redis.Nil) && len(again) == 0 {
+			return nil, fmt.Errorf("enqueue: %w", err)
+		}
+		return again, nil
+	}
+	all := make([]int, len(jobs))
+	for i := range all {
+		all[i] = i
+	}
+	again, err := run(true, all)
+	if err == nil && len(again) > 0 {
+		_, err = run(false, again)
+	}
+	return err
+}
+
+// Read takes new jobs for consumer from the given shards: up to count per
+// shard and stream, high priority first (the low streams are read only when
+// no high job waits). With nothing to read it polls until block has passed,
+// then returns no jobs. The jobs stay pending for consumer until finished,
+// retried or reclaimed.
+//
+// Streams of different shards live in different slots of a cluster, where
+// one XREADGROUP cannot name them all, so each is read on its own (in one
+// pipeline) and Read polls instead of blocking in Redis.
+func (s *Store) Read(ctx context.Context, consumer string, shards []int, count int, block time.Duration) ([]Job, error) {
+	count = max(count, 1)
+	deadline := time.Now().Add(block)
+	pause := 10 * time.Millisecond
+	for {
+		for _, p := range []Priority{High, Low} {
+			jobs, err := s.readOnce(ctx, consumer, shards, p, count)
+			if err != nil || len(jobs) > 0 {
+				return jobs, err
+			}
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, nil
+		}
+		t := time.NewTimer(min(pause, left))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		pause = min(2*pause, 200*time.Millisecond)
+	}
+}
+
+func (s *Store) readOnce(ctx context.Context, consumer string, shards []int, p Priority, count int) ([]Job, error) {
+	read := func(which []int) ([]*redis.XStreamSliceCmd, error) {
+		cmds := make([]*redis.XStreamSliceCmd, len(which))
+		_, err := s.rdb.Pipelined(ctx, func(pl redis.Pipeliner) error {
+			for i, n := range which {
+				cmds[i] = pl.XReadGroup(ctx, &redis.XReadGroupArgs{
+					Group: Group, Consumer: consumer, Count: int64(count), Block: -1,
+					Streams: []string{s.shardKeys(n).queue(p), ">"},
+				})
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) && !isNoGroup(err) {
+			return nil, fmt.Errorf("read %s queue: %w", p, err)
+		}
+		return cmds, nil
+	}
+	cmds, err := read(shards)
+	if err != nil {
+		return nil, err
+	}
+	// A stream without the group yet: create both (from the first entry,
+	// so jobs queued before any sender started are read) and read again.
+	var missing []int
+	for i, c := range cmds {
+		if isNoGroup(c.Err()) {
+			missing = append(missing, shards[i])
+		}
+	}
+	if len(missing) > 0 {
+		for _, n := range missing {
+			if err := s.ensureGroups(ctx, n); err != nil {
+				return nil, err
+			}
+		}
+		again, err := read(missing)
+		if err != nil {
+			return nil, err
+		}
+		cmds = append(cmds, again...)
+		shards = append(append([]int(nil), shards...), missing...)
+	}
+	var jobs []Job
+	for i, c := range cmds {
+		if c.Err() != nil {
+			if errors.Is(c.Err(), redis.Nil) || isNoGroup(c.Err()) {
+				continue
+			}
+			return nil, fmt.Errorf("read %s queue of shard %d: %w", p, shards[i], c.Err())
+		}
+		for _, st := range c.Val() {
+			for _, m := range st.Messages {
+				j, ok := decodeJob(m, shards[i], p)
+				if !ok {
+					// Not a job (or deleted): nothing to send, drop it.
+					s.drop(ctx, st.Stream, m.ID)
+					continue
+				}
+				jobs = append(jobs, j)
+			}
+		}
+	}
+	return jobs, nil
+}
+
+func isNoGroup(err error) bool {
+	return err != nil && strings.HasPrefix(err.Error(), "NOGROUP")
+}
+
+// ensureGroups creates the consumer group on both streams of shard n.
+func (s *Store) ensureGroups(ctx context.Context, n int) error {
+	k := s.shardKeys(n)
+	for _, p := range []Priority{High, Low} {
+		err := s.rdb.XGroupCreateMkStream(ctx, k.queue(p), Group, "0").Err()
+		if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+			return fmt.Errorf("create group on %s: %w", k.queue(p), err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) drop(ctx context.Context, stream, id string) {
+	_, _ = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.XAck(ctx, stream, Group, id)
+		p.XDel(ctx, stream, id)
+		return nil
+	})
+}
+
+// Begin claims the send of a job just read. It returns true when the caller
+// now owns the send (the state says inflight:<consumer>:<ms>). It returns
+// false for a job that is already over (its entry, a duplicate, is acked
+// and deleted) or in flight at another consumer (left alone: its owner
+// finishes it, or the janitor reclaims it).
+func (s *Store) Begin(ctx context.Context, job Job, consumer string) (bool, error) {
+	k := s.keysFor(job.ChatID)
+	flight := prefixFlight + consumer + ":" + strconv.FormatInt(s.now().UnixMilli(), 10)
+	res, err := beginScript.Run(ctx, s.rdb, []string{k.job(job.ID), k.queue(job.Priority)},
+		job.StreamID, flight, ttlSeconds()).Text()
+	if err != nil {
+		return false, fmt.Errorf("begin job %s: %w", job.ID, err)
+	}
+	return res == "go", nil
+}
+
+// Finish records the job's final state ("sent:<id>", "failed:<reason>",
+// "unknown", "skipped:<why>") and acks and deletes its entry, in one step.
+func (s *Store) Finish(ctx context.Context, job Job, state string) error {
+	if !IsFinal(state) {
+		return fmt.Errorf("finish job %s: %q is not a final state", job.ID, state)
+	}
+	k := s.keysFor(job.ChatID)
+	err := finishScript.Run(ctx, s.rdb, []string{k.job(job.ID), k.queue(job.Priority)},
+		job.StreamID, state, ttlSeconds()).Err()
+	if err != nil {
+		return fmt.Errorf("finish job %s: %w", job.ID, err)
+	}
+	return nil
+}
+
+// Retry hands back a job whose send failed without reaching Telegram. It
+// counts the attempt: while job.Attempt+1 < maxAttempts a copy with
+// Attempt+1 (and job.NotBefore, the caller's backoff) goes to the end of
+// its stream; otherwise the job moves to the dead-letter stream with reason
+// and its state becomes StateDeadLetter. maxAttempts <= 0 dead-letters at
+// once (for errors that no retry fixes). The old entry is acked in the same
+// step, and a job that meanwhile reached a final state is not re-added.
+func (s *Store) Retry(ctx context.Context, job Job, reason string, maxAttempts int) error {
+	next := job
+	next.Attempt++
+	if next.Attempt < maxAttempts {
+		return s.again(ctx, job, next)
+	}
+	k := s.keysFor(job.ChatID)
+	args := []any{job.StreamID, "dead", StateDeadLetter, ttlSeconds()}
+	args = append(args, s.encodeJob(next)...)
+	args = append(args, "reason", reason, "prio", job.Priority.String())
+	err := retryScript.Run(ctx, s.rdb, []string{k.job(job.ID), k.queue(job.Priority), k.deadLetters()}, args...).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("dead-letter job %s: %w", job.ID, err)
+	}
+	return nil
+}
+
+// Requeue hands back a begun job without counting an attempt (after a 429,
+// or at shutdown before the send): a copy goes to the end of its stream.
+func (s *Store) Requeue(ctx context.Context, job Job) error {
+	return s.again(ctx, job, job)
+}
+
+func (s *Store) again(ctx context.Context, old, next Job) error {
+	k := s.keysFor(old.ChatID)
+	args := append([]any{old.StreamID, "again", "", ttlSeconds()}, s.encodeJob(next)...)
+	err := retryScript.Run(ctx, s.rdb, []string{k.job(old.ID), k.queue(old.Priority), k.deadLetters()}, args...).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("requeue job %s: %w", old.ID, err)
+	}
+	return nil
+}
+
+// Touch tells the janitor that consumer is still working on a begun job:
+// it resets the entry's idle time (XCLAIM to itself, JUSTID, which does not
+// count a delivery). Senders call it while a job waits for a pause or a
+// rate limit longer than the janitor's idle threshold.
+func (s *Store) Touch(ctx context.Context, job Job, consumer string) error {
+	err := s.rdb.XClaimJustID(ctx, &redis.XClaimArgs{
+		Stream: s.keysFor(job.ChatID).queue(job.Priority), Group: Group, Consumer: consumer,
+		MinIdle: 0, Messages: []string{job.StreamID},
+	}).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("touch job %s: %w", job.ID, err)
+	}
+	return nil
+}
+
+// Reclaim is the janitor's pass over one shard: it claims for consumer the
+// entries idle longer than minIdle (their consumer died or stalled) and
+// settles each by its state:
+//   - no state yet (the sender died before Begin): returned, to be sent;
+//   - in flight (it died during the send, which may have reached
+//     Telegram): marked unknown and acked, counted in unknown; or returned
+//     to be sent again when resendUnknown is set;
+//   - final: acked.
+//
+// minIdle must be longer than the longest send (HTTP timeout); senders
+// Touch jobs that wait longer.
+func (s *Store) Reclaim(ctx context.Context, consumer string, shard int, minIdle time.Duration, resendUnknown bool) ([]Job, int, error) {
+	k := s.shardKeys(shard)
+	resend := "0"
+	if resendUnknown {
+		resend = "1"
+	}
+	var (
+		reclaimed []Job
+		unknown   int
+	)
+	for _, p := range []Priority{High, Low} {
+		stream := k.queue(p)
+		start := "0-0"
+		for {
+			msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+				Stream: stream, Group: Group, Consumer: consumer, MinIdle: minIdle, Start: start, Count: 100,
+			}).Result()
+			if isNoGroup(err) || errors.Is(err, redis.Nil) {
+				break
+			}
+			if err != nil {
+				return reclaimed, unknown, fmt.Errorf("reclaim %s: %w", stream, err)
+			}
+			for _, m := range msgs {
+				j, ok := decodeJob(m, shard, p)
+				if !ok {
+					s.drop(ctx, stream, m.ID)
+					continue
+				}
+				res, err := reclaimScript.Run(ctx, s.rdb, []string{k.job(j.ID), stream}, m.ID, resend, ttlSeconds()).Text()
+				if err != nil {
+					return reclaimed, unknown, fmt.Errorf("reclaim job %s: %w", j.ID, err)
+				}
+				switch res {
+				case "redeliver":
+					reclaimed = append(reclaimed, j)
+				case StateUnknown:
+					unknown++
+				}
+			}
+			if next == "" || next == "0-0" {
+				break
+			}
+			start = next
+		}
+	}
+	return reclaimed, unknown, nil
+}
+
+// QueueDepth counts the jobs waiting or under way in all shards.
+func (s *Store) QueueDepth(ctx context.Context) (hi, lo int64, err error) {
+	var his, los []*redis.IntCmd
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for n := range Shards {
+			k := s.shardKeys(n)
+			his = append(his, p.XLen(ctx, k.queue(High)))
+			los = append(los, p.XLen(ctx, k.queue(Low)))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return 0, 0, fmt.Errorf("queue depth: %w", err)
+	}
+	for i := range his {
+		hi += his[i].Val()
+		lo += los[i].Val()
+	}
+	return hi, lo, nil
+}
+
+// JobState returns the job's state, "" when it has none (never queued, or
+// older than JobTTL).
+func (s *Store) JobState(ctx context.Context, job Job) (string, error) {
+	st, err := s.rdb.Get(ctx, s.keysFor(job.ChatID).job(job.ID)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("state of job %s: %w", job.ID, err)
+	}
+	return st, nil
+}
+
+// DeadLetter is a job that kept failing.
+type DeadLetter struct {
+	Job    Job
+	Reason string
+}
+
+// DeadLetters returns up to count dead-lettered jobs of every shard, oldest
+// first within a shard.
+func (s *Store) DeadLetters(ctx context.Context, count int64) ([]DeadLetter, error) {
+	var out []DeadLetter
+	for n := range Shards {
+		msgs, err := s.rdb.XRangeN(ctx, s.shardKeys(n).deadLetters(), "-", "+", count).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return out, fmt.Errorf("dead letters: %w", err)
+		}
+		for _, m := range msgs {
+			p := Low
+			if m.Values["prio"] == High.String() {
+				p = High
+			}
+			j, _ := decodeJob(m, n, p)
+			reason, _ := m.Values["reason"].(string)
+			out = append(out, DeadLetter{Job: j, Reason: reason})
+		}
+	}
+	return out, nil
+}
+
+// MoveReader follows a group's upgrade to a supergroup (Telegram's
+// migrate_to_chat_id): the reader's record, follows and index memberships
+// are copied to chat to, and from is marked blocked with the reason
+// "migrated to <to>". Readers are kept, never deleted.
+//
+// The two chats are in different slots in general, so this is two steps,
+// each idempotent, in an order that leaves a consistent state after a crash
+// between them:
+//  1. copy to `to` (one script on to's slot; merges into an existing reader
+//     and keeps the larger cursor, so nothing is sent twice);
+//  2. mark `from` blocked (one script on from's slot).
+//
+// A crash after 1 leaves both chats active with the same follows and
+// cursor. Telegram refuses every send to `from` with the same migrate
+// error, so nothing reaches the group twice, and the next send's MoveReader
+// finishes step 2. Calling it again after both steps changes nothing.
+func (s *Store) MoveReader(ctx context.Context, from, to int64) error {
+	if from == to {
+		return nil
+	}
+	ko, kn := s.keysFor(from), s.keysFor(to)
+	var rget, fget *redis.MapStringStringCmd
+	var nexists *redis.IntCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		rget = p.HGetAll(ctx, ko.reader(from))
+		fget = p.HGetAll(ctx, ko.follows(from))
+		nexists = p.Exists(ctx, kn.reader(to))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("move reader %d to %d: %w", from, to, err)
+	}
+	old := rget.Val()
+	movedReason := "migrated to " + strconv.FormatInt(to, 10)
+	switch {
+	case len(old) == 0 && nexists.Val() == 1:
+		return nil
+	case len(old) == 0:
+		return ErrNotFound
+	case old["status"] == string(Blocked) && old["status_reason"] == movedReason && nexists.Val() == 1:
+		return nil // both steps done
+	}
+	if old["status"] == string(Blocked) && old["status_reason"] == movedReason {
+		old["status"] = string(Active)
+	}
+	if old["chat_type"] == "group" {
+		old["chat_type"] = "supergroup"
+	}
+	delete(old, "migrated_to")
+	delete(old, "status_reason")
+	delete(old, "updated")
+
+	keys := append([]string{kn.reader(to), kn.follows(to), kn.all()}, kn.statusKeys()...)
+	args := []any{to, from, s.now().Unix(), len(old)}
+	for f, v := range old {
+		args = append(args, f, v)
+	}
+	for key, label := range fget.Val() {
+		keys = append(keys, kn.index(key))
+		args = append(args, key, label)
+	}
+	if err := copyReaderScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
+		return fmt.Errorf("move reader %d to %d: copy: %w", from, to, err)
+	}
+	if err := s.rdb.HSet(ctx, ko.reader(from), "migrated_to", to).Err(); err != nil {
+		return fmt.Errorf("move reader %d to %d: mark: %w", from, to, err)
+	}
+	if _, err := s.SetStatus(ctx, from, Blocked, movedReason); err != nil {
+		return fmt.Errorf("move reader %d to %d: mark: %w", from, to, err)
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package subscribers
+
+import "github.com/redis/go-redis/v9"
+
+// Outbox scripts. Each one touches a job's state key and the stream the
+// job sits in (and, for a digest, the reader), all under one shard's hash
+// tag, so a state change and the ack that goes with it are one step: there
+// is no crash point between "marked" and "acked". As in scripts.go, every
+// read and check comes before the first write.
+//
+// Job states (the value of <tag>j:<job id>, EX 7d):
+//
+//	queued                    in a stream, not begun (written with the XADD)
+//	inflight:<consumer>:<ms>  a sender began it; the send may be under way
+//	sent:<message id>         delivered
+//	failed:<reason>           not delivered and never will be (blocked, dead-lettered)
+//	unknown                   the send may or may not have reached Telegram
+//	skipped:<why>             deliberately not sent
+//
+// "queued" is what lets Enqueue skip a job fed twice even before any
+// sender has seen it.
+
+// enqueueScript: KEYS state, stream. ARGV ttl seconds, then the entry's
+// field/value pairs. Returns the new entry ID, or false when the job
+// already has a state (queued, under way or done).
+var enqueueScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+redis.call('SET', KEYS[1], 'queued', 'EX', ARGV[1])
+return id
+`)
+
+// enqueueDigestScript: KEYS reader, high-priority stream, then one state
+// key per job. ARGV expected cursor, new cursor, now (unix s), ttl seconds,
+// values per job, then each job's field/value pairs. Returns 1 when queued;
+// -1 no reader, -2 not active, -3 the cursor moved (a stale build).
+var enqueueDigestScript = redis.NewScript(`
+local r = redis.call('HMGET', KEYS[1], 'status', 'cur')
+if not r[1] then return -1 end
+if r[1] ~= 'active' then return -2 end
+if (r[2] or '0') ~= ARGV[1] then return -3 end
+local per = tonumber(ARGV[5])
+for i = 1, #KEYS - 2 do
+  if redis.call('EXISTS', KEYS[i + 2]) == 0 then
+    local base = 5 + (i - 1) * per
+    local f = {}
+    for j = 1, per do f[j] = ARGV[base + j] end
+    redis.call('XADD', KEYS[2], '*', unpack(f))
+    redis.call('SET', KEYS[i + 2], 'queued', 'EX', ARGV[4])
+  end
+end
+redis.call('HSET', KEYS[1], 'cur', ARGV[2], 'last_digest_at', ARGV[3])
+return 1
+`)
+
+// beginScript: KEYS state, stream. ARGV entry ID, inflight value, ttl.
+// Returns "go" when the caller now owns the send; otherwise the state that
+// stopped it. A finished job's entry is acked and deleted (a duplicate
+// entry); one in flight elsewhere is left for its owner or the janitor.
+var beginScript = redis.NewScript(`
+local st = redis.call('GET', KEYS[1])
+if st and st ~= 'queued' then
+  if string.sub(st, 1, 9) ~= 'inflight:' then
+    redis.call('XACK', KEYS[2], 'senders', ARGV[1])
+    redis.call('XDEL', KEYS[2], ARGV[1])
+  end
+  return st
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 'go'
+`)
+
+// finishScript: KEYS state, stream. ARGV entry ID, final state, ttl.
+var finishScript = redis.NewScript(`
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+redis.call('XACK', KEYS[2], 'senders', ARGV[1])
+redis.call('XDEL', KEYS[2], ARGV[1])
+return 1
+`)
+
+// retryScript: KEYS state, stream of the entry, dead-letter stream. ARGV
+// entry ID, mode ("again" or "dead"), final state for "dead", ttl, then the
+// new entry's field/value pairs. "again" puts a copy at the end of the
+// stream and marks the job queued; "dead" moves it to the dead-letter
+// stream and marks it failed. Either way the old entry is acked and
+// deleted in the same step. A job that already reached a final state (the
+// janitor marked it unknown meanwhile) is only acked. Returns the new
+// entry ID, or false when nothing was added.
+var retryScript = redis.NewScript(`
+local st = redis.call('GET', KEYS[1])
+local added = false
+if not st or st == 'queued' or string.sub(st, 1, 9) == 'inflight:' then
+  if ARGV[2] == 'dead' then
+    added = redis.call('XADD', KEYS[3], 'MAXLEN', '~', '10000', '*', unpack(ARGV, 5))
+    redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])
+  else
+    added = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
+    redis.call('SET', KEYS[1], 'queued', 'EX', ARGV[4])
+  end
+end
+redis.call('XACK', KEYS[2], 'senders', ARGV[1])
+redis.call('XDEL', KEYS[2], ARGV[1])
+return added
+`)
+
+// reclaimScript: KEYS state, stream. ARGV entry ID, "1" to resend jobs
+// that were in flight, ttl. Called for an entry the janitor just claimed
+// from a consumer that went quiet. Returns "redeliver" (the caller now
+// owns a job that was never sent), "unknown" (it was in flight: the send
+// may have happened; marked and acked) or "done" (already final; acked).
+var reclaimScript = redis.NewScript(`
+local st = redis.call('GET', KEYS[1])
+if not st or st == 'queued' then return 'redeliver' end
+local out = 'done'
+if string.sub(st, 1, 9) == 'inflight:' then
+  if ARGV[2] == '1' then
+    redis.call('SET', KEYS[1], 'queued', 'EX', ARGV[3])
+    return 'redeliver'
+  end
+  redis.call('SET', KEYS[1], 'unknown', 'EX', ARGV[3])
+  out = 'unknown'
+end
+redis.call('XACK', KEYS[2], 'senders', ARGV[1])
+redis.call('XDEL', KEYS[2], ARGV[1])
+return out
+`)
+
+// copyReaderScript: KEYS new reader, new follows, all readers, the four
+// status sets (active, paused, blocked, stopped), then one follow index per
+// follow. ARGV new chat, old chat, now, number of reader field/value pairs,
+// those pairs, then follow key/label pairs (in the order of the index
+// keys). A new chat that is not a reader yet gets the old record; one that
+// already is (it sent /start, or an earlier try got this far) keeps its
+// own fields, gains the missing ones and the follows, and takes the larger
+// cursor, so no article is sent to the group twice. Running it again
+// changes nothing.
+var copyReaderScript = redis.NewScript(`
+local chat, from, now = ARGV[1], ARGV[2], ARGV[3]
+local nf = tonumber(ARGV[4])
+local old = {}
+for i = 0, nf - 1 do old[ARGV[5 + 2 * i]] = ARGV[6 + 2 * i] end
+local exists = redis.call('EXISTS', KEYS[1]) == 1
+local names = {'active', 'paused', 'blocked', 'stopped'}
+if exists then
+  for k, v in pairs(old) do redis.call('HSETNX', KEYS[1], k, v) end
+  local curNew = tonumber(redis.call('HGET', KEYS[1], 'cur') or '0') or 0
+  local curOld = tonumber(old['cur'] or '0') or 0
+  if curOld > curNew then redis.call('HSET', KEYS[1], 'cur', old['cur']) end
+else
+  local st = old['status'] or 'active'
+  for k, v in pairs(old) do redis.call('HSET', KEYS[1], k, v) end
+  redis.call('HSET', KEYS[1], 'status', st, 'migrated_from', from, 'updated', now,
+    'status_reason', 'migrated from ' .. from)
+  for i, name in ipairs(names) do
+    if name == st then redis.call('SADD', KEYS[3 + i], chat) else redis.call('SREM', KEYS[3 + i], chat) end
+  end
+  redis.call('ZADD', KEYS[3], tonumber(old['joined'] or now) or now, chat)
+end
+local fbase = 5 + 2 * nf
+for i = 8, #KEYS do
+  local j = fbase + 2 * (i - 8)
+  redis.call('HSETNX', KEYS[2], ARGV[j], ARGV[j + 1])
+  redis.call('SADD', KEYS[i], chat)
+end
+return exists and 1 or 0
+`)

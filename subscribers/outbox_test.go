@@ -1,0 +1,470 @@
+package subscribers_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"nashra/subscribers"
+)
+
+func allShards() []int {
+	out := make([]int, subscribers.Shards)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func digestJob(chat int64, part int) subscribers.Job {
+	return subscribers.Job{
+		ID: fmt.Sprintf("d:%d:1-5:%d", chat, part), ChatID: chat, Kind: "digest",
+		Text: fmt.Sprintf("<b>نشرة</b> %d", part), // "newsletter"
+	}
+}
+
+func noticeJob(id string, chat int64, p subscribers.Priority) subscribers.Job {
+	return subscribers.Job{ID: id, ChatID: chat, Kind: "notice", Text: "hello " + id, Priority: p}
+}
+
+func mustStart(t *testing.T, s *subscribers.Store, chats ...int64) {
+	t.Helper()
+	for _, c := range chats {
+		if _, err := s.Start(context.Background(), c, subscribers.Joined{ChatType: "private"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func readAll(t *testing.T, s *subscribers.Store, consumer string) []subscribers.Job {
+	t.Helper()
+	jobs, err := s.Read(context.Background(), consumer, allShards(), 100, 0)
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	return jobs
+}
+
+func state(t *testing.T, s *subscribers.Store, j subscribers.Job) string {
+	t.Helper()
+	st, err := s.JobState(context.Background(), j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func depth(t *testing.T, s *subscribers.Store) (int64, int64) {
+	t.Helper()
+	hi, lo, err := s.QueueDepth(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hi, lo
+}
+
+func TestEnqueueDigestFencing(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	const chat = 2001
+	mustStart(t, s, chat)
+	jobs := []subscribers.Job{digestJob(chat, 1), digestJob(chat, 2)}
+
+	ok, err := s.EnqueueDigest(ctx, chat, 0, 5, jobs)
+	if err != nil || !ok {
+		t.Fatalf("EnqueueDigest(cursor 0→5) = %v, %v; want queued", ok, err)
+	}
+	// A second builder that read the cursor before the first one moved it.
+	ok, err = s.EnqueueDigest(ctx, chat, 0, 5, []subscribers.Job{digestJob(chat, 9)})
+	if err != nil || ok {
+		t.Fatalf("EnqueueDigest with stale cursor 0 = %v, %v; want refused", ok, err)
+	}
+	if hi, lo := depth(t, s); hi != 2 || lo != 0 {
+		t.Errorf("queue depth = %d/%d; want 2 high (the first digest only)", hi, lo)
+	}
+	r, _ := s.Get(ctx, chat)
+	if r.Cursor != 5 {
+		t.Errorf("cursor = %d; want 5", r.Cursor)
+	}
+
+	if _, err := s.SetStatus(ctx, chat, subscribers.Paused, "pause"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.EnqueueDigest(ctx, chat, 5, 8, []subscribers.Job{digestJob(chat, 3)}); err != nil || ok {
+		t.Errorf("EnqueueDigest for a paused reader = %v, %v; want refused", ok, err)
+	}
+	if ok, err := s.EnqueueDigest(ctx, 999, 0, 8, nil); err != nil || ok {
+		t.Errorf("EnqueueDigest for an unknown reader = %v, %v; want refused", ok, err)
+	}
+	if _, err := s.EnqueueDigest(ctx, chat, 5, 8, []subscribers.Job{digestJob(chat+1, 1)}); err == nil {
+		t.Errorf("EnqueueDigest accepted a job for another chat")
+	}
+	if hi, _ := depth(t, s); hi != 2 {
+		t.Errorf("refused digests changed the queue: %d high jobs, want 2", hi)
+	}
+}
+
+func TestEnqueueDigestRace(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	const chat = 2002
+	mustStart(t, s, chat)
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		queued int
+	)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			j := digestJob(chat, 1)
+			j.ID = fmt.Sprintf("d:%d:1-5:builder%d", chat, i)
+			ok, err := s.EnqueueDigest(ctx, chat, 0, 5, []subscribers.Job{j})
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				queued++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if hi, _ := depth(t, s); queued != 1 || hi != 1 {
+		t.Errorf("8 builders racing on cursor 0: %d queued, %d jobs; want exactly 1", queued, hi)
+	}
+}
+
+func TestEnqueueSkipsKnownJobs(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	batch := []subscribers.Job{
+		noticeJob("b:1:3001", 3001, subscribers.Low),
+		noticeJob("b:1:3002", 3002, subscribers.Low),
+		noticeJob("b:1:3017", 3017, subscribers.Low), // same shard as 3001
+	}
+	if err := s.Enqueue(ctx, batch...); err != nil {
+		t.Fatal(err)
+	}
+	// The feeder crashed before saving its progress and feeds the batch again.
+	if err := s.Enqueue(ctx, batch...); err != nil {
+		t.Fatal(err)
+	}
+	if hi, lo := depth(t, s); hi != 0 || lo != 3 {
+		t.Errorf("after feeding a batch twice: %d/%d jobs; want 0 high, 3 low", hi, lo)
+	}
+	jobs := readAll(t, s, "a")
+	for _, j := range jobs {
+		if ok, _ := s.Begin(ctx, j, "a"); !ok {
+			t.Fatalf("Begin(%s) refused", j.ID)
+		}
+		if err := s.Finish(ctx, j, "sent:1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Enqueue(ctx, batch...); err != nil {
+		t.Fatal(err)
+	}
+	if hi, lo := depth(t, s); len(jobs) != 3 || hi+lo != 0 {
+		t.Errorf("read %d jobs; after sending, feeding again left %d jobs; want 3 read, 0 left", len(jobs), hi+lo)
+	}
+	if err := s.Enqueue(ctx, subscribers.Job{ID: "x", ChatID: 1}); err == nil {
+		t.Errorf("Enqueue accepted a job without text")
+	}
+}
+
+func TestBeginFinishExactlyOnce(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	j := noticeJob("n:1", 4001, subscribers.High)
+	if err := s.Enqueue(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(t, s, j); got != subscribers.StateQueued {
+		t.Errorf("state after Enqueue = %q; want queued", got)
+	}
+	jobs := readAll(t, s, "a")
+	if len(jobs) != 1 || jobs[0].ID != j.ID || jobs[0].Text != j.Text || jobs[0].Priority != subscribers.High || jobs[0].StreamID == "" {
+		t.Fatalf("Read = %+v; want the one job with its stream ID", jobs)
+	}
+	got := jobs[0]
+	if ok, err := s.Begin(ctx, got, "a"); err != nil || !ok {
+		t.Fatalf("Begin = %v, %v; want true", ok, err)
+	}
+	if st := state(t, s, j); !strings.HasPrefix(st, "inflight:a:") {
+		t.Errorf("state after Begin = %q; want inflight:a:<ms>", st)
+	}
+	// Another consumer holding a copy of the entry must not send it too.
+	if ok, _ := s.Begin(ctx, got, "b"); ok {
+		t.Errorf("a second Begin while in flight succeeded")
+	}
+	if err := s.Finish(ctx, got, "sent:77"); err != nil {
+		t.Fatal(err)
+	}
+	if st := state(t, s, j); st != "sent:77" {
+		t.Errorf("state after Finish = %q; want sent:77", st)
+	}
+	if ok, _ := s.Begin(ctx, got, "b"); ok {
+		t.Errorf("Begin after Finish succeeded")
+	}
+	if hi, lo := depth(t, s); hi+lo != 0 {
+		t.Errorf("%d entries left after Finish; want none", hi+lo)
+	}
+	if more := readAll(t, s, "b"); len(more) != 0 {
+		t.Errorf("a finished job was read again: %+v", more)
+	}
+	if err := s.Finish(ctx, got, "inflight:x:1"); err == nil {
+		t.Errorf("Finish accepted a non-final state")
+	}
+}
+
+func TestReclaimAfterBegin(t *testing.T) {
+	for _, resend := range []bool{false, true} {
+		t.Run(fmt.Sprintf("resendUnknown=%v", resend), func(t *testing.T) {
+			ctx := context.Background()
+			s, _ := newStore(t)
+			j := noticeJob("n:2", 4002, subscribers.High)
+			if err := s.Enqueue(ctx, j); err != nil {
+				t.Fatal(err)
+			}
+			jobs := readAll(t, s, "dead")
+			if ok, err := s.Begin(ctx, jobs[0], "dead"); err != nil || !ok {
+				t.Fatalf("Begin = %v, %v", ok, err)
+			}
+			// "dead" crashed during the send. The janitor of another instance:
+			var reclaimed []subscribers.Job
+			unknown := 0
+			for n := range subscribers.Shards {
+				r, u, err := s.Reclaim(ctx, "janitor", n, 0, resend)
+				if err != nil {
+					t.Fatal(err)
+				}
+				reclaimed, unknown = append(reclaimed, r...), unknown+u
+			}
+			st := state(t, s, j)
+			if !resend {
+				if len(reclaimed) != 0 || unknown != 1 || st != subscribers.StateUnknown {
+					t.Errorf("Reclaim = %d jobs, %d unknown, state %q; want 0, 1, unknown", len(reclaimed), unknown, st)
+				}
+				if hi, lo := depth(t, s); hi+lo != 0 {
+					t.Errorf("the unknown job is still queued (%d entries)", hi+lo)
+				}
+				return
+			}
+			if len(reclaimed) != 1 || unknown != 0 || st != subscribers.StateQueued {
+				t.Fatalf("Reclaim = %d jobs, %d unknown, state %q; want 1 to resend, 0, queued", len(reclaimed), unknown, st)
+			}
+			if ok, err := s.Begin(ctx, reclaimed[0], "janitor"); err != nil || !ok {
+				t.Errorf("Begin of the reclaimed job = %v, %v; want true", ok, err)
+			}
+		})
+	}
+}
+
+func TestReclaimBeforeBegin(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	j := noticeJob("n:3", 4003, subscribers.Low)
+	if err := s.Enqueue(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	stale := readAll(t, s, "dead") // read, then crashed before Begin
+	var reclaimed []subscribers.Job
+	for n := range subscribers.Shards {
+		r, u, err := s.Reclaim(ctx, "janitor", n, 0, false)
+		if err != nil || u != 0 {
+			t.Fatalf("Reclaim = %v, %d unknown", err, u)
+		}
+		reclaimed = append(reclaimed, r...)
+	}
+	if len(reclaimed) != 1 || reclaimed[0].ID != j.ID || reclaimed[0].Priority != subscribers.Low {
+		t.Fatalf("reclaimed %+v; want the one job", reclaimed)
+	}
+	if ok, _ := s.Begin(ctx, reclaimed[0], "janitor"); !ok {
+		t.Fatal("Begin of the reclaimed job refused")
+	}
+	if err := s.Finish(ctx, reclaimed[0], "sent:5"); err != nil {
+		t.Fatal(err)
+	}
+	// The dead consumer's copy comes back to life: it must not send.
+	if ok, _ := s.Begin(ctx, stale[0], "dead"); ok {
+		t.Errorf("the stale copy was begun after the job was sent")
+	}
+	for n := range subscribers.Shards {
+		r, u, err := s.Reclaim(ctx, "janitor", n, 0, true)
+		if err != nil || len(r)+u != 0 {
+			t.Errorf("second Reclaim of shard %d = %d jobs, %d unknown, %v; want nothing", n, len(r), u, err)
+		}
+	}
+}
+
+func TestRetryThenDeadLetter(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	j := noticeJob("n:4", 4004, subscribers.High)
+	if err := s.Enqueue(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	const maxAttempts = 3
+	for attempt := range maxAttempts {
+		jobs := readAll(t, s, "a")
+		if len(jobs) != 1 || jobs[0].Attempt != attempt {
+			t.Fatalf("try %d: Read = %+v; want the job with Attempt %d", attempt, jobs, attempt)
+		}
+		if ok, _ := s.Begin(ctx, jobs[0], "a"); !ok {
+			t.Fatalf("try %d: Begin refused", attempt)
+		}
+		if err := s.Retry(ctx, jobs[0], "dial tcp: connection refused", maxAttempts); err != nil {
+			t.Fatal(err)
+		}
+		if hi, _ := depth(t, s); attempt < maxAttempts-1 && hi != 1 {
+			t.Errorf("try %d: %d jobs queued after Retry; want 1 (the old entry acked)", attempt, hi)
+		}
+	}
+	if hi, lo := depth(t, s); hi+lo != 0 {
+		t.Errorf("%d jobs queued after the last attempt; want 0", hi+lo)
+	}
+	if st := state(t, s, j); st != subscribers.StateDeadLetter {
+		t.Errorf("state = %q; want %q", st, subscribers.StateDeadLetter)
+	}
+	dl, err := s.DeadLetters(ctx, 10)
+	if err != nil || len(dl) != 1 || dl[0].Job.ID != j.ID || dl[0].Reason != "dial tcp: connection refused" || dl[0].Job.Attempt != maxAttempts {
+		t.Errorf("DeadLetters = %+v, %v; want the job with its reason and %d attempts", dl, err, maxAttempts)
+	}
+	// A dead-lettered job is final: feeding it again does nothing.
+	if err := s.Enqueue(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	if hi, _ := depth(t, s); hi != 0 {
+		t.Errorf("a dead-lettered job was queued again")
+	}
+}
+
+func TestRequeueKeepsAttempt(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	j := noticeJob("n:5", 4005, subscribers.High)
+	if err := s.Enqueue(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	jobs := readAll(t, s, "a")
+	if ok, _ := s.Begin(ctx, jobs[0], "a"); !ok {
+		t.Fatal("Begin refused")
+	}
+	if err := s.Requeue(ctx, jobs[0]); err != nil {
+		t.Fatal(err)
+	}
+	again := readAll(t, s, "a")
+	if len(again) != 1 || again[0].Attempt != 0 || again[0].StreamID == jobs[0].StreamID {
+		t.Fatalf("after Requeue Read = %+v; want one new entry with Attempt 0", again)
+	}
+	if st := state(t, s, j); st != subscribers.StateQueued {
+		t.Errorf("state after Requeue = %q; want queued", st)
+	}
+}
+
+func TestReadHighBeforeLow(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	var lows, highs []subscribers.Job
+	for i := range 3 {
+		lows = append(lows, noticeJob(fmt.Sprintf("b:1:%d", 5000+i), int64(5000+i), subscribers.Low))
+		highs = append(highs, noticeJob(fmt.Sprintf("d:%d", 6000+i), int64(6000+i), subscribers.High))
+	}
+	// Broadcasts were queued first; digests arrive later and still go first.
+	if err := s.Enqueue(ctx, lows...); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Enqueue(ctx, highs...); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(jobs []subscribers.Job) []string {
+		var out []string
+		for _, j := range jobs {
+			out = append(out, j.ID)
+		}
+		sort.Strings(out)
+		return out
+	}
+	first, second := readAll(t, s, "a"), readAll(t, s, "a")
+	if got, want := ids(first), ids(highs); !slices.Equal(got, want) {
+		t.Errorf("first Read = %v; want the high-priority jobs %v", got, want)
+	}
+	if got, want := ids(second), ids(lows); !slices.Equal(got, want) {
+		t.Errorf("second Read = %v; want the broadcasts %v", got, want)
+	}
+}
+
+func TestMoveReader(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	const group, super = int64(-4009), int64(-1000000004009)
+	if _, err := s.Start(ctx, group, subscribers.Joined{ChatType: "group", Lang: "en", Source: "site"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []subscribers.Follow{subscribers.TopicFollow("sdf"), subscribers.KeywordFollow("الرقة", "الرقه")} { // "Raqqa"
+		if _, err := s.Follow(ctx, group, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := s.EnqueueDigest(ctx, group, 0, 7, nil); err != nil || !ok {
+		t.Fatalf("EnqueueDigest = %v, %v", ok, err)
+	}
+
+	for range 2 { // the second call finds the move done
+		if err := s.MoveReader(ctx, group, super); err != nil {
+			t.Fatalf("MoveReader: %v", err)
+		}
+	}
+	moved, err := s.Get(ctx, super)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved.Status != subscribers.Active || moved.Cursor != 7 || moved.Lang != "en" || moved.Source != "site" || len(moved.Follows) != 2 {
+		t.Errorf("moved reader = %+v; want active, cursor 7, en, source and 2 follows kept", moved)
+	}
+	old, _ := s.Get(ctx, group)
+	if old.Status != subscribers.Blocked || old.StatusReason != fmt.Sprintf("migrated to %d", super) {
+		t.Errorf("old reader = %s (%s); want blocked, migrated to %d", old.Status, old.StatusReason, super)
+	}
+	followers, _ := s.Followers(ctx, "t:sdf")
+	if !slices.Contains(followers, super) {
+		t.Errorf("followers of sdf = %v; want the supergroup %d", followers, super)
+	}
+	counts, _ := s.Counts(ctx)
+	if counts[subscribers.Active] != 1 || counts[subscribers.Blocked] != 1 {
+		t.Errorf("counts = %v; want 1 active (the supergroup), 1 blocked (the old group)", counts)
+	}
+	if err := s.MoveReader(ctx, 404, 405); err == nil {
+		t.Errorf("MoveReader of an unknown chat succeeded")
+	}
+}
+
+func TestMoveReaderIntoExistingReader(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	const group, super = int64(-4010), int64(-1000000004010)
+	mustStart(t, s, group, super)
+	if _, err := s.Follow(ctx, group, subscribers.TopicFollow("isis")); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.EnqueueDigest(ctx, group, 0, 12, nil); !ok {
+		t.Fatal("EnqueueDigest refused")
+	}
+	if ok, _ := s.EnqueueDigest(ctx, super, 0, 3, nil); !ok {
+		t.Fatal("EnqueueDigest refused")
+	}
+	if err := s.MoveReader(ctx, group, super); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := s.Get(ctx, super)
+	if r.Cursor != 12 || len(r.Follows) != 1 || r.Status != subscribers.Active {
+		t.Errorf("merged reader = %+v; want the larger cursor 12 and the old follow", r)
+	}
+}
