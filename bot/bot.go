@@ -10,11 +10,13 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/digest"
 	"nashra/digest/topics"
 	"nashra/subscribers"
 )
@@ -27,6 +29,11 @@ type Options struct {
 	Catalog *topics.Catalog
 	Admins  []int64
 	Log     *slog.Logger
+	// Digests builds a reader's digest on demand (/digest); nil disables it.
+	Digests DigestBuilder
+	// DefaultSchedule and Location describe digest times to readers.
+	DefaultSchedule string
+	Location        *time.Location
 	// PollTimeout is the long-polling wait; 50 s when zero.
 	PollTimeout time.Duration
 	// Lanes is how many chats are served at once; updates of one chat are
@@ -35,6 +42,11 @@ type Options struct {
 	// DrainTimeout bounds how long shutdown waits for handlers in flight.
 	// 10 s when zero.
 	DrainTimeout time.Duration
+}
+
+// DigestBuilder queues a reader's digest now; nil means nothing new.
+type DigestBuilder interface {
+	ForReader(ctx context.Context, chatID int64) (*digest.Digest, error)
 }
 
 // Bot serves readers and admins.
@@ -47,13 +59,18 @@ type Bot struct {
 	username string
 	opt      Options
 
-	lanes []chan *models.Update
+	lanes []chan laneItem
 	wg    sync.WaitGroup
 	// hctx is the handlers' context. It outlives the polling context so
 	// that work in flight at SIGTERM can finish; it is cancelled when the
 	// drain timeout runs out.
 	hctx    context.Context
 	hcancel context.CancelFunc
+	// ready is set while webhook updates can be taken.
+	ready atomic.Bool
+	// laneMu keeps a push from racing the lanes being closed at shutdown.
+	laneMu sync.RWMutex
+	closed bool
 }
 
 // New builds a Bot; it does not touch the network.
@@ -69,6 +86,12 @@ func New(opt Options) (*Bot, error) {
 	}
 	if opt.Lanes <= 0 {
 		opt.Lanes = 8
+	}
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.DefaultSchedule == "" {
+		opt.DefaultSchedule = "0 8 * * *"
 	}
 	if opt.DrainTimeout <= 0 {
 		opt.DrainTimeout = 10 * time.Second
@@ -149,17 +172,30 @@ func (b *Bot) identify(ctx context.Context) error {
 	}
 }
 
+// laneItem is an update waiting in its chat's lane; done, when set, is
+// closed once it is handled.
+type laneItem struct {
+	upd  *models.Update
+	done chan struct{}
+}
+
 func (b *Bot) startLanes() {
+	b.laneMu.Lock()
+	defer b.laneMu.Unlock()
+	b.closed = false
 	b.hctx, b.hcancel = context.WithCancel(context.Background())
-	b.lanes = make([]chan *models.Update, b.opt.Lanes)
+	b.lanes = make([]chan laneItem, b.opt.Lanes)
 	for i := range b.lanes {
-		ch := make(chan *models.Update, 64)
+		ch := make(chan laneItem, 64)
 		b.lanes[i] = ch
 		b.wg.Add(1)
 		go func() {
 			defer b.wg.Done()
-			for upd := range ch {
-				b.handle(b.hctx, upd)
+			for it := range ch {
+				b.handle(b.hctx, it.upd)
+				if it.done != nil {
+					close(it.done)
+				}
 			}
 		}()
 	}
@@ -169,10 +205,21 @@ func (b *Bot) startLanes() {
 // It blocks while the lane is full, which slows polling down instead of
 // dropping updates.
 func (b *Bot) enqueue(_ context.Context, _ *tg.Bot, upd *models.Update) {
-	lane := b.lanes[laneOf(chatOf(upd), len(b.lanes))]
+	b.push(laneItem{upd: upd})
+}
+
+func (b *Bot) push(it laneItem) bool {
+	b.laneMu.RLock()
+	defer b.laneMu.RUnlock()
+	if b.closed || b.lanes == nil {
+		return false
+	}
+	lane := b.lanes[laneOf(chatOf(it.upd), len(b.lanes))]
 	select {
-	case lane <- upd:
+	case lane <- it:
+		return true
 	case <-b.hctx.Done():
+		return false
 	}
 }
 
@@ -200,9 +247,15 @@ func chatOf(upd *models.Update) int64 {
 
 // drain waits for the lanes to empty, then cancels what is still running.
 func (b *Bot) drain() {
+	// A push waiting for room in a full lane holds the read lock; the
+	// lane's worker keeps taking updates, so the push lands and the lock
+	// follows. No push can reach a closed lane.
+	b.laneMu.Lock()
+	b.closed = true
 	for _, ch := range b.lanes {
 		close(ch)
 	}
+	b.laneMu.Unlock()
 	done := make(chan struct{})
 	go func() { b.wg.Wait(); close(done) }()
 	select {
@@ -248,6 +301,10 @@ func commandMenu(lang string) []models.BotCommand {
 			{Command: "follow", Description: "Follow a topic or keyword"},
 			{Command: "unfollow", Description: "Stop following"},
 			{Command: "mytopics", Description: "What you follow"},
+			{Command: "digest", Description: "What is new, now"},
+			{Command: "time", Description: "When your digest comes"},
+			{Command: "pause", Description: "Pause the digest"},
+			{Command: "resume", Description: "Resume the digest"},
 			{Command: "lang", Description: "Language: ar / en"},
 			{Command: "help", Description: "Help"},
 			{Command: "stop", Description: "Unsubscribe"},
@@ -258,6 +315,10 @@ func commandMenu(lang string) []models.BotCommand {
 		{Command: "follow", Description: "متابعة موضوع أو كلمة"},
 		{Command: "unfollow", Description: "إلغاء متابعة"},
 		{Command: "mytopics", Description: "ما تتابعه"},
+		{Command: "digest", Description: "الجديد الآن"},
+		{Command: "time", Description: "موعد الخلاصة"},
+		{Command: "pause", Description: "إيقاف الخلاصة مؤقتاً"},
+		{Command: "resume", Description: "استئناف الخلاصة"},
 		{Command: "lang", Description: "اللغة: ar / en"},
 		{Command: "help", Description: "المساعدة"},
 		{Command: "stop", Description: "إلغاء الاشتراك"},

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -9,10 +10,13 @@ import (
 	"testing"
 	"time"
 
+	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"nashra/bot"
 	"nashra/bot/telegramtest"
+	"nashra/digest"
+	"nashra/digest/articles"
 	"nashra/digest/topics"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
@@ -25,6 +29,7 @@ type harness struct {
 	t     *testing.T
 	srv   *telegramtest.Server
 	store *subscribers.Store
+	arts  *articles.Store
 	redis *redistest.Redis
 	done  chan error
 	stop  context.CancelFunc
@@ -35,19 +40,24 @@ func newHarness(t *testing.T) *harness {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
+	loc, _ := time.LoadLocation("Asia/Damascus")
 	b, err := bot.New(bot.Options{
-		Token:       srv.Token(),
-		APIURL:      srv.URL(),
-		Store:       store,
-		Catalog:     topics.Builtin(),
-		Admins:      []int64{adminID},
-		PollTimeout: 5 * time.Second,
+		Token:           srv.Token(),
+		APIURL:          srv.URL(),
+		Store:           store,
+		Catalog:         topics.Builtin(),
+		Admins:          []int64{adminID},
+		PollTimeout:     5 * time.Second,
+		Digests:         &digest.Builder{Readers: store, Articles: arts, DefaultSchedule: "0 8 * * *", Location: loc},
+		DefaultSchedule: "0 8 * * *",
+		Location:        loc,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, srv: srv, store: store, redis: r, done: make(chan error, 1), stop: cancel}
+	h := &harness{t: t, srv: srv, store: store, arts: arts, redis: r, done: make(chan error, 1), stop: cancel}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(func() { h.shutdown() })
 	return h
@@ -428,5 +438,120 @@ func TestShutdownFinishesHandlersInFlight(t *testing.T) {
 	}
 	if msgs := h.srv.SentTo(109); len(msgs) != 2 {
 		t.Errorf("%d messages after shutdown; want the /help reply in flight delivered", len(msgs))
+	}
+}
+
+func TestScheduleCommands(t *testing.T) {
+	h := newHarness(t)
+	u := telegramtest.NewUser(110, "ar")
+	h.say(u, "/start")
+	m := h.say(u, "/time")
+	wantContains(t, m, "الموعد الافتراضي", "08:00", "Asia/Damascus") // "the default time"
+	if !containsButton(m, "time:instant") {
+		t.Errorf("/time buttons = %v; want the instant choice", m.Buttons())
+	}
+	m = h.say(u, "/time ٧:٣٠") // 7:30 in Arabic-Indic digits
+	wantContains(t, m, "07:30")
+	if got := h.reader(110).Schedule; got != "30 7 * * *" {
+		t.Errorf("stored schedule %q; want \"30 7 * * *\"", got)
+	}
+	m = h.say(u, "/time 25:99")
+	wantContains(t, m, "لم أفهم الموعد") // "I did not understand the time"
+	if got := h.reader(110).Schedule; got != "30 7 * * *" {
+		t.Errorf("a bad time changed the schedule to %q", got)
+	}
+	if _, err := h.srv.PressButton(110, m.MessageID, 110, "time:instant"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return h.reader(110).Schedule == subscribers.Instant })
+
+	m = h.say(u, "/pause")
+	wantContains(t, m, "أوقفنا الخلاصة") // "we paused the digest"
+	if st := h.reader(110).Status; st != subscribers.Paused {
+		t.Errorf("status after /pause = %s", st)
+	}
+	m = h.say(u, "/digest")
+	wantContains(t, m, "متوقفة مؤقتاً") // "paused"
+	m = h.say(u, "/resume")
+	wantContains(t, m, "استأنفنا") // "resumed"
+	if st := h.reader(110).Status; st != subscribers.Active {
+		t.Errorf("status after /resume = %s", st)
+	}
+}
+
+func TestDigestCommandQueuesWhatIsNew(t *testing.T) {
+	h := newHarness(t)
+	u := telegramtest.NewUser(111, "en")
+	h.say(u, "/start")
+	m := h.say(u, "/digest")
+	wantContains(t, m, "لا جديد") // nothing new yet (the reader's language is still Arabic)
+	ctx := context.Background()
+	h.arts.Ingest(ctx, articles.Article{ID: "x1", Link: "https://7al.net/x1", Title: "SDF statement", Topics: []string{"sdf"}, InScope: true}, nil)
+	upd := h.srv.SendText(u, "/digest")
+	waitFor(t, func() bool {
+		hi, _, _ := h.store.QueueDepth(ctx)
+		return hi == 1
+	})
+	if r := h.reader(111); r.Cursor != 1 {
+		t.Errorf("cursor after /digest = %d; want 1", r.Cursor)
+	}
+	_ = upd
+}
+
+func TestDigestButtons(t *testing.T) {
+	h := newHarness(t)
+	u := telegramtest.NewUser(112, "ar")
+	h.say(u, "/start")
+	// A digest with its buttons, posted as the sender posts it.
+	client, err := h.srv.Client(tg.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := client.SendMessage(context.Background(), &tg.SendMessageParams{ChatID: 112, Text: "digest", ReplyMarkup: json.RawMessage(digestMarkup(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.srv.PressButton(112, d.ID, 112, digest.ButtonPause); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return h.reader(112).Status == subscribers.Paused })
+	m := h.sayIn(112, func() { h.srv.PressButton(112, d.ID, 112, digest.ButtonTopics) })
+	if !containsButton(m, "|t:sdf") {
+		t.Errorf("the topics button sent %v; want the topics keyboard", m.Buttons())
+	}
+}
+
+// digestMarkup is the keyboard under a digest, as the builder makes it.
+func digestMarkup(t *testing.T) string {
+	t.Helper()
+	return `{"inline_keyboard":[[{"text":"⚙️","callback_data":"` + digest.ButtonTopics + `"}],[{"text":"⏸","callback_data":"` + digest.ButtonPause + `"},{"text":"✖️","callback_data":"` + digest.ButtonStop + `"}]]}`
+}
+
+// A group that becomes a supergroup keeps its subscription under the new id.
+func TestGroupMigration(t *testing.T) {
+	h := newHarness(t)
+	const oldID, newID = -4242, -1004242
+	admin := telegramtest.NewUser(301, "ar")
+	h.srv.SetMember(oldID, admin.ID, models.ChatMemberTypeAdministrator)
+	h.sayIn(oldID, func() { h.srv.SendGroupText(oldID, admin, "/start@nashra_bot") })
+	h.sayIn(oldID, func() { h.srv.SendGroupText(oldID, admin, "/follow@nashra_bot داعش") })
+	h.srv.PushUpdate(models.Update{Message: &models.Message{ID: 99, Chat: models.Chat{ID: oldID, Type: models.ChatTypeGroup}, MigrateToChatID: newID}})
+	waitFor(t, func() bool {
+		r, err := h.store.Get(context.Background(), newID)
+		return err == nil && r.Status == subscribers.Active && followKeys(r) == "t:isis"
+	})
+	if st := h.reader(oldID).Status; st != subscribers.Blocked {
+		t.Errorf("old group status %s; want blocked (migrated)", st)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 20s")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -55,6 +55,14 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 		return
 	}
 	c := b.chat(ctx, m)
+	if m.MigrateToChatID != 0 {
+		// The group became a supergroup with a new id: the subscription
+		// follows it.
+		if err := b.store.MoveReader(ctx, m.Chat.ID, m.MigrateToChatID); err != nil {
+			b.log.Error("move migrated group", "chat_id", m.Chat.ID, "to", m.MigrateToChatID, "err", err)
+		}
+		return
+	}
 	cmd, ok := ParseCommand(m.Text, m.Entities)
 	if !ok {
 		// In a group people talk to each other; only private chats get a hint.
@@ -92,6 +100,10 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 		"unfollow": b.unfollow,
 		"topics":   b.topics,
 		"lang":     b.lang,
+		"time":     b.time,
+		"pause":    b.pause,
+		"resume":   b.resume,
+		"digest":   b.digestNow,
 	}
 	h, known := handlers[cmd.Name]
 	if !known {

@@ -99,6 +99,10 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 		if arg == "ar" || arg == "en" {
 			err = b.setLang(ctx, c, arg)
 		}
+	case "time":
+		err = b.setTime(ctx, c, arg)
+	case "do":
+		err = b.onDigestButton(ctx, c, q.Data)
 	case "x":
 		b.call(ctx, c.id, "editMessageReplyMarkup", func() error {
 			_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: c.id, MessageID: msg.ID})

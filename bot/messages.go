@@ -39,6 +39,22 @@ type texts struct {
 	StartFirst       string
 	KeywordNote      string
 	ButtonDone       string
+	Paused           string
+	AlreadyPaused    string
+	Resumed          string
+	NotPaused        string
+	StoppedUseStart  string
+	NothingNew       string
+	TimeUsage        string // %s: current schedule
+	TimeInvalid      string // %s: what the reader typed
+	TimeSet          string // %s: schedule, described
+	TimeDaily        string // %s: HH:MM, %s: zone
+	TimeInstant      string
+	TimeDefault      string // %s: the default, described
+	ButtonMorning    string
+	ButtonEvening    string
+	ButtonInstant    string
+	ButtonDefault    string
 }
 
 var arTexts = texts{
@@ -53,6 +69,9 @@ var arTexts = texts{
 		"/unfollow قسد — إلغاء متابعة\n" +
 		"/topics — قائمة المواضيع بأزرار\n" +
 		"/mytopics — ما تتابعه الآن\n" +
+		"/time 07:30 — موعد الخلاصة (أو فوراً)\n" +
+		"/digest — الجديد الآن\n" +
+		"/pause · /resume — إيقاف الخلاصة مؤقتاً واستئنافها\n" +
 		"/lang en — English\n" +
 		"/stop — إلغاء الاشتراك\n" +
 		"/start — العودة إلى الاشتراك\n\n" +
@@ -89,6 +108,22 @@ var arTexts = texts{
 	StartFirst:       "أرسل /start أولاً للاشتراك.",
 	KeywordNote:      "(كلمة حرّة)",
 	ButtonDone:       "تم",
+	Paused:           "⏸ أوقفنا الخلاصة مؤقتاً، ومتابعاتك محفوظة. أرسل /resume لاستئنافها.",
+	AlreadyPaused:    "الخلاصة متوقفة مؤقتاً من قبل. أرسل /resume لاستئنافها.",
+	Resumed:          "▶️ استأنفنا الخلاصة، وستصلك في موعدها.",
+	NotPaused:        "الخلاصة غير متوقفة؛ لا شيء لاستئنافه.",
+	StoppedUseStart:  "اشتراكك ملغى. أرسل /start للعودة.",
+	NothingNew:       "لا جديد فيما تتابعه منذ آخر خلاصة.",
+	TimeUsage:        "موعد خلاصتك الآن: %s\nاكتب مثلاً ‎/time 07:30 أو اختر:",
+	TimeSet:          "⏰ تم. موعد خلاصتك: %s",
+	TimeInvalid:      "⚠️ لم أفهم الموعد «%s». اكتب الساعة هكذا: ‎/time 07:30 أو اختر:",
+	TimeDaily:        "يومياً الساعة %s (بتوقيت %s)",
+	TimeInstant:      "فور نشر الأخبار",
+	TimeDefault:      "الموعد الافتراضي: %s",
+	ButtonMorning:    "🌅 صباحاً 07:00",
+	ButtonEvening:    "🌆 مساءً 19:00",
+	ButtonInstant:    "⚡ فوراً",
+	ButtonDefault:    "الافتراضي",
 }
 
 var enTexts = texts{
@@ -103,6 +138,9 @@ var enTexts = texts{
 		"/unfollow SDF — stop following\n" +
 		"/topics — the topic list, with buttons\n" +
 		"/mytopics — what you follow\n" +
+		"/time 07:30 — when your digest comes (or instantly)\n" +
+		"/digest — what is new, now\n" +
+		"/pause · /resume — pause and resume your digest\n" +
 		"/lang ar — العربية\n" +
 		"/stop — unsubscribe\n" +
 		"/start — subscribe again\n\n" +
@@ -139,6 +177,22 @@ var enTexts = texts{
 	StartFirst:       "Send /start first to subscribe.",
 	KeywordNote:      "(keyword)",
 	ButtonDone:       "Done",
+	Paused:           "⏸ Your digest is paused and your topics are kept. Send /resume to get it again.",
+	AlreadyPaused:    "Your digest is already paused. Send /resume to get it again.",
+	Resumed:          "▶️ Your digest is back on and will arrive at its time.",
+	NotPaused:        "Your digest is not paused; nothing to resume.",
+	StoppedUseStart:  "You are unsubscribed. Send /start to come back.",
+	NothingNew:       "Nothing new in what you follow since your last digest.",
+	TimeUsage:        "Your digest now comes: %s\nType e.g. /time 07:30 or pick:",
+	TimeSet:          "⏰ Done. Your digest comes: %s",
+	TimeInvalid:      "⚠️ I did not understand the time “%s”. Type it like /time 07:30 or pick:",
+	TimeDaily:        "daily at %s (%s time)",
+	TimeInstant:      "as soon as stories are published",
+	TimeDefault:      "at the default time: %s",
+	ButtonMorning:    "🌅 Morning 07:00",
+	ButtonEvening:    "🌆 Evening 19:00",
+	ButtonInstant:    "⚡ Instantly",
+	ButtonDefault:    "Default",
 }
 
 func textsFor(lang string) *texts {

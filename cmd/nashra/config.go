@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
 )
 
@@ -42,7 +43,7 @@ type setting struct {
 var settings = []setting{
 	{"NASHRA_TELEGRAM_TOKEN", "telegram-token", "", "bot token (required by run)"},
 	{"NASHRA_TELEGRAM_API", "telegram-api", "https://api.telegram.org", "Bot API base URL"},
-	{"NASHRA_REDIS_URL", "redis-url", "redis://127.0.0.1:6379/0", "Redis URL (redis://, rediss://) or 'memory' for an in-process store that is lost on exit"},
+	{"NASHRA_REDIS_URL", "redis-url", "redis://127.0.0.1:6379/0", "Redis URL (redis://, rediss://, redis+cluster:// for Redis Cluster) or 'memory' for an in-process store that is lost on exit"},
 	{"NASHRA_REDIS_PREFIX", "redis-prefix", "nashra:", "prefix of every Redis key"},
 	{"NASHRA_FEEDS", "feeds", "https://7al.net/feed/", "comma-separated RSS/Atom feed URLs"},
 	{"NASHRA_ADMINS", "admins", "", "comma-separated Telegram user IDs allowed to broadcast"},
@@ -110,8 +111,19 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 	}
 	if c.RedisURL != "memory" {
 		u, err := url.Parse(c.RedisURL)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			bad("NASHRA_REDIS_URL", "want redis://host:port/db, rediss://… or memory")
+		switch {
+		case err != nil || u.Host == "":
+			bad("NASHRA_REDIS_URL", "want redis://host:port/db, rediss://…, redis+cluster://host:port or memory")
+		case u.Scheme == "redis" || u.Scheme == "rediss":
+			if _, err := redis.ParseURL(c.RedisURL); err != nil {
+				bad("NASHRA_REDIS_URL", "%v", err)
+			}
+		case u.Scheme == "redis+cluster" || u.Scheme == "rediss+cluster":
+			if _, err := redis.ParseClusterURL(strings.Replace(c.RedisURL, "+cluster", "", 1)); err != nil {
+				bad("NASHRA_REDIS_URL", "%v", err)
+			}
+		default:
+			bad("NASHRA_REDIS_URL", "want redis://host:port/db, rediss://…, redis+cluster://host:port or memory")
 		}
 	}
 	if c.RedisPrefix == "" || strings.ContainsAny(c.RedisPrefix, "{} \t\n") {

@@ -202,3 +202,38 @@ func TestRunRejectedToken(t *testing.T) {
 		t.Fatal("run kept going with a token Telegram rejects")
 	}
 }
+
+// Two instances on one Redis: only the lease holder long-polls (Telegram
+// would answer the other 409), and every command is answered once.
+func TestTwoInstancesOnePoller(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	r := redistest.New(t)
+	env := map[string]string{
+		"NASHRA_TELEGRAM_TOKEN": srv.Token(),
+		"NASHRA_TELEGRAM_API":   srv.URL(),
+		"NASHRA_REDIS_URL":      r.URL,
+		"NASHRA_REDIS_PREFIX":   r.Prefix,
+		"NASHRA_HTTP_ADDR":      "127.0.0.1:0",
+	}
+	a, b := startProcess(t, env), startProcess(t, env)
+	reader := telegramtest.NewUser(31, "ar")
+	for i, text := range []string{"/start", "/follow قسد", "/mytopics", "/help"} {
+		srv.SendText(reader, text)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		_, err := srv.WaitMessages(ctx, reader.ID, i+1)
+		cancel()
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+	}
+	a.stop(t)
+	b.stop(t)
+	if n := len(srv.SentTo(reader.ID)); n != 4 {
+		t.Errorf("%d replies to 4 commands; want 4", n)
+	}
+	for _, c := range srv.Calls("getUpdates") {
+		if c.Status == 409 {
+			t.Fatalf("a second poller got 409 Conflict: %s", c.Description)
+		}
+	}
+}

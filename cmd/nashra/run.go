@@ -43,6 +43,7 @@ type env struct {
 var commands = []command{
 	{"run", "bot, scheduler and HTTP server (the default)", func(*flag.FlagSet) func(context.Context, *env) error { return runServe }},
 	{"poll", "poll every feed once now, store new articles, print what was added", pollCommand},
+	{"digest", "build the digests due now and queue them (--dry-run: print them)", digestCommand},
 	{"preview", "print the digest a reader following --follow topics would get from --feed feeds (no Redis, no Telegram)", previewCommand},
 	{"summarize", "print the summary of an article (FILE or stdin; first line = title)", summarizeCommand},
 	{"classify", "print JSON: the article's topics, whether it is in scope, which --follow match", classifyCommand},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -31,16 +32,25 @@ func openRedis(ctx context.Context, e *env) (redis.UniversalClient, func(), erro
 		c := redis.NewClient(&redis.Options{Addr: m.Addr()})
 		return c, func() { _ = c.Close(); m.Close() }, nil
 	}
-	opt, err := redis.ParseURL(e.cfg.RedisURL)
-	if err != nil {
-		return nil, nil, fmt.Errorf("NASHRA_REDIS_URL: %w", err)
+	var c redis.UniversalClient
+	if strings.Contains(e.cfg.RedisURL, "+cluster://") {
+		opt, err := redis.ParseClusterURL(strings.Replace(e.cfg.RedisURL, "+cluster", "", 1))
+		if err != nil {
+			return nil, nil, fmt.Errorf("NASHRA_REDIS_URL: %w", err)
+		}
+		c = redis.NewClusterClient(opt)
+	} else {
+		opt, err := redis.ParseURL(e.cfg.RedisURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("NASHRA_REDIS_URL: %w", err)
+		}
+		c = redis.NewClient(opt)
 	}
-	c := redis.NewClient(opt)
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := c.Ping(pctx).Err(); err != nil {
 		_ = c.Close()
-		return nil, nil, fmt.Errorf("NASHRA_REDIS_URL: redis at %s does not answer: %w", opt.Addr, err)
+		return nil, nil, fmt.Errorf("NASHRA_REDIS_URL: redis at %s does not answer: %w", redactURL(e.cfg.RedisURL), err)
 	}
 	return c, func() { _ = c.Close() }, nil
 }
@@ -49,9 +59,6 @@ func openRedis(ctx context.Context, e *env) (redis.UniversalClient, func(), erro
 func runServe(ctx context.Context, e *env) error {
 	if e.cfg.Token == "" {
 		return errors.New("NASHRA_TELEGRAM_TOKEN: required by run (the token @BotFather gave you)")
-	}
-	if e.cfg.WebhookURL != "" {
-		return errors.New("NASHRA_WEBHOOK_URL: webhook mode is not available in this version; unset it to use long polling")
 	}
 	rdb, closeRedis, err := openRedis(ctx, e)
 	if err != nil {
@@ -63,14 +70,23 @@ func runServe(ctx context.Context, e *env) error {
 		return err
 	}
 	store := subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix})
+	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
+	builder := newBuilder(e, store, articleStore)
 	b, err := bot.New(bot.Options{
-		Token:   e.cfg.Token,
-		APIURL:  e.cfg.APIURL,
-		Store:   store,
-		Catalog: catalog,
-		Admins:  e.cfg.Admins,
-		Log:     e.log,
+		Token:           e.cfg.Token,
+		APIURL:          e.cfg.APIURL,
+		Store:           store,
+		Catalog:         catalog,
+		Admins:          e.cfg.Admins,
+		Log:             e.log,
+		Digests:         builder,
+		DefaultSchedule: e.cfg.DigestSchedule,
+		Location:        e.cfg.Location,
 	})
+	if err != nil {
+		return err
+	}
+	snd, err := newSender(e, store, rdb)
 	if err != nil {
 		return err
 	}
@@ -79,12 +95,20 @@ func runServe(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("NASHRA_HTTP_ADDR: %w", err)
 	}
-	srv := &http.Server{Handler: httpHandler(store), ReadHeaderTimeout: 10 * time.Second}
+	mux := httpHandler(store)
+	if e.cfg.WebhookURL != "" {
+		u, _ := url.Parse(e.cfg.WebhookURL)
+		path := u.Path
+		if path == "" {
+			path = "/"
+		}
+		mux.Handle("POST "+path, b.WebhookHandler(e.cfg.WebhookSecret))
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
 	e.log.Info("nashra started", "http", ln.Addr().String(), "redis", redactURL(e.cfg.RedisURL), "feeds", len(e.cfg.Feeds), "admins", len(e.cfg.Admins))
 
-	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
 	poller, err := newPoller(e, articleStore)
 	if err != nil {
 		return err
@@ -93,6 +117,15 @@ func runServe(ctx context.Context, e *env) error {
 	if err := sched.Add("poll", e.cfg.PollSchedule, func(ctx context.Context) error {
 		res, err := poller.Poll(ctx)
 		e.log.Info("feeds polled", "new", len(res.Added))
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := sched.Add("digest", "* * * * *", func(ctx context.Context) error {
+		res, err := builder.Run(ctx, false)
+		if res.Due > 0 {
+			e.log.Info("digests built", "due", res.Due, "queued", res.Queued, "empty", res.Empty, "stale", res.Stale)
+		}
 		return err
 	}); err != nil {
 		return err
@@ -110,14 +143,25 @@ func runServe(ctx context.Context, e *env) error {
 	defer stop()
 	schedDone := make(chan struct{})
 	go func() { sched.Run(sctx); close(schedDone) }()
+	sendDone := make(chan error, 1)
+	go func() { sendDone <- snd.Run(sctx) }()
 
 	// Telegram allows one long poller per token: with several instances,
-	// the one holding the lease polls and the others stand by.
-	botErr := sched.Lease(ctx, "updates", 30*time.Second, b.Run)
+	// the one holding the lease polls and the others stand by. A webhook
+	// lets every instance serve.
+	var botErr error
+	if e.cfg.WebhookURL != "" {
+		botErr = b.RunWebhook(ctx, e.cfg.WebhookURL, e.cfg.WebhookSecret)
+	} else {
+		botErr = sched.Lease(ctx, "updates", 30*time.Second, b.Run)
+	}
 	if botErr != nil {
 		stop()
 	}
 	<-schedDone
+	if err := <-sendDone; err != nil && !errors.Is(err, context.Canceled) {
+		e.log.Warn("sender stopped", "err", err)
+	}
 
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
@@ -134,7 +178,7 @@ func runServe(ctx context.Context, e *env) error {
 	return botErr
 }
 
-func httpHandler(store *subscribers.Store) http.Handler {
+func httpHandler(store *subscribers.Store) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

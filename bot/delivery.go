@@ -1,0 +1,201 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"nashra/digest"
+	"nashra/subscribers"
+)
+
+// Callback data of the schedule buttons: "time:07:00", "time:instant",
+// "time:default".
+
+func (b *Bot) pause(ctx context.Context, c chatCtx, _ string) error {
+	t := textsFor(c.lang)
+	r, err := b.store.Get(ctx, c.id)
+	if errors.Is(err, subscribers.ErrNotFound) {
+		b.send(ctx, c.id, t.StartFirst, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch r.Status {
+	case subscribers.Paused:
+		b.send(ctx, c.id, t.AlreadyPaused, nil)
+	case subscribers.Active:
+		if _, err := b.store.SetStatus(ctx, c.id, subscribers.Paused, "pause"); err != nil {
+			return err
+		}
+		b.send(ctx, c.id, t.Paused, nil)
+	default:
+		b.send(ctx, c.id, t.StoppedUseStart, nil)
+	}
+	return nil
+}
+
+func (b *Bot) resume(ctx context.Context, c chatCtx, _ string) error {
+	t := textsFor(c.lang)
+	r, err := b.store.Get(ctx, c.id)
+	if errors.Is(err, subscribers.ErrNotFound) {
+		b.send(ctx, c.id, t.StartFirst, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch r.Status {
+	case subscribers.Paused:
+		if _, err := b.store.SetStatus(ctx, c.id, subscribers.Active, "resume"); err != nil {
+			return err
+		}
+		b.send(ctx, c.id, t.Resumed, nil)
+	case subscribers.Active:
+		b.send(ctx, c.id, t.NotPaused, nil)
+	default:
+		b.send(ctx, c.id, t.StoppedUseStart, nil)
+	}
+	return nil
+}
+
+// digestNow is /digest: what is new for the reader, now, through the
+// same queue and cursor as scheduled digests (so nothing comes twice).
+func (b *Bot) digestNow(ctx context.Context, c chatCtx, _ string) error {
+	t := textsFor(c.lang)
+	r, err := b.store.Get(ctx, c.id)
+	if errors.Is(err, subscribers.ErrNotFound) {
+		b.send(ctx, c.id, t.StartFirst, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if r.Status == subscribers.Paused {
+		b.send(ctx, c.id, t.AlreadyPaused, nil)
+		return nil
+	}
+	if r.Status != subscribers.Active {
+		b.send(ctx, c.id, t.StoppedUseStart, nil)
+		return nil
+	}
+	if b.opt.Digests == nil {
+		b.send(ctx, c.id, t.NothingNew, nil)
+		return nil
+	}
+	d, err := b.opt.Digests.ForReader(ctx, c.id)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		b.send(ctx, c.id, t.NothingNew, nil)
+	}
+	return nil
+}
+
+// parseTime reads what a reader types after /time: "07:30", "7", "٧:٣٠",
+// "instant"/"فوراً", "default". It returns the stored schedule.
+func parseTime(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= '٠' && r <= '٩':
+			return '0' + (r - '٠')
+		case r >= '۰' && r <= '۹':
+			return '0' + (r - '۰')
+		case r == '.' || r == '٫' || r == '：':
+			return ':'
+		}
+		return r
+	}, s)
+	switch s {
+	case "instant", "now", "فوري", "فورا", "فوراً", "فورًا":
+		return subscribers.Instant, true
+	case "default", "افتراضي", "الافتراضي":
+		return "", true
+	}
+	var h, m int
+	var rest string
+	if n, _ := fmt.Sscanf(s, "%d:%d%s", &h, &m, &rest); n == 2 && rest == "" {
+	} else if n, _ := fmt.Sscanf(s, "%d%s", &h, &rest); n == 1 && rest == "" {
+		m = 0
+	} else {
+		return "", false
+	}
+	if h < 0 || h > 23 || m < 0 || m > 59 {
+		return "", false
+	}
+	return fmt.Sprintf("%d %d * * *", m, h), true
+}
+
+// describeSchedule says a stored schedule in the reader's language.
+func (b *Bot) describeSchedule(lang, spec string) string {
+	t := textsFor(lang)
+	switch spec {
+	case subscribers.Instant:
+		return t.TimeInstant
+	case "":
+		return fmt.Sprintf(t.TimeDefault, b.describeSchedule(lang, b.opt.DefaultSchedule))
+	}
+	var m, h int
+	var dom, mon, dow string
+	if n, _ := fmt.Sscanf(spec, "%d %d %s %s %s", &m, &h, &dom, &mon, &dow); n == 5 && dom == "*" && mon == "*" && dow == "*" {
+		return fmt.Sprintf(t.TimeDaily, fmt.Sprintf("%02d:%02d", h, m), b.opt.Location.String())
+	}
+	return spec
+}
+
+func timeKeyboard(lang string) *models.InlineKeyboardMarkup {
+	t := textsFor(lang)
+	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+		{{Text: t.ButtonMorning, CallbackData: "time:07:00"}, {Text: t.ButtonEvening, CallbackData: "time:19:00"}},
+		{{Text: t.ButtonInstant, CallbackData: "time:instant"}, {Text: t.ButtonDefault, CallbackData: "time:default"}},
+	}}
+}
+
+func (b *Bot) time(ctx context.Context, c chatCtx, args string) error {
+	if _, err := b.ensureReader(ctx, c); err != nil {
+		return err
+	}
+	if strings.TrimSpace(args) == "" {
+		r, err := b.store.Get(ctx, c.id)
+		if err != nil {
+			return err
+		}
+		b.send(ctx, c.id, fmt.Sprintf(textsFor(c.lang).TimeUsage, html.EscapeString(b.describeSchedule(c.lang, r.Schedule))), timeKeyboard(c.lang))
+		return nil
+	}
+	return b.setTime(ctx, c, args)
+}
+
+func (b *Bot) setTime(ctx context.Context, c chatCtx, arg string) error {
+	t := textsFor(c.lang)
+	spec, ok := parseTime(arg)
+	if !ok {
+		b.send(ctx, c.id, fmt.Sprintf(t.TimeInvalid, html.EscapeString(truncate(arg, 20))), timeKeyboard(c.lang))
+		return nil
+	}
+	if err := b.store.SetSchedule(ctx, c.id, spec); err != nil {
+		return err
+	}
+	b.send(ctx, c.id, fmt.Sprintf(t.TimeSet, html.EscapeString(b.describeSchedule(c.lang, spec))), nil)
+	return nil
+}
+
+// onDigestButton handles the buttons under every digest.
+func (b *Bot) onDigestButton(ctx context.Context, c chatCtx, data string) error {
+	switch data {
+	case digest.ButtonTopics:
+		return b.topics(ctx, c, "")
+	case digest.ButtonPause:
+		return b.pause(ctx, c, "")
+	case digest.ButtonStop:
+		return b.stop(ctx, c, "")
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// maxUpdateBytes bounds one webhook request; real updates are a few KB.
+const maxUpdateBytes = 1 << 20
+
+// RunWebhook serves updates that Telegram posts to WebhookHandler (every
+// instance may serve), after registering url with secret. It returns when
+// ctx is cancelled and the handlers in flight have finished.
+func (b *Bot) RunWebhook(ctx context.Context, url, secret string) error {
+	if err := b.identify(ctx); err != nil {
+		return err
+	}
+	b.setCommands(ctx)
+	b.startLanes()
+	b.ready.Store(true)
+	_, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{
+		URL:            url,
+		SecretToken:    secret,
+		AllowedUpdates: []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember},
+	})
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("set webhook", "err", err)
+	} else if err == nil {
+		b.log.Info("webhook registered")
+	}
+	<-ctx.Done()
+	b.ready.Store(false)
+	b.drain()
+	return nil
+}
+
+// WebhookHandler receives Telegram's POSTs. A wrong or missing secret gets
+// 401 and is never handled; a malformed body gets 400. An update is
+// answered 200 only once it has been handled, so a crash before that makes
+// Telegram deliver it again (and the update claim makes sure it is handled
+// once).
+func (b *Bot) WebhookHandler(secret string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
+			b.log.Warn("webhook request with a wrong secret", "remote", r.RemoteAddr)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		if !b.ready.Load() {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		var upd models.Update
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdateBytes+1))
+		if err == nil && len(body) > maxUpdateBytes {
+			err = errors.New("too large")
+		}
+		if err == nil {
+			err = json.Unmarshal(body, &upd)
+		}
+		if err != nil {
+			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		done := make(chan struct{})
+		if !b.push(laneItem{upd: &upd, done: done}) {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		select {
+		case <-done:
+			w.WriteHeader(http.StatusOK)
+		case <-r.Context().Done():
+		}
+	})
+}

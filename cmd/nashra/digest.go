@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/redis/go-redis/v9"
+
+	"nashra/bot/sender"
+	"nashra/digest"
+	"nashra/digest/articles"
+	"nashra/subscribers"
+)
+
+func newBuilder(e *env, readers *subscribers.Store, arts *articles.Store) *digest.Builder {
+	return &digest.Builder{
+		Readers:         readers,
+		Articles:        arts,
+		DefaultSchedule: e.cfg.DigestSchedule,
+		Location:        e.cfg.Location,
+		SiteURL:         siteURL(e.cfg.Feeds),
+		Log:             e.log,
+	}
+}
+
+// newSender builds the outbox's sender with a Bot API client of its own,
+// sized for NASHRA_SEND_RATE.
+func newSender(e *env, store *subscribers.Store, rdb redis.UniversalClient) (*sender.Sender, error) {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	opts := []tg.Option{
+		tg.WithSkipGetMe(),
+		tg.WithHTTPClient(time.Minute, &http.Client{Transport: transport, Timeout: 40 * time.Second}),
+		tg.WithErrorsHandler(func(err error) { e.log.Debug("sender telegram", "err", err) }),
+	}
+	if e.cfg.APIURL != "" {
+		opts = append(opts, tg.WithServerURL(e.cfg.APIURL))
+	}
+	api, err := tg.New(e.cfg.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+	host, _ := os.Hostname()
+	return sender.New(sender.Options{
+		API:      api,
+		Store:    store,
+		RDB:      rdb,
+		Prefix:   e.cfg.RedisPrefix,
+		Rate:     e.cfg.SendRate,
+		Consumer: host + ":" + strconv.Itoa(os.Getpid()) + ":" + strconv.FormatInt(time.Now().UnixNano(), 36),
+		Log:      e.log,
+	})
+}
+
+// digestCommand is `nashra digest [--dry-run]`: build the digests due now
+// and queue them (the running senders deliver them); with --dry-run,
+// print them and write nothing.
+func digestCommand(fs *flag.FlagSet) func(context.Context, *env) error {
+	dry := fs.Bool("dry-run", false, "print the digests instead of queueing them")
+	return func(ctx context.Context, e *env) error {
+		rdb, closeRedis, err := openRedis(ctx, e)
+		if err != nil {
+			return err
+		}
+		defer closeRedis()
+		b := newBuilder(e, subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix}),
+			articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix}))
+		res, err := b.Run(ctx, *dry)
+		if err != nil {
+			return err
+		}
+		for _, d := range res.Digests {
+			if !*dry {
+				fmt.Fprintf(e.stdout, "%d\tqueued\t%d articles\t%d messages\tcursor %d→%d\n", d.ChatID, len(d.Articles), len(d.Messages), d.From, d.To)
+				continue
+			}
+			fmt.Fprintf(e.stdout, "═══ chat %d (%s), cursor %d→%d\n", d.ChatID, d.Lang, d.From, d.To)
+			for _, m := range d.Messages {
+				fmt.Fprintln(e.stdout, htmlToText(m))
+				fmt.Fprintln(e.stdout, "────────")
+			}
+		}
+		fmt.Fprintf(e.stderr, "%d active readers, %d due, %d digests, %d with nothing new, %d taken by another instance\n",
+			res.Readers, res.Due, res.Queued, res.Empty, res.Stale)
+		return nil
+	}
+}

@@ -1,0 +1,355 @@
+package digest
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"nashra/digest/arabic"
+	"nashra/digest/articles"
+	"nashra/subscribers"
+)
+
+// DefaultFirstDigest is how many articles a new reader's first digest holds
+// at most: the latest ones, not the archive.
+const DefaultFirstDigest = 5
+
+// Builder builds the digests that are due and queues them, moving each
+// reader's cursor in the same atomic step.
+type Builder struct {
+	Readers  *subscribers.Store
+	Articles *articles.Store
+	// DefaultSchedule applies to readers who have not chosen a time.
+	DefaultSchedule string
+	Location        *time.Location
+	SiteURL         string
+	Log             *slog.Logger
+	Now             func() time.Time
+	FirstDigest     int // DefaultFirstDigest when zero
+
+	mu        sync.Mutex
+	schedules map[string]cron.Schedule
+	cache     map[int64]*cached // in-scope articles by seq; they never change
+	loaded    int64             // highest seq in cache
+}
+
+type cached struct {
+	a    articles.Article
+	text *arabic.Text // built on first need (keyword follows)
+}
+
+// Digest is one reader's digest.
+type Digest struct {
+	ChatID   int64
+	Lang     string
+	From, To int64 // the cursor before and after
+	Articles []articles.Article
+	Messages []string
+	Markup   string // buttons under the last message (JSON)
+	Queued   bool
+}
+
+// BuildResult counts what a run did.
+type BuildResult struct {
+	Readers int // active readers looked at
+	Due     int
+	Queued  int // digests queued
+	Empty   int // due, but nothing they follow was new (cursor moved, nothing sent)
+	Stale   int // another instance got there first
+	Digests []Digest
+}
+
+// Run builds and queues every digest due now. With dryRun nothing is
+// written; the digests are returned.
+func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
+	var res BuildResult
+	now := b.now()
+	last, err := b.refresh(ctx)
+	if err != nil {
+		return res, err
+	}
+	renders := map[string][]string{}
+	err = b.Readers.ChatIDs(ctx, subscribers.Active, func(ids []int64) error {
+		states, err := b.Readers.DigestStates(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, st := range states {
+			if st.Status != subscribers.Active {
+				continue
+			}
+			res.Readers++
+			if !b.due(st, last, now) {
+				continue
+			}
+			res.Due++
+			d, err := b.build(ctx, st, last, renders, dryRun)
+			if err != nil {
+				return err
+			}
+			switch {
+			case d == nil:
+				res.Stale++
+			case len(d.Articles) == 0:
+				res.Empty++
+			default:
+				res.Queued++
+				res.Digests = append(res.Digests, *d)
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// ForReader builds one reader's digest at once, whatever their schedule (the
+// /digest command). It returns nil when there is nothing new for them.
+func (b *Builder) ForReader(ctx context.Context, chatID int64) (*Digest, error) {
+	last, err := b.refresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states, err := b.Readers.DigestStates(ctx, []int64{chatID})
+	if err != nil || len(states) == 0 || states[0].Status != subscribers.Active {
+		return nil, err
+	}
+	d, err := b.build(ctx, states[0], last, map[string][]string{}, false)
+	if err != nil || d == nil || len(d.Articles) == 0 {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (b *Builder) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
+}
+
+// due reports whether st's schedule has fired since their last digest.
+func (b *Builder) due(st subscribers.DigestState, last int64, now time.Time) bool {
+	if st.Cursor >= last && st.Schedule == subscribers.Instant {
+		return false
+	}
+	if st.Schedule == subscribers.Instant {
+		return true
+	}
+	spec := st.Schedule
+	if spec == "" {
+		spec = b.DefaultSchedule
+	}
+	sched, err := b.schedule(spec)
+	if err != nil {
+		b.log().Warn("reader schedule invalid; using the default", "chat_id", st.ChatID, "schedule", spec, "err", err)
+		if sched, err = b.schedule(b.DefaultSchedule); err != nil {
+			return false
+		}
+	}
+	since := st.LastDigestAt
+	if since == 0 {
+		since = st.JoinedAt
+	}
+	return !sched.Next(time.Unix(since, 0).In(b.loc())).After(now)
+}
+
+func (b *Builder) loc() *time.Location {
+	if b.Location != nil {
+		return b.Location
+	}
+	return time.UTC
+}
+
+func (b *Builder) schedule(spec string) (cron.Schedule, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s, ok := b.schedules[spec]; ok {
+		return s, nil
+	}
+	s, err := cron.ParseStandard("CRON_TZ=" + b.loc().String() + " " + spec)
+	if err != nil {
+		return nil, err
+	}
+	if b.schedules == nil {
+		b.schedules = map[string]cron.Schedule{}
+	}
+	b.schedules[spec] = s
+	return s, nil
+}
+
+func (b *Builder) log() *slog.Logger {
+	if b.Log != nil {
+		return b.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// refresh loads the in-scope articles stored since the last run into the
+// cache, drops those too old to be in anyone's window, and returns the
+// newest article number.
+func (b *Builder) refresh(ctx context.Context) (int64, error) {
+	last, err := b.Articles.LastSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	b.mu.Lock()
+	from := b.loaded
+	b.mu.Unlock()
+	if last <= from {
+		return last, nil
+	}
+	fresh, err := b.Articles.After(ctx, from, 0)
+	if err != nil {
+		return 0, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cache == nil {
+		b.cache = map[int64]*cached{}
+	}
+	for _, a := range fresh {
+		b.cache[a.Seq] = &cached{a: a}
+	}
+	b.loaded = last
+	cutoff := b.now().Add(-articles.DefaultTTL)
+	for seq, c := range b.cache {
+		if c.a.SeenAt.Before(cutoff) {
+			delete(b.cache, seq)
+		}
+	}
+	return last, nil
+}
+
+// window returns the cached articles numbered in (from, to], oldest first.
+func (b *Builder) window(from, to int64) []*cached {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make([]*cached, 0)
+	for seq, c := range b.cache {
+		if seq > from && seq <= to {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].a.Seq < out[j].a.Seq })
+	return out
+}
+
+func (b *Builder) textOf(c *cached) *arabic.Text {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if c.text == nil {
+		c.text = arabic.NewText(c.a.Title + "\n" + c.a.Text)
+	}
+	return c.text
+}
+
+// build makes st's digest of the articles after their cursor up to last,
+// and queues it (unless dryRun) while moving their cursor to last. It
+// returns nil when another builder moved the cursor first.
+func (b *Builder) build(ctx context.Context, st subscribers.DigestState, last int64, renders map[string][]string, dryRun bool) (*Digest, error) {
+	interest := InterestOf(st.Follows)
+	var picked []articles.Article
+	for _, c := range b.window(st.Cursor, last) {
+		var text *arabic.Text
+		if interest.Keywords() {
+			text = b.textOf(c)
+		}
+		if interest.Matches(c.a, text) {
+			picked = append(picked, c.a)
+		}
+	}
+	// A reader who never had a digest gets the latest few, not the archive.
+	first := b.FirstDigest
+	if first <= 0 {
+		first = DefaultFirstDigest
+	}
+	if st.Cursor == 0 && len(picked) > first {
+		picked = picked[len(picked)-first:]
+	}
+	lang := st.Lang
+	if lang != "en" {
+		lang = "ar"
+	}
+	d := &Digest{ChatID: st.ChatID, Lang: lang, From: st.Cursor, To: last, Articles: picked}
+	if len(picked) > 0 {
+		key := renderKey(lang, picked)
+		msgs, ok := renders[key]
+		if !ok {
+			msgs = Render(picked, RenderOptions{Lang: lang, SiteURL: b.SiteURL})
+			renders[key] = msgs
+		}
+		d.Messages = msgs
+		d.Markup = digestButtons(lang)
+	}
+	if dryRun {
+		return d, nil
+	}
+	jobs := make([]subscribers.Job, len(d.Messages))
+	for i, m := range d.Messages {
+		jobs[i] = subscribers.Job{
+			ID:       fmt.Sprintf("d:%d:%d-%d:%d", st.ChatID, st.Cursor, last, i),
+			ChatID:   st.ChatID,
+			Kind:     "digest",
+			Text:     m,
+			Priority: subscribers.High,
+		}
+		if i == len(d.Messages)-1 {
+			jobs[i].Markup = d.Markup
+		}
+	}
+	ok, err := b.Readers.EnqueueDigest(ctx, st.ChatID, st.Cursor, last, jobs)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, nil
+	}
+	d.Queued = len(jobs) > 0
+	return d, nil
+}
+
+// renderKey identifies a rendering: readers with the same language and the
+// same picked articles share it.
+func renderKey(lang string, arts []articles.Article) string {
+	h := sha1.New()
+	h.Write([]byte(lang))
+	for _, a := range arts {
+		h.Write([]byte(strconv.FormatInt(a.Seq, 10) + ","))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// DigestButtons' callback data, handled by the bot.
+const (
+	ButtonTopics = "do:topics"
+	ButtonPause  = "do:pause"
+	ButtonStop   = "do:stop"
+)
+
+func digestButtons(lang string) string {
+	labels := [3]string{"⚙️ المواضيع", "⏸ إيقاف مؤقت", "✖️ إلغاء الاشتراك"}
+	if lang == "en" {
+		labels = [3]string{"⚙️ Topics", "⏸ Pause", "✖️ Unsubscribe"}
+	}
+	type button struct {
+		Text string `json:"text"`
+		Data string `json:"callback_data"`
+	}
+	kb := struct {
+		Rows [][]button `json:"inline_keyboard"`
+	}{Rows: [][]button{
+		{{labels[0], ButtonTopics}},
+		{{labels[1], ButtonPause}, {labels[2], ButtonStop}},
+	}}
+	out, _ := json.Marshal(kb)
+	return string(out)
+}

@@ -1,0 +1,238 @@
+package digest_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"nashra/digest"
+	"nashra/digest/articles"
+	"nashra/subscribers"
+	"nashra/subscribers/redistest"
+)
+
+type buildEnv struct {
+	readers  *subscribers.Store
+	articles *articles.Store
+	builder  *digest.Builder
+	now      time.Time
+	r        *redistest.Redis
+}
+
+var damascus, _ = time.LoadLocation("Asia/Damascus")
+
+func newBuildEnv(t *testing.T) *buildEnv {
+	t.Helper()
+	r := redistest.New(t)
+	e := &buildEnv{r: r, now: time.Date(2026, 11, 28, 7, 0, 0, 0, damascus)}
+	clock := func() time.Time { return e.now }
+	e.readers = subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: clock})
+	e.articles = articles.New(r.Client, articles.Options{Prefix: r.Prefix, Now: clock})
+	e.builder = e.newBuilder()
+	return e
+}
+
+func (e *buildEnv) newBuilder() *digest.Builder {
+	return &digest.Builder{
+		Readers: e.readers, Articles: e.articles, DefaultSchedule: "0 8 * * *",
+		Location: damascus, SiteURL: "https://7al.net/", Now: func() time.Time { return e.now },
+	}
+}
+
+func (e *buildEnv) add(t *testing.T, id, title string, scope bool, topics ...string) {
+	t.Helper()
+	_, _, err := e.articles.Ingest(context.Background(), articles.Article{
+		ID: id, Link: "https://7al.net/" + id, Title: title, Summary: []string{title + "."},
+		Text: title, Topics: topics, InScope: scope,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (e *buildEnv) reader(t *testing.T, chat int64, follows ...subscribers.Follow) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.readers.Start(ctx, chat, subscribers.Joined{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range follows {
+		if _, err := e.readers.Follow(ctx, chat, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (e *buildEnv) run(t *testing.T) digest.BuildResult {
+	t.Helper()
+	res, err := e.builder.Run(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func titles(d digest.Digest) string {
+	var s []string
+	for _, a := range d.Articles {
+		s = append(s, a.Title)
+	}
+	return strings.Join(s, " | ")
+}
+
+// A reader who follows قسد gets the in-scope SDF articles at their time,
+// once, and nothing else.
+func TestDigestAtScheduledTimeOnce(t *testing.T) {
+	e := newBuildEnv(t)
+	e.reader(t, 1, subscribers.TopicFollow("sdf"))
+	e.add(t, "a1", "sdf news", true, "sdf")
+	e.add(t, "a2", "isis only", true, "isis")
+	e.add(t, "a3", "sdf but out of scope", false, "sdf")
+	e.add(t, "a4", "more sdf", true, "sdf", "raqqa")
+
+	e.now = e.now.Add(59 * time.Minute) // 07:59 Damascus
+	if res := e.run(t); res.Due != 0 {
+		t.Fatalf("at 07:59 %d digests were due; want none before 08:00", res.Due)
+	}
+	e.now = e.now.Add(time.Minute) // 08:00
+	res := e.run(t)
+	if res.Queued != 1 || titles(res.Digests[0]) != "sdf news | more sdf" {
+		t.Fatalf("at 08:00: %+v; want one digest with the two in-scope SDF articles", res)
+	}
+	d := res.Digests[0]
+	if len(d.Messages) != 1 || !strings.Contains(d.Messages[0], "sdf news") || !strings.Contains(d.Markup, digest.ButtonPause) {
+		t.Errorf("digest messages %q markup %s; want one message with the buttons", d.Messages, d.Markup)
+	}
+	hi, _, _ := e.readers.QueueDepth(context.Background())
+	if hi != 1 {
+		t.Errorf("%d jobs queued; want 1", hi)
+	}
+	r, _ := e.readers.Get(context.Background(), 1)
+	if r.Cursor != 4 {
+		t.Errorf("cursor %d after the digest; want 4 (every article considered)", r.Cursor)
+	}
+	for _, later := range []time.Duration{time.Minute, 3 * time.Hour} {
+		e.now = e.now.Add(later)
+		if res := e.run(t); res.Due != 0 {
+			t.Errorf("%v later %d digests due again; want none until tomorrow", later, res.Due)
+		}
+	}
+	// The next morning: only what is new since.
+	e.add(t, "a5", "tomorrow's sdf", true, "sdf")
+	e.now = time.Date(2026, 11, 29, 8, 0, 30, 0, damascus)
+	res = e.run(t)
+	if res.Queued != 1 || titles(res.Digests[0]) != "tomorrow's sdf" {
+		t.Errorf("next morning: %+v; want only the new article", res)
+	}
+}
+
+func TestDigestEmptyMovesOn(t *testing.T) {
+	e := newBuildEnv(t)
+	e.reader(t, 2, subscribers.TopicFollow("raqqa"))
+	e.add(t, "a1", "isis", true, "isis")
+	e.now = time.Date(2026, 11, 28, 8, 0, 0, 0, damascus)
+	res := e.run(t)
+	if res.Due != 1 || res.Empty != 1 || res.Queued != 0 {
+		t.Errorf("%+v; want one due reader with nothing to send", res)
+	}
+	if hi, _, _ := e.readers.QueueDepth(context.Background()); hi != 0 {
+		t.Errorf("%d jobs queued for an empty digest", hi)
+	}
+}
+
+// A reader who follows nothing gets every in-scope article; a new reader
+// gets the latest few, not the archive.
+func TestFirstDigestIsShort(t *testing.T) {
+	e := newBuildEnv(t)
+	for i := range 12 {
+		e.add(t, fmt.Sprint("a", i), fmt.Sprint("story ", i), true, "isis")
+	}
+	e.add(t, "out", "out of scope", false)
+	e.reader(t, 3)
+	e.now = time.Date(2026, 11, 28, 8, 0, 0, 0, damascus)
+	res := e.run(t)
+	if res.Queued != 1 || len(res.Digests[0].Articles) != digest.DefaultFirstDigest || res.Digests[0].Articles[4].Title != "story 11" {
+		t.Errorf("first digest: %+v; want the latest %d", res, digest.DefaultFirstDigest)
+	}
+}
+
+func TestInstantAndKeywordReaders(t *testing.T) {
+	e := newBuildEnv(t)
+	ctx := context.Background()
+	// A free keyword: "Tishrin dam" (سد تشرين).
+	e.reader(t, 4, subscribers.KeywordFollow("سد تشرين", "سد تشرين"))
+	if err := e.readers.SetSchedule(ctx, 4, subscribers.Instant); err != nil {
+		t.Fatal(err)
+	}
+	e.add(t, "a1", "قصف قرب سد تشرين", true, "tishrin-dam") // "shelling near Tishrin dam"
+	e.add(t, "a2", "اجتماع في قسد", true, "sdf")            // "a meeting in the SDF"
+	res := e.run(t)
+	if res.Queued != 1 || titles(res.Digests[0]) != "قصف قرب سد تشرين" {
+		t.Fatalf("instant reader: %+v; want the dam article at once and not the SDF one", res)
+	}
+	if res := e.run(t); res.Due != 0 {
+		t.Errorf("instant reader due again with nothing new: %+v", res)
+	}
+}
+
+// Two instances building at once queue each reader's digest once.
+func TestConcurrentBuildersQueueOnce(t *testing.T) {
+	e := newBuildEnv(t)
+	for chat := int64(10); chat < 50; chat++ {
+		e.reader(t, chat, subscribers.TopicFollow("sdf"))
+	}
+	e.add(t, "a1", "sdf", true, "sdf")
+	e.now = time.Date(2026, 11, 28, 8, 0, 0, 0, damascus)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	queued := 0
+	for range 3 {
+		b := e.newBuilder()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := b.Run(context.Background(), false)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			queued += res.Queued
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	hi, _, _ := e.readers.QueueDepth(context.Background())
+	if queued != 40 || hi != 40 {
+		t.Errorf("three builders queued %d digests (%d jobs); want 40, one per reader", queued, hi)
+	}
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	e := newBuildEnv(t)
+	e.reader(t, 5)
+	e.add(t, "a1", "x", true, "isis")
+	e.now = time.Date(2026, 11, 28, 8, 0, 0, 0, damascus)
+	res, err := e.builder.Run(context.Background(), true)
+	if err != nil || len(res.Digests) != 1 {
+		t.Fatalf("dry run = %+v, %v", res, err)
+	}
+	r, _ := e.readers.Get(context.Background(), 5)
+	hi, _, _ := e.readers.QueueDepth(context.Background())
+	if r.Cursor != 0 || hi != 0 {
+		t.Errorf("dry run moved the cursor to %d and queued %d", r.Cursor, hi)
+	}
+}
+
+func TestPausedReadersGetNothing(t *testing.T) {
+	e := newBuildEnv(t)
+	e.reader(t, 6)
+	e.readers.SetStatus(context.Background(), 6, subscribers.Paused, "pause")
+	e.add(t, "a1", "x", true, "isis")
+	e.now = time.Date(2026, 11, 28, 8, 0, 0, 0, damascus)
+	if res := e.run(t); res.Readers != 0 || res.Queued != 0 {
+		t.Errorf("paused reader: %+v; want nothing", res)
+	}
+}
