@@ -69,7 +69,8 @@ type BuildResult struct {
 }
 
 // Run builds and queues every digest due now. With dryRun nothing is
-// written; the digests are returned.
+// written and the digests are returned; otherwise only counts are (a run
+// may cover a very large audience).
 func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 	var res BuildResult
 	now := b.now()
@@ -83,6 +84,8 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 		if err != nil {
 			return err
 		}
+		var digests []*Digest
+		var reqs []subscribers.DigestRequest
 		for _, st := range states {
 			if st.Status != subscribers.Active {
 				continue
@@ -92,18 +95,31 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 				continue
 			}
 			res.Due++
-			d, err := b.build(ctx, st, last, renders, dryRun)
-			if err != nil {
-				return err
+			d := b.prepare(st, last, renders)
+			if dryRun {
+				if len(d.Articles) > 0 {
+					res.Digests = append(res.Digests, *d)
+				}
+				continue
 			}
+			digests = append(digests, d)
+			reqs = append(reqs, subscribers.DigestRequest{ChatID: d.ChatID, ExpectCursor: d.From, NewCursor: d.To, Jobs: d.jobs()})
+		}
+		if len(reqs) == 0 {
+			return nil
+		}
+		ok, err := b.Readers.EnqueueDigests(ctx, reqs)
+		if err != nil {
+			return err
+		}
+		for i, d := range digests {
 			switch {
-			case d == nil:
+			case !ok[i]:
 				res.Stale++
 			case len(d.Articles) == 0:
 				res.Empty++
 			default:
 				res.Queued++
-				res.Digests = append(res.Digests, *d)
 			}
 		}
 		return nil
@@ -111,8 +127,9 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 	return res, err
 }
 
-// ForReader builds one reader's digest at once, whatever their schedule (the
-// /digest command). It returns nil when there is nothing new for them.
+// ForReader builds one reader's digest at once, whatever their schedule
+// (the /digest command), and queues it. It returns nil when there is
+// nothing new for them.
 func (b *Builder) ForReader(ctx context.Context, chatID int64) (*Digest, error) {
 	last, err := b.refresh(ctx)
 	if err != nil {
@@ -122,10 +139,15 @@ func (b *Builder) ForReader(ctx context.Context, chatID int64) (*Digest, error) 
 	if err != nil || len(states) == 0 || states[0].Status != subscribers.Active {
 		return nil, err
 	}
-	d, err := b.build(ctx, states[0], last, map[string][]string{}, false)
-	if err != nil || d == nil || len(d.Articles) == 0 {
+	d := b.prepare(states[0], last, map[string][]string{})
+	if len(d.Articles) == 0 {
+		return nil, nil
+	}
+	ok, err := b.Readers.EnqueueDigest(ctx, chatID, d.From, d.To, d.jobs())
+	if err != nil || !ok {
 		return nil, err
 	}
+	d.Queued = true
 	return d, nil
 }
 
@@ -252,10 +274,8 @@ func (b *Builder) textOf(c *cached) *arabic.Text {
 	return c.text
 }
 
-// build makes st's digest of the articles after their cursor up to last,
-// and queues it (unless dryRun) while moving their cursor to last. It
-// returns nil when another builder moved the cursor first.
-func (b *Builder) build(ctx context.Context, st subscribers.DigestState, last int64, renders map[string][]string, dryRun bool) (*Digest, error) {
+// prepare makes st's digest of the articles after their cursor up to last.
+func (b *Builder) prepare(st subscribers.DigestState, last int64, renders map[string][]string) *Digest {
 	interest := InterestOf(st.Follows)
 	var picked []articles.Article
 	for _, c := range b.window(st.Cursor, last) {
@@ -290,14 +310,18 @@ func (b *Builder) build(ctx context.Context, st subscribers.DigestState, last in
 		d.Messages = msgs
 		d.Markup = digestButtons(lang)
 	}
-	if dryRun {
-		return d, nil
-	}
+	return d
+}
+
+// jobs are the outbox jobs of d: one per message, the buttons under the
+// last. Their IDs name the reader and the cursor window, so the same
+// digest is never queued twice.
+func (d *Digest) jobs() []subscribers.Job {
 	jobs := make([]subscribers.Job, len(d.Messages))
 	for i, m := range d.Messages {
 		jobs[i] = subscribers.Job{
-			ID:       fmt.Sprintf("d:%d:%d-%d:%d", st.ChatID, st.Cursor, last, i),
-			ChatID:   st.ChatID,
+			ID:       fmt.Sprintf("d:%d:%d-%d:%d", d.ChatID, d.From, d.To, i),
+			ChatID:   d.ChatID,
 			Kind:     "digest",
 			Text:     m,
 			Priority: subscribers.High,
@@ -306,15 +330,7 @@ func (b *Builder) build(ctx context.Context, st subscribers.DigestState, last in
 			jobs[i].Markup = d.Markup
 		}
 	}
-	ok, err := b.Readers.EnqueueDigest(ctx, st.ChatID, st.Cursor, last, jobs)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, nil
-	}
-	d.Queued = len(jobs) > 0
-	return d, nil
+	return jobs
 }
 
 // renderKey identifies a rendering: readers with the same language and the

@@ -76,10 +76,6 @@ func digestCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		for _, d := range res.Digests {
-			if !*dry {
-				fmt.Fprintf(e.stdout, "%d\tqueued\t%d articles\t%d messages\tcursor %d→%d\n", d.ChatID, len(d.Articles), len(d.Messages), d.From, d.To)
-				continue
-			}
 			fmt.Fprintf(e.stdout, "═══ chat %d (%s), cursor %d→%d\n", d.ChatID, d.Lang, d.From, d.To)
 			for _, m := range d.Messages {
 				fmt.Fprintln(e.stdout, htmlToText(m))

@@ -1,0 +1,128 @@
+package digest_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"nashra/digest"
+	"nashra/digest/articles"
+	"nashra/subscribers"
+	"nashra/subscribers/redistest"
+)
+
+// BenchmarkBuild100k builds the digests of 100,000 readers over 200 new
+// articles (run it against real Redis: NASHRA_TEST_REDIS_URL, and with
+// -benchtime 1x). It reports the build's seconds and peak heap, and beside
+// them the floor: one pipelined pass that only reads every reader's record.
+// NASHRA_BENCH_READERS changes the number of readers.
+func BenchmarkBuild100k(b *testing.B) {
+	readers := 100_000
+	if n, err := strconv.Atoi(os.Getenv("NASHRA_BENCH_READERS")); err == nil && n > 0 {
+		readers = n
+	}
+	ctx := context.Background()
+	r := redistest.New(b)
+	now := time.Date(2026, 11, 28, 7, 0, 0, 0, damascus)
+	clock := func() time.Time { return now }
+	rs := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: clock})
+	as := articles.New(r.Client, articles.Options{Prefix: r.Prefix, Now: clock})
+	slugs := []string{"sdf", "isis", "coalition", "aanes", "camps", "al-hol", "raqqa", "hasakah", "qamishli", "deir-ez-zor", "manbij", "kobani"}
+
+	// Readers: one to three topics, one in ten also a free keyword.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			for {
+				i := next.Add(1)
+				if i > int64(readers) {
+					return
+				}
+				chat := 1_000_000 + i
+				if _, err := rs.Start(ctx, chat, subscribers.Joined{}); err != nil {
+					b.Error(err)
+					return
+				}
+				for range 1 + rng.IntN(3) {
+					rs.Follow(ctx, chat, subscribers.TopicFollow(slugs[rng.IntN(len(slugs))]))
+				}
+				if rng.IntN(10) == 0 {
+					rs.Follow(ctx, chat, subscribers.KeywordFollow("سد تشرين", "سد تشرين"))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	addArticles := func(round int) {
+		rng := rand.New(rand.NewPCG(uint64(round), 11))
+		for i := range 200 {
+			id := fmt.Sprintf("r%d-a%d", round, i)
+			as.Ingest(ctx, articles.Article{
+				ID: id, Link: "https://7al.net/" + id, Title: "خبر " + id,
+				Summary: []string{"الجملة الأولى من الخبر.", "الجملة الثانية."},
+				Text:    "نص الخبر عن سد تشرين والمنطقة", Topics: []string{slugs[rng.IntN(len(slugs))]}, InScope: true,
+			}, nil)
+		}
+	}
+	builder := &digest.Builder{Readers: rs, Articles: as, DefaultSchedule: "0 8 * * *", Location: damascus, Now: clock}
+
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+		}
+	}()
+	defer close(stop)
+
+	var buildTotal, floorTotal time.Duration
+	round := 0
+	for b.Loop() {
+		b.StopTimer()
+		round++
+		addArticles(round)
+		now = now.Add(24 * time.Hour).Truncate(time.Hour).Add(time.Hour) // 08:00 the next day
+		runtime.GC()
+		// The floor: every reader's record in one pipelined pass.
+		t0 := time.Now()
+		seen := 0
+		rs.ChatIDs(ctx, subscribers.Active, func(ids []int64) error {
+			st, err := rs.DigestStates(ctx, ids)
+			seen += len(st)
+			return err
+		})
+		floorTotal += time.Since(t0)
+		b.StartTimer()
+
+		t1 := time.Now()
+		res, err := builder.Run(ctx, false)
+		buildTotal += time.Since(t1)
+		if err != nil || res.Due != readers || seen != readers {
+			b.Fatalf("build: %+v, %v (floor saw %d); want %d due", res, err, seen, readers)
+		}
+	}
+	b.ReportMetric(buildTotal.Seconds()/float64(round), "s/build")
+	b.ReportMetric(floorTotal.Seconds()/float64(round), "s/floor")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "MB-peak-heap")
+}
