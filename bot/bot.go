@@ -31,6 +31,9 @@ type Options struct {
 	Log     *slog.Logger
 	// Digests builds a reader's digest on demand (/digest); nil disables it.
 	Digests DigestBuilder
+	// Broadcast and Stats serve the admin commands.
+	Broadcast BroadcastConfig
+	Stats     StatsConfig
 	// DefaultSchedule and Location describe digest times to readers.
 	DefaultSchedule string
 	Location        *time.Location

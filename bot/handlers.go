@@ -84,13 +84,17 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 	case "mytopics":
 		b.myTopics(ctx, c)
 		return
-	case "broadcast":
+	}
+	if h, ok := b.adminHandlers()[cmd.Name]; ok {
 		if !b.admins[c.from] {
-			log.Warn("broadcast refused: not an admin", "user_id", c.from)
+			log.Warn("admin command refused: not an admin", "user_id", c.from)
 			b.send(ctx, c.id, t.NotAdmin, nil)
 			return
 		}
-		b.send(ctx, c.id, t.BroadcastOff, nil)
+		if err := h(ctx, c, cmd.Args, m); err != nil {
+			log.Error("admin command failed", "err", err)
+			b.send(ctx, c.id, t.Failure, nil)
+		}
 		return
 	}
 	handlers := map[string]func(context.Context, chatCtx, string) error{
@@ -104,6 +108,8 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 		"pause":    b.pause,
 		"resume":   b.resume,
 		"digest":   b.digestNow,
+		"mydata":   b.myData,
+		"forget":   b.forget,
 	}
 	h, known := handlers[cmd.Name]
 	if !known {

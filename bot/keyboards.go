@@ -103,6 +103,15 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 		err = b.setTime(ctx, c, arg)
 	case "do":
 		err = b.onDigestButton(ctx, c, q.Data)
+	case "bc":
+		if !b.admins[c.from] {
+			b.log.Warn("broadcast button refused: not an admin", "user_id", c.from)
+			toast = t.NotAdmin
+			break
+		}
+		toast, err = b.onBroadcastButton(ctx, c, msg.ID, arg)
+	case "fg":
+		toast, err = b.onForgetButton(ctx, c, msg.ID, arg)
 	case "x":
 		b.call(ctx, c.id, "editMessageReplyMarkup", func() error {
 			_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: c.id, MessageID: msg.ID})

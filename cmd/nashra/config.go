@@ -33,6 +33,7 @@ type Config struct {
 	SendRate       float64
 	TopicsFile     string
 	LogLevel       string
+	ResendUnknown  bool
 }
 
 // setting is one NASHRA_* variable and the flag that mirrors it.
@@ -56,6 +57,7 @@ var settings = []setting{
 	{"NASHRA_SEND_RATE", "send-rate", "25", "messages per second across all instances"},
 	{"NASHRA_TOPICS_FILE", "topics-file", "", "JSON file of extra or replacement topics"},
 	{"NASHRA_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+	{"NASHRA_RESEND_UNKNOWN", "resend-unknown", "false", "resend a message whose request left but whose answer was lost (at least once instead of at most once)"},
 }
 
 // bindSettings adds the settings' flags to fs; resolve reads them back.
@@ -187,6 +189,13 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 		if _, err := os.Stat(c.TopicsFile); err != nil {
 			bad("NASHRA_TOPICS_FILE", "%v", err)
 		}
+	}
+	switch strings.ToLower(get["NASHRA_RESEND_UNKNOWN"]) {
+	case "true", "1", "yes":
+		c.ResendUnknown = true
+	case "false", "0", "no", "":
+	default:
+		bad("NASHRA_RESEND_UNKNOWN", "%q: want true or false", get["NASHRA_RESEND_UNKNOWN"])
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

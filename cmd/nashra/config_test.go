@@ -64,6 +64,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"NASHRA_SEND_RATE", "fast", "NASHRA_SEND_RATE"},
 		{"NASHRA_TOPICS_FILE", "/nonexistent/topics.json", "NASHRA_TOPICS_FILE"},
 		{"NASHRA_LOG_LEVEL", "loud", "NASHRA_LOG_LEVEL"},
+		{"NASHRA_RESEND_UNKNOWN", "maybe", "NASHRA_RESEND_UNKNOWN"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env+"="+tt.val, func(t *testing.T) {

@@ -48,13 +48,14 @@ func newSender(e *env, store *subscribers.Store, rdb redis.UniversalClient) (*se
 	}
 	host, _ := os.Hostname()
 	return sender.New(sender.Options{
-		API:      api,
-		Store:    store,
-		RDB:      rdb,
-		Prefix:   e.cfg.RedisPrefix,
-		Rate:     e.cfg.SendRate,
-		Consumer: host + ":" + strconv.Itoa(os.Getpid()) + ":" + strconv.FormatInt(time.Now().UnixNano(), 36),
-		Log:      e.log,
+		API:           api,
+		Store:         store,
+		RDB:           rdb,
+		Prefix:        e.cfg.RedisPrefix,
+		Rate:          e.cfg.SendRate,
+		ResendUnknown: e.cfg.ResendUnknown,
+		Consumer:      host + ":" + strconv.Itoa(os.Getpid()) + ":" + strconv.FormatInt(time.Now().UnixNano(), 36),
+		Log:           e.log,
 	})
 }
 

@@ -48,6 +48,9 @@ var commands = []command{
 	{"summarize", "print the summary of an article (FILE or stdin; first line = title)", summarizeCommand},
 	{"classify", "print JSON: the article's topics, whether it is in scope, which --follow match", classifyCommand},
 	{"eval", "ROUGE of the summariser and of Lead on a folder of articles with reference summaries (--dir, --words N | --third)", evalCommand},
+	{"export", "write every reader as one JSON object per line to stdout (backup)", exportCommand},
+	{"import", "read readers (one JSON object per line) from FILE or stdin; idempotent", importCommand},
+	{"signup-link", "print the t.me signup link, the HTML snippet for the site and a QR code", signupLinkCommand},
 	{"topics", "print the topic catalog", func(*flag.FlagSet) func(context.Context, *env) error { return runTopics }},
 	{"healthcheck", "exit 0 when the local /healthz answers 200 (for container health checks)", func(*flag.FlagSet) func(context.Context, *env) error { return runHealthcheck }},
 }
