@@ -51,9 +51,13 @@ func (c *Classifier) Classify(title string, categories []string, body string) Cl
 // body, first seen at seen.
 func (c *Classifier) Article(it feed.Item, body string, seen time.Time) articles.Article {
 	cl := c.Classify(it.Title, it.Categories, body)
+	link := it.URL
+	if link == "" {
+		link = it.Link
+	}
 	return articles.Article{
 		ID:        it.ID,
-		Link:      it.Link,
+		Link:      link,
 		Title:     it.Title,
 		Summary:   cl.Summary,
 		Text:      body,

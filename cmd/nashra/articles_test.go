@@ -33,7 +33,7 @@ func TestPreviewSeedArticle(t *testing.T) {
 	for _, want := range []string{
 		"«تهديّدات “داعش” لم تنتهِ بعد»",                      // the seed's title: "ISIS threats are not over"
 		"أكد وزراء خارجية #التحالف_الدولي لهزيمة تنظيم #داعش", // its lead
-		"https://7al.net/2023/06/12/coalition-isis-threats",
+		"https://7al.net/2023/06/12/coalition-isis-threats/",
 		"«قسد» تحبط تسلل", // the SDF report
 	} {
 		if !strings.Contains(out, want) {
@@ -52,7 +52,7 @@ func TestPreviewHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, `<a href="https://7al.net/2023/06/12/coalition-isis-threats">`) || !strings.Contains(out, "new stories") {
+	if !strings.Contains(out, `<a href="https://7al.net/2023/06/12/coalition-isis-threats/">`) || !strings.Contains(out, "new stories") {
 		t.Errorf("html preview:\n%s", out)
 	}
 }

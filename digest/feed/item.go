@@ -15,7 +15,10 @@ type Item struct {
 	// several category feeds has the same ID.
 	ID   string
 	GUID string // as the feed gives it
-	Link string // canonical link (see CanonicalLink)
+	Link string // canonical link (see CanonicalLink), for identity
+	// URL is the link as the feed gives it (made absolute), the one to
+	// show readers: the canonical form may cost them a redirect.
+	URL string
 
 	Title   string // plain text
 	Text    string // plain text, one line per paragraph

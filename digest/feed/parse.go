@@ -129,6 +129,7 @@ func convert(gi *gofeed.Item, base *url.URL, feedURL string) Item {
 	}
 	if link != "" {
 		link = resolve(base, link)
+		it.URL = link
 		it.Link = CanonicalLink(link)
 	}
 	it.ID = ItemID(it.GUID, it.Link)
