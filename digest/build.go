@@ -56,6 +56,7 @@ type Digest struct {
 	Messages []string
 	Markup   string // buttons under the last message (JSON)
 	Queued   bool
+	ref      string // names the rendering, shared by readers with the same selection
 }
 
 // BuildResult counts what a run did.
@@ -302,6 +303,7 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, renders map[st
 	d := &Digest{ChatID: st.ChatID, Lang: lang, From: st.Cursor, To: last, Articles: picked}
 	if len(picked) > 0 {
 		key := renderKey(lang, picked)
+		d.ref = key
 		msgs, ok := renders[key]
 		if !ok {
 			msgs = Render(picked, RenderOptions{Lang: lang, SiteURL: b.SiteURL})
@@ -324,6 +326,7 @@ func (d *Digest) jobs() []subscribers.Job {
 			ChatID:   d.ChatID,
 			Kind:     "digest",
 			Text:     m,
+			Ref:      fmt.Sprintf("%s:%d", d.ref, i),
 			Priority: subscribers.High,
 		}
 		if i == len(d.Messages)-1 {

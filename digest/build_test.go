@@ -87,7 +87,12 @@ func (e *buildEnv) queued(t *testing.T) []subscribers.Job {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, j := range jobs {
+	for i, j := range jobs {
+		text, err := e.readers.JobText(context.Background(), j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs[i].Text = text
 		e.readers.Finish(context.Background(), j, "sent:1")
 	}
 	return jobs
@@ -232,6 +237,22 @@ func TestConcurrentBuildersQueueOnce(t *testing.T) {
 	hi, _, _ := e.readers.QueueDepth(context.Background())
 	if queued != 40 || hi != 40 {
 		t.Errorf("three builders queued %d digests (%d jobs); want 40, one per reader", queued, hi)
+	}
+	// The 40 readers share one rendering: its text is stored once per
+	// shard, not once per reader.
+	texts := 0
+	for _, k := range e.r.Keys(t) {
+		if strings.Contains(k, ":txt:") {
+			texts++
+		}
+	}
+	if texts == 0 || texts > subscribers.Shards {
+		t.Errorf("%d stored texts for one shared rendering; want at most one per shard (%d)", texts, subscribers.Shards)
+	}
+	for _, j := range e.queued(t) {
+		if !strings.Contains(j.Text, "sdf") {
+			t.Errorf("job %s reads back text %q", j.ID, j.Text)
+		}
 	}
 }
 

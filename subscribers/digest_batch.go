@@ -26,14 +26,26 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 		keys []string
 		args []any
 	}
+	// Copy the jobs: sharing texts rewrites them.
+	reqs = append([]DigestRequest(nil), reqs...)
+	for i := range reqs {
+		reqs[i].Jobs = append([]Job(nil), reqs[i].Jobs...)
+	}
+	for _, r := range reqs {
+		for _, j := range r.Jobs {
+			if err := j.validate(); err != nil {
+				return nil, fmt.Errorf("enqueue digest for %d: %w", r.ChatID, err)
+			}
+		}
+	}
+	if err := s.shareTexts(ctx, reqs); err != nil {
+		return nil, err
+	}
 	calls := make([]call, len(reqs))
 	for i, r := range reqs {
 		k := s.keysFor(r.ChatID)
 		c := call{keys: []string{k.reader(r.ChatID), k.queue(High)}, args: []any{r.ExpectCursor, r.NewCursor, s.now().Unix(), ttlSeconds(), jobFields}}
 		for _, j := range r.Jobs {
-			if err := j.validate(); err != nil {
-				return nil, fmt.Errorf("enqueue digest for %d: %w", r.ChatID, err)
-			}
 			if j.ChatID != r.ChatID {
 				return nil, fmt.Errorf("enqueue digest for %d: job %s is for chat %d", r.ChatID, j.ID, j.ChatID)
 			}

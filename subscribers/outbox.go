@@ -56,6 +56,10 @@ type Job struct {
 	ChatID int64
 	Kind   string // digest, broadcast, notice
 	Text   string // Telegram HTML
+	// Ref names Text when many jobs carry the same one (a digest rendering
+	// shared by readers with the same selection): the text is then stored
+	// once per shard instead of once per job, and the sender reads it back.
+	Ref    string
 	Markup string // reply_markup JSON; may be empty
 	// Priority picks the stream; EnqueueDigest always uses High.
 	Priority Priority
@@ -98,7 +102,7 @@ func (k keys) job(id string) string    { return k.tag + "j:" + id }
 
 // jobFields is the number of values one encoded job takes in a stream entry
 // (field/value pairs; EnqueueDigest relies on it being fixed).
-const jobFields = 16
+const jobFields = 18
 
 func (s *Store) encodeJob(j Job) []any {
 	enq := j.EnqueuedAt
@@ -114,6 +118,7 @@ func (s *Store) encodeJob(j Job) []any {
 		"chat", strconv.FormatInt(j.ChatID, 10),
 		"kind", j.Kind,
 		"text", j.Text,
+		"ref", j.Ref,
 		"markup", j.Markup,
 		"att", strconv.Itoa(j.Attempt),
 		"nb", strconv.FormatInt(nb, 10),
@@ -124,7 +129,7 @@ func (s *Store) encodeJob(j Job) []any {
 func decodeJob(m redis.XMessage, shard int, p Priority) (Job, bool) {
 	str := func(k string) string { v, _ := m.Values[k].(string); return v }
 	j := Job{
-		ID: str("job"), Kind: str("kind"), Text: str("text"), Markup: str("markup"),
+		ID: str("job"), Kind: str("kind"), Text: str("text"), Ref: str("ref"), Markup: str("markup"),
 		Priority: p, StreamID: m.ID, Shard: shard,
 	}
 	var err error
@@ -147,7 +152,7 @@ func (j Job) validate() error {
 		return errors.New("job without an ID")
 	case j.ChatID == 0:
 		return fmt.Errorf("job %s without a chat", j.ID)
-	case j.Text == "":
+	case j.Text == "" && j.Ref == "":
 		return fmt.Errorf("job %s without text", j.ID)
 	}
 	return nil
@@ -163,24 +168,11 @@ func ttlSeconds() int64 { return int64(JobTTL / time.Second) }
 // job whose ID already has a state is not queued again. With no jobs it
 // only moves the cursor.
 func (s *Store) EnqueueDigest(ctx context.Context, chatID int64, expectCursor, newCursor int64, jobs []Job) (bool, error) {
-	k := s.keysFor(chatID)
-	keys := []string{k.reader(chatID), k.queue(High)}
-	args := []any{expectCursor, newCursor, s.now().Unix(), ttlSeconds(), jobFields}
-	for _, j := range jobs {
-		if err := j.validate(); err != nil {
-			return false, fmt.Errorf("enqueue digest for %d: %w", chatID, err)
-		}
-		if j.ChatID != chatID {
-			return false, fmt.Errorf("enqueue digest for %d: job %s is for chat %d", chatID, j.ID, j.ChatID)
-		}
-		keys = append(keys, k.job(j.ID))
-		args = append(args, s.encodeJob(j)...)
-	}
-	n, err := enqueueDigestScript.Run(ctx, s.rdb, keys, args...).Int()
+	ok, err := s.EnqueueDigests(ctx, []DigestRequest{{ChatID: chatID, ExpectCursor: expectCursor, NewCursor: newCursor, Jobs: jobs}})
 	if err != nil {
-		return false, fmt.Errorf("enqueue digest for %d: %w", chatID, err)
+		return false, err
 	}
-	return n == 1, nil
+	return ok[0], nil
 }
 
 // Enqueue queues broadcast and notice jobs, each in its chat's shard. A job

@@ -370,6 +370,21 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 
+	text, err := s.store.JobText(settle, job)
+	if errors.Is(err, subscribers.ErrTextExpired) {
+		log.Warn("job dropped: its shared text expired")
+		s.finish(settle, log, job, "skipped:expired")
+		s.skipped.Add(1)
+		return nil
+	}
+	if err != nil {
+		log.Error("read job text", "err", err)
+		if err := s.store.Requeue(settle, job); err != nil {
+			log.Error("hand back job", "err", err)
+		}
+		return nil
+	}
+
 	chat := job.ChatID
 	for moves := 0; ; {
 		if err := s.waitTurn(ctx, job, chat); err != nil {
@@ -384,7 +399,7 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			_ = sleep(ctx, time.Second)
 			continue
 		}
-		msg, wrote, err := s.send(ctx, job, chat)
+		msg, wrote, err := s.send(ctx, job, chat, text)
 		if s.crashAfterSend != nil && s.crashAfterSend(job) {
 			s.crash()
 			return errCrashed
@@ -534,7 +549,7 @@ func (s *Sender) waitTurn(ctx context.Context, job subscribers.Job, chat int64) 
 // send makes one sendMessage call and reports whether the request was
 // written. It is not cancelled by a shutdown: a send under way finishes
 // (within SendTimeout) and is recorded.
-func (s *Sender) send(ctx context.Context, job subscribers.Job, chat int64) (*models.Message, bool, error) {
+func (s *Sender) send(ctx context.Context, job subscribers.Job, chat int64, text string) (*models.Message, bool, error) {
 	var wrote atomic.Bool
 	trace := &httptrace.ClientTrace{
 		WroteRequest: func(i httptrace.WroteRequestInfo) {
@@ -548,7 +563,7 @@ func (s *Sender) send(ctx context.Context, job subscribers.Job, chat int64) (*mo
 	sctx = httptrace.WithClientTrace(sctx, trace)
 	p := &tg.SendMessageParams{
 		ChatID:             chat,
-		Text:               job.Text,
+		Text:               text,
 		ParseMode:          models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
 	}

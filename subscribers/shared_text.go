@@ -1,0 +1,65 @@
+package subscribers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ErrTextExpired is returned for a job whose shared text is gone (the job
+// outlived JobTTL).
+var ErrTextExpired = errors.New("the job's shared text has expired")
+
+func (k keys) sharedText(ref string) string { return k.tag + "txt:" + ref }
+
+// shareTexts stores, once per shard, the text of every job that has a Ref,
+// and strips it from the jobs (they carry the Ref instead). The text is
+// content-addressed by its Ref, so storing it ahead of the queueing step
+// that may be refused is harmless: it is the same text either way, and it
+// expires with the jobs.
+func (s *Store) shareTexts(ctx context.Context, reqs []DigestRequest) error {
+	type slot struct {
+		shard int
+		ref   string
+	}
+	seen := map[slot]bool{}
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, r := range reqs {
+			for i := range r.Jobs {
+				j := &r.Jobs[i]
+				if j.Ref == "" || j.Text == "" {
+					continue
+				}
+				key := slot{shard(j.ChatID), j.Ref}
+				if !seen[key] {
+					seen[key] = true
+					p.SetNX(ctx, s.shardKeys(key.shard).sharedText(j.Ref), j.Text, JobTTL)
+				}
+				j.Text = ""
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store shared texts: %w", err)
+	}
+	return nil
+}
+
+// JobText returns the text to send for job: its own, or the shared text
+// its Ref names.
+func (s *Store) JobText(ctx context.Context, job Job) (string, error) {
+	if job.Text != "" || job.Ref == "" {
+		return job.Text, nil
+	}
+	t, err := s.rdb.Get(ctx, s.shardKeys(shard(job.ChatID)).sharedText(job.Ref)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", ErrTextExpired
+	}
+	if err != nil {
+		return "", fmt.Errorf("text of job %s: %w", job.ID, err)
+	}
+	return t, nil
+}
