@@ -555,3 +555,23 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// With Redis gone the reader is told, in their language, that nothing was
+// saved; when it is back, the bot carries on.
+func TestRedisGoingAway(t *testing.T) {
+	if redistest.Real() {
+		t.Skip("needs the in-process Redis, which the test can stop")
+	}
+	h := newHarness(t)
+	u := telegramtest.NewUser(120, "ar")
+	h.say(u, "/start")
+	addr := h.redis.Mini.Addr()
+	h.redis.Mini.Close()
+	m := h.say(u, "/follow قسد")
+	wantContains(t, m, "لم يُحفظ شيء") // "nothing was saved"
+	if err := h.redis.Mini.StartAddr(addr); err != nil {
+		t.Fatal(err)
+	}
+	m = h.say(u, "/follow قسد")
+	wantContains(t, m, "تتابع") // "you follow"
+}
