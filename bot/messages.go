@@ -32,7 +32,6 @@ type texts struct {
 	Unknown          string // %s: the command
 	NotACommand      string
 	NotAdmin         string
-	BroadcastOff     string
 	GroupWelcome     string // %s: bot username
 	GroupAdminsOnly  string
 	Failure          string
@@ -101,7 +100,6 @@ var arTexts = texts{
 	Unknown:          "لا أعرف الأمر %s. اكتب /help لعرض الأوامر.",
 	NotACommand:      "أفهم الأوامر فقط. لمتابعة موضوع اكتب مثلاً ‎/follow قسد أو اكتب /help",
 	NotAdmin:         "عذراً، هذا الأمر مخصّص لمحرّري النشرة.",
-	BroadcastOff:     "الإرسال الجماعي غير متاح في هذا الإصدار.",
 	GroupWelcome:     "👋 شكراً لإضافتي. يستطيع مشرفو المجموعة إرسال ‎/start@%s لتصل خلاصة الأخبار إلى هنا.",
 	GroupAdminsOnly:  "يستطيع مشرفو المجموعة وحدهم تغيير اشتراكها.",
 	Failure:          "⚠️ حدث خلل من جهتنا ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.",
@@ -170,7 +168,6 @@ var enTexts = texts{
 	Unknown:          "I don't know the command %s. Send /help for the list.",
 	NotACommand:      "I understand commands only. To follow a topic type e.g. /follow SDF, or send /help",
 	NotAdmin:         "Sorry, this command is for the newsletter's editors.",
-	BroadcastOff:     "Broadcasting is not available in this version.",
 	GroupWelcome:     "👋 Thanks for adding me. A group admin can send /start@%s to get the news digest here.",
 	GroupAdminsOnly:  "Only the group's admins can change its subscription.",
 	Failure:          "⚠️ Something went wrong on our side and nothing was saved. Please try again shortly.",

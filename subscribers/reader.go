@@ -85,10 +85,10 @@ func (s *Store) Start(ctx context.Context, chatID int64, j Joined) (StartResult,
 		return StartResult{}, fmt.Errorf("start reader %d: %w", chatID, err)
 	}
 	if res[0] == "created" {
-		s.countStart(ctx, StartResult{Created: true}, j.Source)
+		s.countStart(ctx, chatID, StartResult{Created: true}, j.Source)
 		return StartResult{Created: true}, nil
 	}
-	s.countStart(ctx, StartResult{Previous: Status(res[1])}, j.Source)
+	s.countStart(ctx, chatID, StartResult{Previous: Status(res[1])}, j.Source)
 	return StartResult{Previous: Status(res[1])}, nil
 }
 
@@ -147,7 +147,7 @@ func (s *Store) SetStatus(ctx context.Context, chatID int64, st Status, reason s
 	if err != nil {
 		return "", fmt.Errorf("set status of %d: %w", chatID, err)
 	}
-	s.countStatus(ctx, Status(prev), st, reason)
+	s.countStatus(ctx, chatID, Status(prev), st, reason)
 	return Status(prev), nil
 }
 

@@ -413,6 +413,10 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			}
 			s.finish(settle, log, job, "sent:"+strconv.Itoa(id))
 			s.sent.Add(1)
+			// The daily count feeds /stats; it is not delivery state.
+			if err := s.store.RecordDaily(settle, job.ChatID, "sent:"+job.Kind, s.now(), 1); err != nil {
+				log.Warn("count delivery", "err", err)
+			}
 			return nil
 		case outThrottled:
 			var tm *tg.TooManyRequestsError

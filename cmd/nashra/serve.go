@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -72,6 +71,10 @@ func runServe(ctx context.Context, e *env) error {
 	store := subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix})
 	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
 	builder := newBuilder(e, store, articleStore)
+	snd, err := newSender(e, store, rdb)
+	if err != nil {
+		return err
+	}
 	b, err := bot.New(bot.Options{
 		Token:           e.cfg.Token,
 		APIURL:          e.cfg.APIURL,
@@ -82,11 +85,8 @@ func runServe(ctx context.Context, e *env) error {
 		Digests:         builder,
 		DefaultSchedule: e.cfg.DigestSchedule,
 		Location:        e.cfg.Location,
+		Stats:           bot.StatsConfig{Articles: articleStore, Feeds: e.cfg.Feeds, Delivery: snd.Stats},
 	})
-	if err != nil {
-		return err
-	}
-	snd, err := newSender(e, store, rdb)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,14 @@ func runServe(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("NASHRA_HTTP_ADDR: %w", err)
 	}
-	mux := httpHandler(store)
+	mux := http.NewServeMux()
+	pollLatency := newPollLatency()
+	tgCheck, err := telegramCheck(e.cfg.APIURL, e.cfg.Token)
+	if err != nil {
+		return err
+	}
+	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency}))
+	mux.Handle("GET /healthz", healthHandler(healthOptions{Redis: store, Telegram: tgCheck, Articles: articleStore, Feeds: e.cfg.Feeds, MaxPollAge: maxPollAge(e.cfg.PollSchedule, time.Now()), Started: time.Now()}))
 	if e.cfg.WebhookURL != "" {
 		u, _ := url.Parse(e.cfg.WebhookURL)
 		path := u.Path
@@ -115,7 +122,9 @@ func runServe(ctx context.Context, e *env) error {
 	}
 	sched := schedule.New(schedule.Options{RDB: rdb, Prefix: e.cfg.RedisPrefix, Location: e.cfg.Location, Log: e.log})
 	if err := sched.Add("poll", e.cfg.PollSchedule, func(ctx context.Context) error {
+		start := time.Now()
 		res, err := poller.Poll(ctx)
+		pollLatency.Observe(time.Since(start).Seconds())
 		e.log.Info("feeds polled", "new", len(res.Added))
 		return err
 	}); err != nil {
@@ -145,6 +154,13 @@ func runServe(ctx context.Context, e *env) error {
 	go func() { sched.Run(sctx); close(schedDone) }()
 	sendDone := make(chan error, 1)
 	go func() { sendDone <- snd.Run(sctx) }()
+	broadcastsDone := make(chan struct{})
+	go func() {
+		if err := b.RunBroadcasts(sctx); err != nil && sctx.Err() == nil {
+			e.log.Error("broadcasts stopped", "err", err)
+		}
+		close(broadcastsDone)
+	}()
 
 	// Telegram allows one long poller per token: with several instances,
 	// the one holding the lease polls and the others stand by. A webhook
@@ -159,6 +175,7 @@ func runServe(ctx context.Context, e *env) error {
 		stop()
 	}
 	<-schedDone
+	<-broadcastsDone
 	if err := <-sendDone; err != nil && !errors.Is(err, context.Canceled) {
 		e.log.Warn("sender stopped", "err", err)
 	}
@@ -176,22 +193,6 @@ func runServe(ctx context.Context, e *env) error {
 		return nil
 	}
 	return botErr
-}
-
-func httpHandler(store *subscribers.Store) *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		status, code := map[string]string{"redis": "ok"}, http.StatusOK
-		if err := store.Ping(ctx); err != nil {
-			status["redis"], code = err.Error(), http.StatusServiceUnavailable
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_ = json.NewEncoder(w).Encode(status)
-	})
-	return mux
 }
 
 // redactURL hides a password in a Redis URL.

@@ -1,0 +1,226 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"nashra/subscribers"
+)
+
+// /mydata shows a reader everything stored about their chat; /forget
+// deletes it after a confirmation ("fg:yes" / "fg:no" buttons).
+
+// myData answers /mydata.
+func (b *Bot) myData(ctx context.Context, c chatCtx, _ string) error {
+	t := dataTextsFor(c.lang)
+	r, err := b.store.Get(ctx, c.id)
+	if errors.Is(err, subscribers.ErrNotFound) {
+		b.send(ctx, c.id, t.Nothing, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var lastDigest time.Time
+	if st, err := b.store.DigestStates(ctx, []int64{c.id}); err == nil && len(st) == 1 && st[0].LastDigestAt > 0 {
+		lastDigest = time.Unix(st[0].LastDigestAt, 0)
+	}
+	b.send(ctx, c.id, b.describeData(c.lang, r, lastDigest), nil)
+	return nil
+}
+
+// describeData lists a reader's record, every stored string escaped.
+func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Time) string {
+	t := dataTextsFor(lang)
+	var sb strings.Builder
+	sb.WriteString(t.Title)
+	sb.WriteString("\n\n")
+	line := func(label, value string) {
+		fmt.Fprintf(&sb, "%s: %s\n", label, value)
+	}
+	line(t.ChatID, "<code>"+strconv.FormatInt(r.ChatID, 10)+"</code>")
+	status := t.Statuses[r.Status]
+	if status == "" {
+		status = html.EscapeString(string(r.Status))
+	}
+	line(t.Status, status)
+	if r.StatusReason != "" {
+		line(t.StatusReason, html.EscapeString(r.StatusReason))
+	}
+	switch r.Lang {
+	case "en":
+		line(t.Lang, "English")
+	default:
+		line(t.Lang, "العربية")
+	}
+	sched := b.describeSchedule(lang, r.Schedule)
+	if sched == r.Schedule {
+		sched = html.EscapeString(sched)
+	}
+	line(t.Schedule, sched)
+	line(t.Source, html.EscapeString(r.Source))
+	if r.ChatType != "" {
+		line(t.ChatType, html.EscapeString(r.ChatType))
+	}
+	line(t.Joined, b.formatDate(r.JoinedAt, t.Never))
+	line(t.Updated, b.formatDate(r.UpdatedAt, t.Never))
+	line(t.LastDigest, b.formatDate(lastDigest, t.Never))
+	line(t.Cursor, strconv.FormatInt(r.Cursor, 10))
+	if len(r.Follows) == 0 {
+		line(t.Follows, t.NoFollows)
+	} else {
+		sb.WriteString(t.Follows + ":\n")
+		for _, f := range r.Follows {
+			sb.WriteString("• " + b.followLabel(lang, f) + "\n")
+		}
+	}
+	sb.WriteString("\n" + t.Footer)
+	return sb.String()
+}
+
+func (b *Bot) formatDate(at time.Time, never string) string {
+	if at.IsZero() {
+		return never
+	}
+	return at.In(b.opt.Location).Format("2006-01-02 15:04")
+}
+
+// forget answers /forget: nothing is deleted until the reader confirms.
+func (b *Bot) forget(ctx context.Context, c chatCtx, _ string) error {
+	t := dataTextsFor(c.lang)
+	if _, err := b.store.Get(ctx, c.id); errors.Is(err, subscribers.ErrNotFound) {
+		b.send(ctx, c.id, t.Nothing, nil)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	b.send(ctx, c.id, t.ForgetAsk, &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
+		{Text: t.ButtonYes, CallbackData: "fg:yes"},
+		{Text: t.ButtonNo, CallbackData: "fg:no"},
+	}}})
+	return nil
+}
+
+// onForgetButton handles "fg:<action>" buttons: "yes" deletes everything
+// stored about the chat, "no" keeps it. Either way the question is
+// replaced by the outcome, so the buttons cannot be pressed twice.
+func (b *Bot) onForgetButton(ctx context.Context, c chatCtx, msgID int, arg string) (string, error) {
+	t := dataTextsFor(c.lang)
+	var text, toast string
+	switch arg {
+	case "yes":
+		if err := b.store.Forget(ctx, c.id); err != nil {
+			return "", err
+		}
+		// No chat ID: the log should not remember whom it forgot.
+		b.log.Info("reader data deleted on request")
+		text, toast = t.Forgotten, t.ToastForgotten
+	case "no":
+		text, toast = t.ForgetCancelled, t.ToastCancelled
+	default:
+		return "", nil
+	}
+	b.call(ctx, c.id, "editMessageText", func() error {
+		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
+			ChatID: c.id, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML,
+		})
+		return err
+	})
+	return toast, nil
+}
+
+// dataTexts are the sentences of /mydata and /forget. Like texts, inserted
+// values must already be escaped.
+type dataTexts struct {
+	Title, Nothing, Footer               string
+	ChatID, Status, StatusReason, Lang   string
+	Schedule, Source, ChatType, Joined   string
+	Updated, LastDigest, Cursor, Follows string
+	NoFollows                            string
+	Never                                string
+	Statuses                             map[subscribers.Status]string
+	ForgetAsk, ButtonYes, ButtonNo       string
+	Forgotten, ForgetCancelled           string
+	ToastForgotten, ToastCancelled       string
+}
+
+func dataTextsFor(lang string) dataTexts {
+	if lang == "en" {
+		return enDataTexts
+	}
+	return arDataTexts
+}
+
+var arDataTexts = dataTexts{
+	Title:        "<b>ما نحفظه عنك</b>",
+	Nothing:      "لا نحفظ عنك أي بيانات. للاشتراك أرسل /start",
+	Footer:       "لحذف كل هذه البيانات أرسل /forget",
+	ChatID:       "رقم المحادثة",
+	Status:       "الحالة",
+	StatusReason: "سبب آخر تغيير في الحالة",
+	Lang:         "اللغة",
+	Schedule:     "موعد النشرة",
+	Source:       "مصدر الاشتراك",
+	ChatType:     "نوع المحادثة",
+	Joined:       "تاريخ الاشتراك",
+	Updated:      "آخر تعديل",
+	LastDigest:   "آخر نشرة أُرسلت إليك",
+	Cursor:       "رقم آخر خبر أُرسل إليك",
+	Follows:      "ما تتابعه",
+	NoFollows:    "لا شيء",
+	Never:        "—",
+	Statuses: map[subscribers.Status]string{
+		subscribers.Active:  "مشترك",
+		subscribers.Paused:  "متوقف مؤقتاً",
+		subscribers.Blocked: "لا تصلك الرسائل (حُظر البوت أو أُزيل من المحادثة)",
+		subscribers.Stopped: "ألغيت الاشتراك",
+	},
+	ForgetAsk:       "هل تريد حذف كل ما نحفظه عنك؟ سيُلغى اشتراكك وتُحذف متابعاتك وإعداداتك، ولا يمكن التراجع عن ذلك.",
+	ButtonYes:       "🗑 نعم، احذف بياناتي",
+	ButtonNo:        "إلغاء",
+	Forgotten:       "✅ حذفنا كل ما كنا نحفظه عنك، ولن تصلك منا أي نشرة. إن أردت العودة يوماً فأرسل /start",
+	ForgetCancelled: "لم نحذف شيئاً، وبياناتك واشتراكك كما هي.",
+	ToastForgotten:  "حُذفت بياناتك",
+	ToastCancelled:  "أُلغي الحذف",
+}
+
+var enDataTexts = dataTexts{
+	Title:        "<b>What we store about you</b>",
+	Nothing:      "We store nothing about you. To subscribe, send /start",
+	Footer:       "To delete all of it, send /forget",
+	ChatID:       "Chat ID",
+	Status:       "Status",
+	StatusReason: "Reason of the last status change",
+	Lang:         "Language",
+	Schedule:     "Digest time",
+	Source:       "Signed up through",
+	ChatType:     "Chat type",
+	Joined:       "Joined",
+	Updated:      "Last change",
+	LastDigest:   "Last digest sent to you",
+	Cursor:       "Number of the last story sent to you",
+	Follows:      "You follow",
+	NoFollows:    "nothing",
+	Never:        "—",
+	Statuses: map[subscribers.Status]string{
+		subscribers.Active:  "subscribed",
+		subscribers.Paused:  "paused",
+		subscribers.Blocked: "not reachable (the bot was blocked or removed from the chat)",
+		subscribers.Stopped: "unsubscribed",
+	},
+	ForgetAsk:       "Delete everything we store about you? Your subscription, topics and settings will be gone; this cannot be undone.",
+	ButtonYes:       "🗑 Yes, delete my data",
+	ButtonNo:        "Cancel",
+	Forgotten:       "✅ Everything we stored about you is deleted and no digest will reach you. To come back one day, send /start",
+	ForgetCancelled: "Nothing was deleted; your data and subscription are as they were.",
+	ToastForgotten:  "Your data is deleted",
+	ToastCancelled:  "Deletion cancelled",
+}

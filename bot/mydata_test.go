@@ -1,0 +1,158 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"nashra/bot/telegramtest"
+	"nashra/subscribers"
+)
+
+func TestMyDataShowsWhatIsStored(t *testing.T) {
+	h := newHarness(t)
+	u := telegramtest.NewUser(301, "ar")
+	h.say(u, "/start site-footer_follow-sdf")
+	h.say(u, "/follow اقتصاد") // economy
+	h.say(u, "/time 07:30")
+	// A stored string with markup in it must be shown, not interpreted.
+	if _, err := h.store.SetStatus(context.Background(), 301, subscribers.Paused, "<b>pause</b> & co"); err != nil {
+		t.Fatal(err)
+	}
+	m := h.say(u, "/mydata")
+	wantContains(t, m,
+		"ما نحفظه عنك", // what we store about you
+		"301",
+		"متوقف مؤقتاً", // paused
+		"<b>pause</b> & co",
+		"العربية", // Arabic
+		"07:30",
+		"site-footer",
+		"قوات سوريا الديمقراطية", // SDF, followed from the link
+		"اقتصاد", // economy, a keyword
+		"/forget",
+	)
+	if !strings.Contains(m.Raw, "&lt;b&gt;pause&lt;/b&gt; &amp; co") {
+		t.Errorf("raw reply %q; want the status reason escaped", m.Raw)
+	}
+
+	en := telegramtest.NewUser(302, "en")
+	m = h.say(en, "/mydata")
+	wantContains(t, m, "/start")
+	h.say(en, "/start")
+	h.say(en, "/lang en")
+	m = h.say(en, "/mydata")
+	wantContains(t, m, "What we store about you", "subscribed", "English", "direct", "You follow: nothing")
+}
+
+func TestForgetAsksThenDeletesEverything(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	const chat = 303
+	u := telegramtest.NewUser(chat, "ar")
+	h.say(u, "/start site-footer_follow-sdf")
+	h.say(u, "/follow اقتصاد, الرقة") // economy, Raqqa
+	h.say(u, "/time instant")
+	h.say(telegramtest.NewUser(304, "ar"), "/start site-footer_follow-sdf") // a neighbour who stays
+
+	ask := h.say(u, "/forget")
+	if got := strings.Join(ask.Buttons(), " "); !strings.Contains(got, "|fg:yes") || !strings.Contains(got, "|fg:no") {
+		t.Fatalf("/forget buttons = %v; want fg:yes and fg:no", ask.Buttons())
+	}
+	// "No" keeps everything.
+	edited := press(t, h, chat, ask.MessageID, "fg:no")
+	wantContains(t, edited, "لم نحذف شيئاً") // nothing was deleted
+	if r := h.reader(chat); len(r.Follows) != 3 {
+		t.Fatalf("follows after cancelling = %s; want all three kept", followKeys(r))
+	}
+
+	ask = h.say(u, "/forget")
+	edited = press(t, h, chat, ask.MessageID, "fg:yes")
+	wantContains(t, edited, "حذفنا كل ما كنا نحفظه عنك") // we deleted everything
+	if edited.ReplyMarkup != nil && len(edited.ReplyMarkup.InlineKeyboard) > 0 {
+		t.Errorf("the confirmation kept its buttons: %v", edited.Buttons())
+	}
+	if _, err := h.store.Get(ctx, chat); !errors.Is(err, subscribers.ErrNotFound) {
+		t.Errorf("Get after /forget: %v; want ErrNotFound", err)
+	}
+	h.noKeysAbout(chat)
+	if ids, _ := h.store.Followers(ctx, "t:sdf"); len(ids) != 1 || ids[0] != 304 {
+		t.Errorf("followers of sdf = %v; want only the neighbour", ids)
+	}
+
+	m := h.say(u, "/mydata")
+	wantContains(t, m, "لا نحفظ عنك أي بيانات") // we store nothing about you
+	h.say(u, "/start")
+	if r := h.reader(chat); r.Source != "direct" || len(r.Follows) != 0 || r.Schedule != "" {
+		t.Errorf("reader after /forget and /start = %+v; want a new one", r)
+	}
+}
+
+// press presses a button and returns the message once it has been edited.
+func press(t *testing.T, h *harness, chat int64, msgID int, data string) telegramtest.Message {
+	t.Helper()
+	var before int
+	for _, m := range h.srv.SentTo(chat) {
+		if m.MessageID == msgID {
+			before = m.Edits
+		}
+	}
+	if _, err := h.srv.PressButton(chat, msgID, chat, data); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := h.srv.WaitFor(20*time.Second, func(s telegramtest.Snapshot) bool {
+		for _, m := range s.SentTo(chat) {
+			if m.MessageID == msgID && m.Edits > before {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("pressing %s did not edit message %d: %v", data, msgID, err)
+	}
+	for _, m := range snap.SentTo(chat) {
+		if m.MessageID == msgID {
+			return m
+		}
+	}
+	return telegramtest.Message{}
+}
+
+// noKeysAbout fails when any key under the test prefix is the chat's or
+// lists it as a member (status sets, readers set, topic index).
+func (h *harness) noKeysAbout(chat int64) {
+	h.t.Helper()
+	ctx := context.Background()
+	id := strconv.FormatInt(chat, 10)
+	for _, key := range h.redis.Keys(h.t) {
+		if strings.Contains(key, ":u:"+id) {
+			h.t.Errorf("key %s is left", key)
+			continue
+		}
+		typ, err := h.redis.Client.Type(ctx, key).Result()
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		var member bool
+		switch typ {
+		case "set":
+			member, err = h.redis.Client.SIsMember(ctx, key, id).Result()
+		case "zset":
+			err = h.redis.Client.ZScore(ctx, key, id).Err()
+			member = err == nil
+			if err != nil && strings.Contains(err.Error(), "nil") {
+				err = nil
+			}
+		}
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if member {
+			h.t.Errorf("%s %s still lists chat %d", typ, key, chat)
+		}
+	}
+}

@@ -1,0 +1,278 @@
+package bot
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"html"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"nashra/bot/sender"
+	"nashra/digest/articles"
+	"nashra/subscribers"
+)
+
+// StatsConfig holds what /stats needs besides the reader store. Every
+// field may be left zero; what it feeds is then left out.
+type StatsConfig struct {
+	// Articles and Feeds give the feed health.
+	Articles *articles.Store
+	Feeds    []string
+	// Delivery returns this instance's sender counters (sender.Sender.Stats).
+	Delivery func() sender.Stats
+	// Days is how many days the text lists (7 when zero); ChartDays how
+	// many the chart draws (30 when zero).
+	Days      int
+	ChartDays int
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// topTopics is how many topics /stats lists and charts.
+const topTopics = 10
+
+// statsReport is what /stats gathers before it is written out.
+type statsReport struct {
+	counts   map[subscribers.Status]int64
+	days     []subscribers.ReaderDay // the chart's span; the text shows the tail
+	topics   []chartBar
+	signups  map[string]int64
+	digests  int64 // delivered in the text's span
+	bcasts   int64
+	hi, lo   int64
+	delivery *sender.Stats
+	feeds    []articles.FeedState
+}
+
+func (b *Bot) stats(ctx context.Context, c chatCtx, _ string, _ *models.Message) error {
+	cfg := b.opt.Stats
+	days, chartDays := cmp.Or(cfg.Days, 7), cmp.Or(cfg.ChartDays, 30)
+	now := time.Now
+	if cfg.Now != nil {
+		now = cfg.Now
+	}
+	r, err := b.gatherStats(ctx, cfg, c.lang, max(days, chartDays), days, now())
+	if err != nil {
+		return err
+	}
+	t := statsTextsFor(c.lang)
+	b.send(ctx, c.id, b.statsText(r, t, days, now()), nil)
+
+	cd := chartData{
+		ReadersTitle: fmt.Sprintf(t.ChartReaders, chartDays),
+		TopicsTitle:  t.ChartTopics,
+		ReadersAxis:  t.ChartAxis,
+		NoData:       t.ChartNoData,
+		Topics:       r.topics,
+	}
+	for _, d := range r.days[len(r.days)-chartDays:] {
+		cd.Readers = append(cd.Readers, chartPoint{Day: d.Day, N: d.Readers})
+	}
+	png, err := renderChart(cd)
+	if err != nil {
+		b.log.Error("stats chart", "err", err)
+		b.send(ctx, c.id, t.ChartFailed, nil)
+		return nil
+	}
+	var joined, lost int64
+	for _, d := range r.days[len(r.days)-days:] {
+		joined += d.Joined
+		lost += d.Lost
+	}
+	caption := fmt.Sprintf(t.Caption, r.counts[subscribers.Active], joined, lost)
+	b.call(ctx, c.id, "sendPhoto", func() error {
+		// A fresh reader per attempt: a retry after a 429 uploads again.
+		_, err := b.api.SendPhoto(ctx, &tg.SendPhotoParams{
+			ChatID:  c.id,
+			Photo:   &models.InputFileUpload{Filename: "nashra-stats.png", Data: bytes.NewReader(png)},
+			Caption: caption,
+		})
+		return err
+	})
+	return nil
+}
+
+func (b *Bot) gatherStats(ctx context.Context, cfg StatsConfig, lang string, spanDays, textDays int, now time.Time) (statsReport, error) {
+	var r statsReport
+	var err error
+	if r.counts, err = b.store.Counts(ctx); err != nil {
+		return r, err
+	}
+	if r.days, err = b.store.ReadersOverTime(ctx, spanDays); err != nil {
+		return r, err
+	}
+	slugs := make([]string, 0)
+	for _, tp := range b.catalog.Topics() {
+		slugs = append(slugs, tp.Slug)
+	}
+	follows, err := b.store.TopicFollowers(ctx, slugs)
+	if err != nil {
+		return r, err
+	}
+	if r.signups, err = b.store.SignupsBySource(ctx); err != nil {
+		return r, err
+	}
+	from := now.AddDate(0, 0, -(textDays - 1))
+	for _, m := range []struct {
+		metric string
+		into   *int64
+	}{{subscribers.StatSentDigest, &r.digests}, {subscribers.StatSentBroadcast, &r.bcasts}} {
+		ds, err := b.store.Daily(ctx, m.metric, from, now)
+		if err != nil {
+			return r, err
+		}
+		for _, d := range ds {
+			*m.into += d.Count
+		}
+	}
+	if r.hi, r.lo, err = b.store.QueueDepth(ctx); err != nil {
+		return r, err
+	}
+	if cfg.Delivery != nil {
+		st := cfg.Delivery()
+		r.delivery = &st
+	}
+	if cfg.Articles != nil && len(cfg.Feeds) > 0 {
+		if r.feeds, err = cfg.Articles.FeedStates(ctx, cfg.Feeds); err != nil {
+			return r, err
+		}
+	}
+	r.topics = rankTopics(follows, topTopics)
+	for i := range r.topics {
+		r.topics[i].Label = b.topicName(r.topics[i].Label, lang)
+	}
+	return r, nil
+}
+
+// rankTopics returns the n most followed topics with followers, most
+// followed first (ties by slug), labelled by slug; the caller names them.
+func rankTopics(follows map[string]int64, n int) []chartBar {
+	var out []chartBar
+	for slug, k := range follows {
+		if k > 0 {
+			out = append(out, chartBar{Label: slug, N: k})
+		}
+	}
+	slices.SortFunc(out, func(a, b chartBar) int {
+		return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Label, b.Label))
+	})
+	return out[:min(n, len(out))]
+}
+
+// topicName is the topic's name in lang, the slug for an unknown one.
+func (b *Bot) topicName(slug, lang string) string {
+	tp, ok := b.catalog.Get(slug)
+	switch {
+	case !ok:
+		return slug
+	case lang == "en" && tp.English != "":
+		return tp.English
+	}
+	return tp.Arabic
+}
+
+func (b *Bot) statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
+	var sb strings.Builder
+	line := func(format string, a ...any) { fmt.Fprintf(&sb, format, a...); sb.WriteByte('\n') }
+	esc := html.EscapeString
+
+	line("%s\n", t.Title)
+	line("%s", t.Readers)
+	for _, st := range []subscribers.Status{subscribers.Active, subscribers.Paused, subscribers.Stopped, subscribers.Blocked} {
+		line("• %s: %d", esc(t.Statuses[string(st)]), r.counts[st])
+	}
+
+	sb.WriteByte('\n')
+	line(t.Days, days)
+	for _, d := range r.days[len(r.days)-days:] {
+		line(t.DayLine, d.Day.Format("01-02"), d.Joined, d.Returned, d.Lost, d.Readers)
+	}
+
+	sb.WriteByte('\n')
+	line("%s", t.TopTopics)
+	if len(r.topics) == 0 {
+		line("%s", t.NoFollows)
+	}
+	for i := range r.topics {
+		line("%d. %s — %s", i+1, esc(r.topics[i].Label), fmt.Sprintf(t.Followers, r.topics[i].N))
+	}
+	line("<i>%s</i>", t.KeywordsNotice)
+
+	sb.WriteByte('\n')
+	line("%s", t.Sources)
+	if len(r.signups) == 0 {
+		line("%s", t.NoSignups)
+	}
+	sources := slices.SortedFunc(maps.Keys(r.signups), func(a, b string) int {
+		return cmp.Or(cmp.Compare(r.signups[b], r.signups[a]), cmp.Compare(a, b))
+	})
+	for i, src := range sources {
+		if i == topTopics {
+			break
+		}
+		name := src
+		if src == subscribers.DirectSource {
+			name = t.DirectSignup
+		}
+		line("• %s: %d", esc(name), r.signups[src])
+	}
+
+	sb.WriteByte('\n')
+	line("%s", t.Delivery)
+	line(t.DeliveredDays, days, r.digests, r.bcasts)
+	if d := r.delivery; d != nil {
+		line(t.ThisInstance, d.Sent, d.Failed, d.Blocked, d.Unknown, d.Throttled429, d.Retried)
+	} else {
+		line("%s", t.NoSender)
+	}
+	line(t.Queue, r.hi, r.lo)
+
+	if len(r.feeds) > 0 {
+		sb.WriteByte('\n')
+		line("%s", t.Feeds)
+	}
+	for _, f := range r.feeds {
+		mark := "✅"
+		if f.Failures > 0 || f.LastOK.IsZero() {
+			mark = "⚠️"
+		}
+		parts := []string{t.FeedNever}
+		if !f.LastOK.IsZero() {
+			parts[0] = fmt.Sprintf(t.FeedOK, fmt.Sprintf(t.Ago, t.age(now.Sub(f.LastOK))))
+		}
+		if f.Failures > 0 {
+			parts = append(parts, fmt.Sprintf(t.FeedFailures, f.Failures))
+		}
+		if f.LastError != "" && f.Failures > 0 {
+			parts = append(parts, fmt.Sprintf(t.FeedError, esc(truncateRunes(f.LastError, 120))))
+		}
+		line("%s <code>%s</code>\n%s", mark, esc(f.URL), strings.Join(parts, t.Sep))
+	}
+	return strings.TrimSpace(sb.String())
+}
+
+// age says a duration in whole minutes, hours or days.
+func (t *statsTexts) age(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf(t.Minutes, max(0, int(d/time.Minute)))
+	case d < 48*time.Hour:
+		return fmt.Sprintf(t.Hours, int(d/time.Hour))
+	}
+	return fmt.Sprintf(t.DaysShort, int(d/(24*time.Hour)))
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"nashra/bot/sender"
+	"nashra/digest/articles"
+	"nashra/subscribers"
+)
+
+// metricsSources is what /metrics reads. Only Store is required; a nil
+// source leaves its metrics out.
+type metricsSources struct {
+	Store    *subscribers.Store
+	Articles *articles.Store
+	Feeds    []string
+	// Sender returns this instance's send counters (sender.Sender.Stats).
+	Sender func() sender.Stats
+	// PollLatency is observed by the poll job (see newPollLatency).
+	PollLatency prometheus.Histogram
+}
+
+// newPollLatency is the histogram of how long one poll of every feed
+// takes; the poll job observes it and metricsHandler exposes it.
+func newPollLatency() prometheus.Histogram {
+	return prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "nashra_poll_duration_seconds",
+		Help:    "Time taken by one poll of every feed.",
+		Buckets: []float64{0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160},
+	})
+}
+
+// metricsHandler serves Prometheus metrics: the Go runtime's, the poll
+// latency, and what a scrape reads from Redis and the sender at that
+// moment (readers, queue, feeds, messages).
+func metricsHandler(src metricsSources) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		&stateCollector{src: src},
+	)
+	if src.PollLatency != nil {
+		reg.MustRegister(src.PollLatency)
+	}
+	// A scrape during a Redis outage still gets the sender's counters and
+	// nashra_redis_up 0 instead of a bare 500.
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
+var (
+	descMessages = prometheus.NewDesc("nashra_messages_total",
+		"Messages this instance's sender finished, by result.", []string{"result"}, nil)
+	descThrottled = prometheus.NewDesc("nashra_telegram_throttled_total",
+		"429 Too Many Requests answers this instance's sender received.", nil, nil)
+	descRetried = prometheus.NewDesc("nashra_send_retries_total",
+		"Sends this instance retried after an error that did not deliver.", nil, nil)
+	descQueue = prometheus.NewDesc("nashra_queue_depth",
+		"Jobs waiting or under way in the outbox, by priority (hi: digests and replies, lo: broadcasts).", []string{"priority"}, nil)
+	descReaders = prometheus.NewDesc("nashra_readers",
+		"Readers by status.", []string{"status"}, nil)
+	descFeedFailures = prometheus.NewDesc("nashra_feed_failures",
+		"Consecutive failed polls of a feed (0 when the last poll succeeded).", []string{"feed"}, nil)
+	descFeedLastOK = prometheus.NewDesc("nashra_feed_last_success_timestamp_seconds",
+		"Unix time of a feed's last successful poll (0 when never).", []string{"feed"}, nil)
+	descRedisUp = prometheus.NewDesc("nashra_redis_up",
+		"1 when Redis answered this scrape's reads.", nil, nil)
+)
+
+// stateCollector reads the current state at each scrape, so every
+// instance reports the same shared numbers for Redis-backed metrics and
+// its own for the sender's.
+type stateCollector struct {
+	src metricsSources
+}
+
+func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descMessages, descThrottled, descRetried, descQueue,
+		descReaders, descFeedFailures, descFeedLastOK, descRedisUp} {
+		ch <- d
+	}
+}
+
+// scrapeTimeout bounds the Redis reads of one scrape; Collect is given no
+// context, and Prometheus' own timeout is 10 s by default.
+const scrapeTimeout = 5 * time.Second
+
+func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.src.Sender != nil {
+		st := c.src.Sender()
+		for result, n := range map[string]int64{"sent": st.Sent, "failed": st.Failed, "blocked": st.Blocked, "unknown": st.Unknown} {
+			ch <- prometheus.MustNewConstMetric(descMessages, prometheus.CounterValue, float64(n), result)
+		}
+		ch <- prometheus.MustNewConstMetric(descThrottled, prometheus.CounterValue, float64(st.Throttled429))
+		ch <- prometheus.MustNewConstMetric(descRetried, prometheus.CounterValue, float64(st.Retried))
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	up := 1.0
+	fail := func(d *prometheus.Desc, err error) {
+		up = 0
+		ch <- prometheus.NewInvalidMetric(d, err)
+	}
+	if counts, err := c.src.Store.Counts(ctx); err != nil {
+		fail(descReaders, err)
+	} else {
+		for st, n := range counts {
+			ch <- prometheus.MustNewConstMetric(descReaders, prometheus.GaugeValue, float64(n), string(st))
+		}
+	}
+	if hi, lo, err := c.src.Store.QueueDepth(ctx); err != nil {
+		fail(descQueue, err)
+	} else {
+		ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(hi), "hi")
+		ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(lo), "lo")
+	}
+	if c.src.Articles != nil && len(c.src.Feeds) > 0 {
+		if states, err := c.src.Articles.FeedStates(ctx, c.src.Feeds); err != nil {
+			fail(descFeedFailures, err)
+		} else {
+			for _, f := range states {
+				ch <- prometheus.MustNewConstMetric(descFeedFailures, prometheus.GaugeValue, float64(f.Failures), f.URL)
+				last := 0.0
+				if !f.LastOK.IsZero() {
+					last = float64(f.LastOK.Unix())
+				}
+				ch <- prometheus.MustNewConstMetric(descFeedLastOK, prometheus.GaugeValue, last, f.URL)
+			}
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(descRedisUp, prometheus.GaugeValue, up)
+}

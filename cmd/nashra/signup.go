@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/skip2/go-qrcode"
+
+	"nashra/digest/topics"
+)
+
+// Telegram's limits on a deep link: the start parameter is at most 64
+// characters of A-Z a-z 0-9 _ -. The bot reads it as "_"-separated parts
+// of at most 40 characters each (bot/handlers.go parsePayload).
+const (
+	maxPayload     = 64
+	maxPayloadPart = 40
+	// qrSize is the side of the QR code image in pixels: sharp in print,
+	// small enough for a web page.
+	qrSize = 512
+)
+
+var (
+	payloadChars = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
+	sourcePart   = regexp.MustCompile(`^[a-z0-9-]+$`)
+	// botUsername: Telegram usernames are 5 to 32 characters.
+	botUsername = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{4,31}$`)
+)
+
+// signupLinkCommand is `nashra signup-link [--source S] [--follow SLUG]...
+// [--bot USERNAME] [--qr FILE.png]`: the t.me link that replaces the site's
+// email form, the HTML snippet to paste where the form was, and a QR code.
+func signupLinkCommand(fs *flag.FlagSet) func(context.Context, *env) error {
+	source := fs.String("source", "site-footer", "where the link is placed, counted per signup (a-z, 0-9, -)")
+	var follows repeated
+	fs.Var(&follows, "follow", "topic slug the reader follows on joining (repeatable; see nashra topics)")
+	username := fs.String("bot", "", "the bot's username (default: asked from Telegram with NASHRA_TELEGRAM_TOKEN)")
+	qr := fs.String("qr", "", "write a QR code of the link to this PNG file")
+	return func(ctx context.Context, e *env) error {
+		if len(e.args) > 0 {
+			return fmt.Errorf("%w: signup-link takes flags only, not %q", errUsage, e.args[0])
+		}
+		catalog, err := loadCatalog(e.cfg)
+		if err != nil {
+			return err
+		}
+		payload, names, err := signupPayload(*source, follows, catalog)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		name, err := resolveBotUsername(ctx, e.cfg, *username)
+		if err != nil {
+			return err
+		}
+		link := "https://t.me/" + name
+		if payload != "" {
+			link += "?start=" + payload
+		}
+		fmt.Fprintf(e.stdout, "%s\n\n", link)
+		writeSnippet(e.stdout, link, names)
+		if *qr != "" {
+			if err := qrcode.WriteFile(link, qrcode.Medium, qrSize, *qr); err != nil {
+				return fmt.Errorf("signup-link: write QR code: %w", err)
+			}
+			fmt.Fprintf(e.stderr, "QR code of %s written to %s\n", link, *qr)
+		}
+		return nil
+	}
+}
+
+// signupPayload builds the start parameter "<source>_follow-<slug>..." and
+// returns the Arabic names of the topics it follows.
+func signupPayload(source string, slugs []string, catalog *topics.Catalog) (string, []string, error) {
+	var parts, names []string
+	if source != "" {
+		switch {
+		case !sourcePart.MatchString(source):
+			return "", nil, fmt.Errorf("--source %q: use lower-case letters, digits and '-'", source)
+		case strings.HasPrefix(source, "follow-"):
+			return "", nil, fmt.Errorf("--source %q: must not start with follow- (that names a topic)", source)
+		case len(source) > maxPayloadPart:
+			return "", nil, fmt.Errorf("--source %q: longer than %d characters", source, maxPayloadPart)
+		}
+		parts = append(parts, source)
+	}
+	seen := make(map[string]bool)
+	for _, slug := range slugs {
+		t, ok := catalog.Get(slug)
+		if !ok {
+			return "", nil, fmt.Errorf("--follow %q: no such topic slug (nashra topics lists them)", slug)
+		}
+		part := "follow-" + slug
+		if len(part) > maxPayloadPart {
+			return "", nil, fmt.Errorf("--follow %q: slug too long for a link (at most %d characters)", slug, maxPayloadPart-len("follow-"))
+		}
+		if !seen[slug] {
+			seen[slug] = true
+			parts = append(parts, part)
+			names = append(names, t.Arabic)
+		}
+	}
+	payload := strings.Join(parts, "_")
+	if len(payload) > maxPayload || !payloadChars.MatchString(payload) {
+		return "", nil, fmt.Errorf("start parameter %q is %d characters; Telegram allows %d of A-Z a-z 0-9 _ - (use fewer --follow)", payload, len(payload), maxPayload)
+	}
+	return payload, names, nil
+}
+
+// resolveBotUsername is --bot when given, else the username Telegram
+// reports for NASHRA_TELEGRAM_TOKEN.
+func resolveBotUsername(ctx context.Context, cfg Config, flagValue string) (string, error) {
+	if flagValue != "" {
+		name := strings.TrimPrefix(flagValue, "@")
+		if !botUsername.MatchString(name) {
+			return "", fmt.Errorf("%w: --bot %q is not a Telegram username (5 to 32 letters, digits and _)", errUsage, flagValue)
+		}
+		return name, nil
+	}
+	if cfg.Token == "" {
+		return "", fmt.Errorf("%w: the bot's username is needed for the link: pass --bot USERNAME, or set NASHRA_TELEGRAM_TOKEN to ask Telegram", errUsage)
+	}
+	opts := []tg.Option{tg.WithSkipGetMe()}
+	if cfg.APIURL != "" {
+		opts = append(opts, tg.WithServerURL(cfg.APIURL))
+	}
+	api, err := tg.New(cfg.Token, opts...)
+	if err != nil {
+		return "", fmt.Errorf("NASHRA_TELEGRAM_TOKEN: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	me, err := api.GetMe(ctx)
+	if err != nil {
+		if errors.Is(err, tg.ErrorUnauthorized) {
+			return "", fmt.Errorf("NASHRA_TELEGRAM_TOKEN: Telegram rejected the token: %w", err)
+		}
+		return "", fmt.Errorf("signup-link: ask Telegram for the bot's username (or pass --bot): %w", err)
+	}
+	if me.Username == "" {
+		return "", errors.New("signup-link: Telegram reported no username for the bot; pass --bot")
+	}
+	return me.Username, nil
+}
+
+// writeSnippet writes the HTML that takes the email form's place: Arabic,
+// right to left, one button. Inline styles only, so it works in any theme
+// and needs no script.
+func writeSnippet(w io.Writer, link string, topicNames []string) {
+	follows := ""
+	if len(topicNames) > 0 {
+		for i, n := range topicNames {
+			topicNames[i] = html.EscapeString(n)
+		}
+		follows = fmt.Sprintf("\n  <p style=\"margin:0 0 12px;font-size:14px;color:#555\">تتابع فور اشتراكك: %s</p>", strings.Join(topicNames, "، "))
+	}
+	fmt.Fprintf(w, `<!-- nashra: the Telegram newsletter, in place of the email form -->
+<div class="nashra-signup" dir="rtl" lang="ar" style="border:1px solid #d7e3ec;border-radius:12px;padding:16px 20px;max-width:440px;text-align:right">
+  <p style="margin:0 0 6px;font-size:18px;font-weight:bold">اشترك بنشرتنا على تلغرام</p>
+  <p style="margin:0 0 12px;font-size:14px;color:#555">أهم أخبارنا مع ملخص قصير لكل خبر، في الموضوعات التي تختارها وفي الموعد الذي يناسبك. بلا بريد إلكتروني، ويمكنك إلغاء الاشتراك متى شئت.</p>%s
+  <a href="%s" target="_blank" rel="noopener" style="display:inline-block;background:#229ed9;color:#fff;text-decoration:none;font-weight:bold;padding:10px 24px;border-radius:8px">اشترك عبر تلغرام</a>
+</div>
+`, follows, html.EscapeString(link))
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"image"
+	_ "image/png" // image.DecodeConfig of the QR code
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"nashra/bot/telegramtest"
+)
+
+func TestSignupLink(t *testing.T) {
+	qr := filepath.Join(t.TempDir(), "signup.png")
+	out, _, err := runCmd(t, nil, "", "signup-link", "--bot", "@nashra_bot", "--follow", "sdf", "--follow", "isis", "--qr", qr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, snippet, _ := strings.Cut(out, "\n\n")
+	const want = "https://t.me/nashra_bot?start=site-footer_follow-sdf_follow-isis"
+	if link != want {
+		t.Errorf("link = %q; want %q", link, want)
+	}
+	payload := strings.TrimPrefix(link, "https://t.me/nashra_bot?start=")
+	if !regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`).MatchString(payload) {
+		t.Errorf("start parameter %q is not one Telegram accepts", payload)
+	}
+	for _, part := range []string{
+		`dir="rtl"`, `lang="ar"`, `<a href="` + want + `"`,
+		"اشترك بنشرتنا على تلغرام", // subscribe to our newsletter on Telegram
+		"قوات سوريا الديمقراطية",   // SDF, followed on joining
+	} {
+		if !strings.Contains(snippet, part) {
+			t.Errorf("snippet does not contain %q:\n%s", part, snippet)
+		}
+	}
+	f, err := os.Open(qr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, format, err := image.DecodeConfig(f)
+	if err != nil || format != "png" || cfg.Width != qrSize || cfg.Height != qrSize {
+		t.Errorf("QR code: %s %dx%d, %v; want a %dx%d PNG", format, cfg.Width, cfg.Height, err, qrSize, qrSize)
+	}
+}
+
+func TestSignupLinkAsksTelegramForTheUsername(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	env := map[string]string{"NASHRA_TELEGRAM_TOKEN": srv.Token(), "NASHRA_TELEGRAM_API": srv.URL()}
+	out, _, err := runCmd(t, env, "", "signup-link", "--source", "newsletter-page")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "https://t.me/" + srv.BotUser().Username + "?start=newsletter-page\n"
+	if !strings.HasPrefix(out, want) {
+		t.Errorf("output starts %q; want %q", out[:min(len(out), 80)], want)
+	}
+}
+
+func TestSignupLinkRefuses(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--follow", "sdf"}, "--bot USERNAME"}, // no --bot and no token
+		{[]string{"--bot", "nashra_bot", "--source", "Site_Footer"}, "--source"},
+		{[]string{"--bot", "nashra_bot", "--source", "follow-sdf"}, "follow-"},
+		{[]string{"--bot", "nashra_bot", "--source", strings.Repeat("a", 41)}, "longer than 40"},
+		{[]string{"--bot", "nashra_bot", "--follow", "atlantis"}, `"atlantis"`},
+		{[]string{"--bot", "nashra_bot", "--follow", "sdf", "--follow", "isis", "--follow", "raqqa", "--follow", "camps", "--follow", "kobani"}, "64"},
+		{[]string{"--bot", "bad name!"}, "--bot"},
+		{[]string{"--bot", "nashra_bot", "extra"}, "flags only"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, _, err := runCmd(t, nil, "", append([]string{"signup-link"}, tt.args...)...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("signup-link %v = %v; want an error mentioning %q", tt.args, err, tt.want)
+			}
+			if !errors.Is(err, errUsage) {
+				t.Errorf("error %v is not a usage error (exit 2)", err)
+			}
+			if out != "" {
+				t.Errorf("printed %q on error", out)
+			}
+		})
+	}
+}

@@ -1,0 +1,593 @@
+package subscribers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Broadcasts: one message from an admin to every active reader, or to the
+// active followers of one topic, sent through the low-priority outbox.
+//
+//	<prefix>bc:seq              INCR counter of broadcast IDs
+//	<prefix>bc:active           SET of broadcasts someone must look after
+//	                            (drafts, running, paused, and finished ones
+//	                            whose last progress edit is not done yet)
+//	<prefix>bc:<id>             HASH the record: text (Telegram HTML, escaped
+//	                            by the caller), by, created, updated, started
+//	                            (unix ms), status, target (topic slug or ""),
+//	                            total, status_chat, status_msg
+//	<prefix>bc:<id>:edit        STRING time of the last progress edit (unix ms)
+//	<prefix>{rN}:bc:<id>        HASH the shard's progress: total, enqueued,
+//	                            skipped, sent, blocked, failed, unknown,
+//	                            cancelled, stop
+//	<prefix>{rN}:bc:<id>:todo   ZSET readers of the shard not fed yet
+//	<prefix>{rN}:bc:<id>:wait   SET readers fed whose job is not counted yet
+//
+// Confirming a broadcast copies each shard's audience (the active set, or
+// its intersection with the topic index) into the shard's todo set, in one
+// step per shard. That snapshot is the "cursor": feeding a batch takes the
+// first chats of todo (all scores are equal, so the order is the members'
+// byte order, stable across calls), and one script on the shard's slot
+// removes them from todo, queues their jobs ("b:<id>:<chat>") and adds them
+// to wait. A crash between batches resumes with what is left in todo; two
+// feeders racing each remove a chat at most once. Why not a cursor into
+// {rN}:readers: readers imported with the same join time share a score,
+// /forget removes the member a cursor would point at, and SSCAN may return
+// an element twice. The snapshot costs a copy of the audience per running
+// broadcast (it shrinks as it is fed) and gives an exact total.
+//
+// Readers who join after the confirmation do not get the broadcast;
+// readers who stop, pause or block before their turn are counted as
+// skipped. Progress is counted, not guessed: each pass reads the job
+// states of the chats in wait and moves each final one into the shard's
+// counters, once. When every shard's todo and wait are empty, every
+// reader is accounted for:
+//
+//	total = sent + blocked + failed + unknown + skipped + cancelled
+//
+// Pausing stops the feeding; the jobs already queued (at most two batches
+// per shard) still go. Cancelling stops every shard for good: the readers
+// not fed are counted as cancelled and the jobs still queued are marked
+// "skipped:cancelled", which the sender's Begin treats as done (it acks
+// the entry and sends nothing); a send already in flight finishes (and,
+// should it fail in a way the sender retries, goes once more).
+//
+// Where a crash can fall, and what the next pass (any instance) does:
+//
+//	in CreateBroadcast, before the SADD   an orphan draft record, expires in BroadcastTTL; the admin got no preview
+//	confirmed, some shards not copied     FeedBroadcast copies the missing shards (the copy is once per shard)
+//	between two feeding steps             the next step starts at what is left in todo
+//	inside a step                         nothing: one script, all or nothing
+//	after a step, job not sent yet        the job sits in the stream; the sender (or its janitor) sends it
+//	while counting                        each chat leaves wait in the step that counts it: counted once
+//	cancelled, shards not all stopped     the loop sees Stopped < Shards and stops them again
+//	done, progress message not final yet  the record stays in bc:active until the final edit is made
+
+// BroadcastStatus is where a broadcast stands.
+type BroadcastStatus string
+
+const (
+	// BroadcastDraft waits for the admin's confirmation.
+	BroadcastDraft BroadcastStatus = "draft"
+	// BroadcastRunning is being fed to the outbox.
+	BroadcastRunning BroadcastStatus = "running"
+	// BroadcastPaused is not fed until resumed.
+	BroadcastPaused BroadcastStatus = "paused"
+	// BroadcastCancelled was stopped by an admin (or never confirmed).
+	BroadcastCancelled BroadcastStatus = "cancelled"
+	// BroadcastDone reached every reader of its audience.
+	BroadcastDone BroadcastStatus = "done"
+)
+
+// BroadcastTTL is how long a finished broadcast's record and counters are
+// kept; an unconfirmed draft is kept as long.
+const BroadcastTTL = 30 * 24 * time.Hour
+
+// ErrBroadcastState is returned when a broadcast's status does not allow
+// the change asked for (confirming one that is already cancelled).
+var ErrBroadcastState = errors.New("not allowed in the broadcast's status")
+
+// Broadcast is a broadcast's record.
+type Broadcast struct {
+	ID      int64
+	Text    string // Telegram HTML, escaped by the caller
+	By      int64  // the admin's user ID
+	Topic   string // catalog slug of the audience, "" for every active reader
+	Status  BroadcastStatus
+	Created time.Time
+	Started time.Time // first confirmation; zero for a draft
+	// Total is the audience at confirmation, 0 before.
+	Total int64
+	// StatusChat and StatusMsg name the message that shows progress.
+	StatusChat int64
+	StatusMsg  int
+}
+
+// BroadcastProgress sums a broadcast's shards.
+type BroadcastProgress struct {
+	Total     int64 // audience at confirmation
+	Enqueued  int64 // jobs queued
+	Sent      int64
+	Blocked   int64 // the reader blocked the bot or is gone
+	Failed    int64 // Telegram refused, or out of attempts
+	Unknown   int64 // the send may or may not have arrived
+	Skipped   int64 // the reader left before their turn, or the job was cancelled in the queue
+	Cancelled int64 // never fed: the broadcast was cancelled first
+	Unfed     int64 // still to feed
+	Waiting   int64 // queued or in flight, not counted yet
+	// Ready counts the shards whose audience is copied; Stopped those
+	// stopped by a cancel.
+	Ready, Stopped int
+}
+
+// Finished counts the readers the broadcast is over for.
+func (p BroadcastProgress) Finished() int64 {
+	return p.Sent + p.Blocked + p.Failed + p.Unknown + p.Skipped + p.Cancelled
+}
+
+// Remaining counts the readers still to be reached.
+func (p BroadcastProgress) Remaining() int64 { return max(p.Total-p.Finished(), 0) }
+
+// Settled reports whether every reader of the audience is accounted for.
+func (p BroadcastProgress) Settled() bool {
+	return p.Ready == Shards && p.Unfed == 0 && p.Waiting == 0
+}
+
+func (s *Store) bcKey(id int64) string { return s.prefix + "bc:" + strconv.FormatInt(id, 10) }
+func (s *Store) bcActive() string      { return s.prefix + "bc:active" }
+
+func (k keys) bcProgress(id int64) string { return k.tag + "bc:" + strconv.FormatInt(id, 10) }
+func (k keys) bcTodo(id int64) string     { return k.bcProgress(id) + ":todo" }
+func (k keys) bcWait(id int64) string     { return k.bcProgress(id) + ":wait" }
+
+func bcJobID(id, chat int64) string {
+	return "b:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(chat, 10)
+}
+
+// CreateBroadcast stores a draft of b (Text, By, Topic) and returns it with
+// its ID.
+func (s *Store) CreateBroadcast(ctx context.Context, b Broadcast) (Broadcast, error) {
+	if strings.TrimSpace(b.Text) == "" {
+		return Broadcast{}, errors.New("create broadcast: empty text")
+	}
+	id, err := s.rdb.Incr(ctx, s.prefix+"bc:seq").Result()
+	if err != nil {
+		return Broadcast{}, fmt.Errorf("create broadcast: %w", err)
+	}
+	now := s.now()
+	b.ID, b.Status, b.Created, b.Started, b.Total = id, BroadcastDraft, now, time.Time{}, 0
+	key := s.bcKey(id)
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, key, "text", b.Text, "by", b.By, "target", b.Topic, "status", string(b.Status),
+			"created", now.UnixMilli(), "updated", now.UnixMilli(), "total", 0,
+			"status_chat", b.StatusChat, "status_msg", b.StatusMsg)
+		p.Expire(ctx, key, BroadcastTTL)
+		return nil
+	})
+	if err == nil {
+		// Listed only once the record exists (the two keys may live on
+		// different nodes, so not in the same transaction).
+		err = s.rdb.SAdd(ctx, s.bcActive(), id).Err()
+	}
+	if err != nil {
+		return Broadcast{}, fmt.Errorf("create broadcast %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// Broadcast returns the record of broadcast id, ErrNotFound when there is
+// none (never created, or expired).
+func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
+	h, err := s.rdb.HGetAll(ctx, s.bcKey(id)).Result()
+	if err != nil {
+		return Broadcast{}, fmt.Errorf("broadcast %d: %w", id, err)
+	}
+	if len(h) == 0 {
+		return Broadcast{}, ErrNotFound
+	}
+	ms := func(f string) time.Time {
+		n, _ := strconv.ParseInt(h[f], 10, 64)
+		if n == 0 {
+			return time.Time{}
+		}
+		return time.UnixMilli(n)
+	}
+	b := Broadcast{
+		ID: id, Text: h["text"], Topic: h["target"], Status: BroadcastStatus(h["status"]),
+		Created: ms("created"), Started: ms("started"),
+	}
+	b.By, _ = strconv.ParseInt(h["by"], 10, 64)
+	b.Total, _ = strconv.ParseInt(h["total"], 10, 64)
+	b.StatusChat, _ = strconv.ParseInt(h["status_chat"], 10, 64)
+	b.StatusMsg, _ = strconv.Atoi(h["status_msg"])
+	return b, nil
+}
+
+// SetBroadcastMessage records the message that shows the broadcast's
+// progress.
+func (s *Store) SetBroadcastMessage(ctx context.Context, id, chat int64, msg int) error {
+	err := s.rdb.HSet(ctx, s.bcKey(id), "status_chat", chat, "status_msg", msg).Err()
+	if err != nil {
+		return fmt.Errorf("broadcast %d: record its message: %w", id, err)
+	}
+	return nil
+}
+
+// ActiveBroadcasts lists the broadcasts that need looking after.
+func (s *Store) ActiveBroadcasts(ctx context.Context) ([]int64, error) {
+	members, err := s.rdb.SMembers(ctx, s.bcActive()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("active broadcasts: %w", err)
+	}
+	out := make([]int64, 0, len(members))
+	for _, m := range members {
+		if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// BroadcastAudience counts the active readers, or the active followers of
+// topic, now.
+func (s *Store) BroadcastAudience(ctx context.Context, topic string) (int64, error) {
+	cmds := make([]*redis.IntCmd, Shards)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for n := range Shards {
+			k := s.shardKeys(n)
+			if topic == "" {
+				cmds[n] = p.SCard(ctx, k.status(Active))
+			} else {
+				cmds[n] = p.SInterCard(ctx, 0, k.status(Active), k.index(TopicFollow(topic).Key))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("broadcast audience: %w", err)
+	}
+	var total int64
+	for _, c := range cmds {
+		total += c.Val()
+	}
+	return total, nil
+}
+
+// transition moves broadcast id to status to when its status is one of
+// from. It returns the status it had (or has, when not moved).
+func (s *Store) transition(ctx context.Context, id int64, to BroadcastStatus, from ...BroadcastStatus) (BroadcastStatus, bool, error) {
+	args := []any{string(to), s.now().UnixMilli()}
+	for _, f := range from {
+		args = append(args, string(f))
+	}
+	res, err := bcTransitionScript.Run(ctx, s.rdb, []string{s.bcKey(id)}, args...).Slice()
+	if err != nil {
+		return "", false, fmt.Errorf("broadcast %d to %s: %w", id, to, err)
+	}
+	if n, _ := res[0].(int64); n < 0 {
+		return "", false, ErrNotFound
+	}
+	cur, _ := res[1].(string)
+	n, _ := res[0].(int64)
+	return BroadcastStatus(cur), n == 1, nil
+}
+
+// StartBroadcast confirms a draft: it copies the audience of every shard
+// and records the total. Confirming a running broadcast again only
+// completes what a crash may have left undone. Any other status gives
+// ErrBroadcastState.
+func (s *Store) StartBroadcast(ctx context.Context, id int64) (Broadcast, error) {
+	prev, moved, err := s.transition(ctx, id, BroadcastRunning, BroadcastDraft)
+	if err != nil {
+		return Broadcast{}, err
+	}
+	if !moved && prev != BroadcastRunning {
+		return Broadcast{}, fmt.Errorf("start broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+	}
+	b, err := s.Broadcast(ctx, id)
+	if err != nil {
+		return Broadcast{}, err
+	}
+	if b.Total, err = s.snapshot(ctx, b); err != nil {
+		return Broadcast{}, err
+	}
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.bcKey(id), "total", b.Total)
+		p.SAdd(ctx, s.bcActive(), id)
+		return nil
+	})
+	if err != nil {
+		return Broadcast{}, fmt.Errorf("start broadcast %d: %w", id, err)
+	}
+	b.Status = BroadcastRunning
+	return b, nil
+}
+
+// snapshot copies each shard's audience into its todo set (once) and
+// returns the total.
+func (s *Store) snapshot(ctx context.Context, b Broadcast) (int64, error) {
+	var total int64
+	for n := range Shards {
+		k := s.shardKeys(n)
+		keys := []string{k.bcProgress(b.ID), k.bcTodo(b.ID), k.status(Active)}
+		if b.Topic != "" {
+			keys = append(keys, k.index(TopicFollow(b.Topic).Key))
+		}
+		c, err := bcSnapshotScript.Run(ctx, s.rdb, keys).Int64()
+		if err != nil {
+			return 0, fmt.Errorf("broadcast %d: audience of shard %d: %w", b.ID, n, err)
+		}
+		total += c
+	}
+	return total, nil
+}
+
+// PauseBroadcast stops feeding a running broadcast. It returns the status
+// the broadcast had; ErrBroadcastState unless it was running or paused.
+func (s *Store) PauseBroadcast(ctx context.Context, id int64) (BroadcastStatus, error) {
+	prev, moved, err := s.transition(ctx, id, BroadcastPaused, BroadcastRunning)
+	if err == nil && !moved && prev != BroadcastPaused {
+		err = fmt.Errorf("pause broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+	}
+	return prev, err
+}
+
+// ResumeBroadcast feeds a paused broadcast again. It returns the status
+// the broadcast had; ErrBroadcastState unless it was paused or running.
+func (s *Store) ResumeBroadcast(ctx context.Context, id int64) (BroadcastStatus, error) {
+	prev, moved, err := s.transition(ctx, id, BroadcastRunning, BroadcastPaused)
+	if err == nil && !moved && prev != BroadcastRunning {
+		err = fmt.Errorf("resume broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+	}
+	return prev, err
+}
+
+// CancelBroadcast cancels a draft, running or paused broadcast and stops
+// every shard (see StopBroadcast). A draft is closed at once. It returns
+// the status the broadcast had; ErrBroadcastState when it was done.
+// Cancelling a cancelled broadcast again only completes the stop.
+func (s *Store) CancelBroadcast(ctx context.Context, id int64) (BroadcastStatus, error) {
+	prev, moved, err := s.transition(ctx, id, BroadcastCancelled, BroadcastDraft, BroadcastRunning, BroadcastPaused)
+	if err != nil {
+		return "", err
+	}
+	if !moved && prev != BroadcastCancelled {
+		return prev, fmt.Errorf("cancel broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+	}
+	if prev == BroadcastDraft {
+		return prev, s.CloseBroadcast(ctx, id)
+	}
+	return prev, s.StopBroadcast(ctx, id)
+}
+
+// StopBroadcast stops every shard of a cancelled broadcast: readers not
+// fed are counted as cancelled, queued jobs become "skipped:cancelled".
+// Safe to run again, and by several instances at once.
+func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
+	prefix := "b:" + strconv.FormatInt(id, 10) + ":"
+	for n := range Shards {
+		k := s.shardKeys(n)
+		var states []string
+		start := "-"
+		for {
+			msgs, err := s.rdb.XRangeN(ctx, k.queue(Low), start, "+", 1000).Result()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return fmt.Errorf("stop broadcast %d: read shard %d: %w", id, n, err)
+			}
+			for _, m := range msgs {
+				if job, _ := m.Values["job"].(string); strings.HasPrefix(job, prefix) {
+					states = append(states, k.job(job))
+				}
+			}
+			if len(msgs) < 1000 {
+				break
+			}
+			start = "(" + msgs[len(msgs)-1].ID
+		}
+		for {
+			chunk := states[:min(len(states), 500)]
+			states = states[len(chunk):]
+			keys := append([]string{k.bcProgress(id), k.bcTodo(id)}, chunk...)
+			if err := bcStopScript.Run(ctx, s.rdb, keys, ttlSeconds()).Err(); err != nil {
+				return fmt.Errorf("stop broadcast %d: shard %d: %w", id, n, err)
+			}
+			if len(states) == 0 {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// FeedBroadcast queues the next jobs of a running broadcast, batch chats
+// per script, in each shard whose low-priority stream holds fewer than
+// 2×batch entries (so digests and replies keep flowing and a pause takes
+// effect soon). It does nothing unless the broadcast is running. It
+// returns the number of jobs queued.
+func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, error) {
+	batch = max(batch, 1)
+	b, err := s.Broadcast(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if b.Status != BroadcastRunning {
+		return 0, nil
+	}
+	if b.Total == 0 {
+		// A crash during StartBroadcast may have left shards without their
+		// audience; the snapshot script skips the shards that have one.
+		total, err := s.snapshot(ctx, b)
+		if err != nil {
+			return 0, err
+		}
+		if err := s.rdb.HSet(ctx, s.bcKey(id), "total", total).Err(); err != nil {
+			return 0, fmt.Errorf("feed broadcast %d: %w", id, err)
+		}
+	}
+	maxQueued := int64(2 * batch)
+	fed := 0
+	for n := range Shards {
+		k := s.shardKeys(n)
+		for ctx.Err() == nil {
+			var xlen *redis.IntCmd
+			var next *redis.StringSliceCmd
+			_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+				xlen = p.XLen(ctx, k.queue(Low))
+				next = p.ZRange(ctx, k.bcTodo(id), 0, int64(batch-1))
+				return nil
+			})
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return fed, fmt.Errorf("feed broadcast %d: shard %d: %w", id, n, err)
+			}
+			chats := next.Val()
+			if xlen.Val() >= maxQueued || len(chats) == 0 {
+				break
+			}
+			keys := []string{k.bcProgress(id), k.bcTodo(id), k.bcWait(id), k.queue(Low)}
+			args := []any{ttlSeconds(), maxQueued, id, b.Text, s.now().UnixMilli()}
+			for _, c := range chats {
+				chat, err := strconv.ParseInt(c, 10, 64)
+				if err != nil {
+					return fed, fmt.Errorf("feed broadcast %d: shard %d: bad member %q", id, n, c)
+				}
+				keys = append(keys, k.reader(chat), k.job(bcJobID(id, chat)))
+				args = append(args, c)
+			}
+			got, err := bcFeedScript.Run(ctx, s.rdb, keys, args...).Int()
+			if err != nil {
+				return fed, fmt.Errorf("feed broadcast %d: shard %d: %w", id, n, err)
+			}
+			if got < 0 {
+				break // stopped, or the stream filled up meanwhile
+			}
+			fed += got
+		}
+	}
+	return fed, ctx.Err()
+}
+
+// BroadcastProgress counts the jobs of broadcast id that reached a final
+// state since the last call, then returns the sums of every shard. Safe to
+// run by several instances at once: each job is counted once.
+func (s *Store) BroadcastProgress(ctx context.Context, id int64) (BroadcastProgress, error) {
+	for n := range Shards {
+		if err := s.settle(ctx, id, n); err != nil {
+			return BroadcastProgress{}, err
+		}
+	}
+	type shardCmds struct {
+		h          *redis.MapStringStringCmd
+		todo, wait *redis.IntCmd
+	}
+	cmds := make([]shardCmds, Shards)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for n := range Shards {
+			k := s.shardKeys(n)
+			cmds[n] = shardCmds{p.HGetAll(ctx, k.bcProgress(id)), p.ZCard(ctx, k.bcTodo(id)), p.SCard(ctx, k.bcWait(id))}
+		}
+		return nil
+	})
+	if err != nil {
+		return BroadcastProgress{}, fmt.Errorf("progress of broadcast %d: %w", id, err)
+	}
+	var p BroadcastProgress
+	for _, c := range cmds {
+		h := c.h.Val()
+		get := func(f string) int64 { n, _ := strconv.ParseInt(h[f], 10, 64); return n }
+		if _, ok := h["total"]; ok {
+			p.Ready++
+		}
+		if _, ok := h["stop"]; ok {
+			p.Stopped++
+		}
+		p.Total += get("total")
+		p.Enqueued += get("enqueued")
+		p.Sent += get("sent")
+		p.Blocked += get("blocked")
+		p.Failed += get("failed")
+		p.Unknown += get("unknown")
+		p.Skipped += get("skipped")
+		p.Cancelled += get("cancelled")
+		p.Unfed += c.todo.Val()
+		p.Waiting += c.wait.Val()
+	}
+	return p, nil
+}
+
+// settle moves the final job states of shard n's wait set into its
+// counters.
+func (s *Store) settle(ctx context.Context, id int64, n int) error {
+	k := s.shardKeys(n)
+	var cursor uint64
+	for {
+		members, next, err := s.rdb.SScan(ctx, k.bcWait(id), cursor, "", 500).Result()
+		if err != nil {
+			return fmt.Errorf("progress of broadcast %d: shard %d: %w", id, n, err)
+		}
+		if len(members) > 0 {
+			keys := []string{k.bcProgress(id), k.bcWait(id)}
+			args := make([]any, 0, len(members))
+			for _, m := range members {
+				chat, err := strconv.ParseInt(m, 10, 64)
+				if err != nil {
+					continue
+				}
+				keys = append(keys, k.job(bcJobID(id, chat)))
+				args = append(args, m)
+			}
+			if err := bcSettleScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
+				return fmt.Errorf("progress of broadcast %d: shard %d: %w", id, n, err)
+			}
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// CompleteBroadcast marks a running broadcast done; the caller checks
+// first that its progress is Settled. Only one caller gets true.
+func (s *Store) CompleteBroadcast(ctx context.Context, id int64) (bool, error) {
+	_, moved, err := s.transition(ctx, id, BroadcastDone, BroadcastRunning)
+	return moved, err
+}
+
+// CloseBroadcast takes a finished (done or cancelled) broadcast off the
+// active list and lets its record and counters expire after BroadcastTTL.
+func (s *Store) CloseBroadcast(ctx context.Context, id int64) error {
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.SRem(ctx, s.bcActive(), id)
+		p.Expire(ctx, s.bcKey(id), BroadcastTTL)
+		for n := range Shards {
+			k := s.shardKeys(n)
+			p.Expire(ctx, k.bcProgress(id), BroadcastTTL)
+			p.Expire(ctx, k.bcTodo(id), BroadcastTTL)
+			p.Expire(ctx, k.bcWait(id), BroadcastTTL)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("close broadcast %d: %w", id, err)
+	}
+	return nil
+}
+
+// ClaimBroadcastEdit reports whether the caller may edit broadcast id's
+// progress message now: true at most once per every across instances (by
+// Redis's clock).
+func (s *Store) ClaimBroadcastEdit(ctx context.Context, id int64, every time.Duration) (bool, error) {
+	ok, err := bcEditScript.Run(ctx, s.rdb, []string{s.bcKey(id) + ":edit"}, every.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("broadcast %d: claim edit: %w", id, err)
+	}
+	return ok == 1, nil
+}

@@ -1,0 +1,249 @@
+package subscribers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Daily counters for /stats and the chart: one hash per metric and shard,
+//
+//	<prefix>{rN}:stats:<metric>   field YYYY-MM-DD (UTC day) → count
+//	<prefix>{rN}:stats:signups    field source → readers who joined through it
+//
+// A count goes to the shard of the chat it is about, like every other key
+// of the store, and is one HINCRBY on one key, so it is cluster-safe;
+// readers sum the shards. Counts are made right after the state change
+// they describe has succeeded: a counter is not state, and a crash between
+// the two loses one count, never a reader.
+const (
+	// StatJoined counts readers created by /start.
+	StatJoined = "joined"
+	// StatReturned counts readers back from stopped or blocked.
+	StatReturned = "returned"
+	// StatLost counts readers who went from active or paused to stopped or
+	// blocked.
+	StatLost = "lost"
+	// StatSentDigest and StatSentBroadcast count delivered messages by job
+	// kind ("sent:" + Job.Kind), for the sender to record.
+	StatSentDigest    = "sent:digest"
+	StatSentBroadcast = "sent:broadcast"
+)
+
+// DirectSource names the signups that came without a source in the link.
+const DirectSource = "direct"
+
+// dayLayout is the field format of the daily hashes.
+const dayLayout = "2006-01-02"
+
+func (k keys) stats(metric string) string { return k.tag + "stats:" + metric }
+
+// Day returns the counter field of t: its date in UTC.
+func Day(t time.Time) string { return t.UTC().Format(dayLayout) }
+
+// RecordDaily adds n to metric on the UTC day of day, in the shard of
+// the chat the count is about.
+func (s *Store) RecordDaily(ctx context.Context, chatID int64, metric string, day time.Time, n int64) error {
+	if err := s.rdb.HIncrBy(ctx, s.keysFor(chatID).stats(metric), Day(day), n).Err(); err != nil {
+		return fmt.Errorf("count %s: %w", metric, err)
+	}
+	return nil
+}
+
+// DayCount is one day's value of a series.
+type DayCount struct {
+	Day   time.Time // midnight UTC
+	Count int64
+}
+
+// Daily returns metric for the days from the UTC day of from to that of
+// to, inclusive and in order; days without a count are 0.
+func (s *Store) Daily(ctx context.Context, metric string, from, to time.Time) ([]DayCount, error) {
+	days := daysBetween(from, to)
+	if len(days) == 0 {
+		return nil, nil
+	}
+	fields := make([]string, len(days))
+	for i, d := range days {
+		fields[i] = Day(d)
+	}
+	cmds := make([]*redis.SliceCmd, 0, Shards)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for n := range Shards {
+			cmds = append(cmds, p.HMGet(ctx, s.shardKeys(n).stats(metric), fields...))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("daily %s: %w", metric, err)
+	}
+	out := make([]DayCount, len(days))
+	for i, d := range days {
+		out[i].Day = d
+		for _, c := range cmds {
+			out[i].Count += toInt(c.Val()[i])
+		}
+	}
+	return out, nil
+}
+
+func daysBetween(from, to time.Time) []time.Time {
+	start := truncateDay(from)
+	end := truncateDay(to)
+	var out []time.Time
+	for d := start; !d.After(end); d = d.AddDate(0, 0, 1) {
+		out = append(out, d)
+	}
+	return out
+}
+
+func truncateDay(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func toInt(v any) int64 {
+	s, ok := v.(string)
+	if !ok {
+		return 0
+	}
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}
+
+// ReaderDay is one day of the audience.
+type ReaderDay struct {
+	Day      time.Time // midnight UTC
+	Joined   int64     // new readers
+	Returned int64     // back from stopped or blocked
+	Lost     int64     // stopped or blocked
+	// Readers is how many were subscribed (active or paused) at the end of
+	// the day.
+	Readers int64
+}
+
+// ReadersOverTime returns the last days days up to and including today
+// (s's clock, UTC). The audience at the end of each day is reconstructed
+// backwards from today's count with the daily counters; before the
+// counters existed it is flat.
+func (s *Store) ReadersOverTime(ctx context.Context, days int) ([]ReaderDay, error) {
+	if days <= 0 {
+		return nil, nil
+	}
+	to := s.now()
+	from := to.AddDate(0, 0, -(days - 1))
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var series [3][]DayCount
+	for i, m := range []string{StatJoined, StatReturned, StatLost} {
+		if series[i], err = s.Daily(ctx, m, from, to); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]ReaderDay, len(series[0]))
+	now := counts[Active] + counts[Paused]
+	for i := len(out) - 1; i >= 0; i-- {
+		d := ReaderDay{
+			Day: series[0][i].Day, Joined: series[0][i].Count,
+			Returned: series[1][i].Count, Lost: series[2][i].Count, Readers: now,
+		}
+		out[i] = d
+		now -= d.Joined + d.Returned - d.Lost
+		if now < 0 {
+			now = 0
+		}
+	}
+	return out, nil
+}
+
+// SignupsBySource returns how many readers joined through each signup
+// source; those who came without one are under DirectSource.
+func (s *Store) SignupsBySource(ctx context.Context) (map[string]int64, error) {
+	cmds := make([]*redis.MapStringStringCmd, 0, Shards)
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for n := range Shards {
+			cmds = append(cmds, p.HGetAll(ctx, s.shardKeys(n).stats("signups")))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signups by source: %w", err)
+	}
+	out := make(map[string]int64)
+	for _, c := range cmds {
+		for src, v := range c.Val() {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			out[src] += n
+		}
+	}
+	return out, nil
+}
+
+// TopicFollowers returns how many readers follow each catalog topic in
+// slugs (the size of its index, summed over the shards), whatever their
+// status.
+func (s *Store) TopicFollowers(ctx context.Context, slugs []string) (map[string]int64, error) {
+	cmds := make(map[string][]*redis.IntCmd, len(slugs))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, slug := range slugs {
+			f := TopicFollow(slug)
+			for n := range Shards {
+				cmds[slug] = append(cmds[slug], p.SCard(ctx, s.shardKeys(n).index(f.Key)))
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("topic followers: %w", err)
+	}
+	out := make(map[string]int64, len(slugs))
+	for slug, cs := range cmds {
+		for _, c := range cs {
+			out[slug] += c.Val()
+		}
+	}
+	return out, nil
+}
+
+// countStart records chat's /start: a new reader (and their source), or
+// one back from stopped or blocked.
+func (s *Store) countStart(ctx context.Context, chatID int64, res StartResult, source string) {
+	now := s.now()
+	k := s.keysFor(chatID)
+	switch {
+	case res.Created:
+		if source == "" {
+			source = DirectSource
+		}
+		_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			p.HIncrBy(ctx, k.stats(StatJoined), Day(now), 1)
+			p.HIncrBy(ctx, k.stats("signups"), source, 1)
+			return nil
+		})
+	case res.Previous == Stopped || res.Previous == Blocked:
+		_ = s.RecordDaily(ctx, chatID, StatReturned, now, 1)
+	}
+}
+
+// countStatus records a change of status that changes the audience. A
+// group moved to its supergroup is not lost: MoveReader carries it over.
+func (s *Store) countStatus(ctx context.Context, chatID int64, prev, st Status, reason string) {
+	subscribed := func(x Status) bool { return x == Active || x == Paused }
+	switch {
+	case subscribed(prev) && !subscribed(st) && !isMigration(reason):
+		_ = s.RecordDaily(ctx, chatID, StatLost, s.now(), 1)
+	case !subscribed(prev) && subscribed(st):
+		_ = s.RecordDaily(ctx, chatID, StatReturned, s.now(), 1)
+	}
+}
+
+func isMigration(reason string) bool {
+	const p = "migrated to "
+	return len(reason) > len(p) && reason[:len(p)] == p
+}
