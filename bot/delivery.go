@@ -16,64 +16,54 @@ import (
 // Callback data of the schedule buttons: "time:07:00", "time:instant",
 // "time:default".
 
-func (b *Bot) pause(ctx context.Context, c chatCtx, _ string) error {
-	t := textsFor(c.lang)
-	r, err := b.store.Get(ctx, c.id)
+// reader loads the chat's reader; a chat that never sent /start is told
+// to, and gets ok false.
+func (b *Bot) reader(ctx context.Context, c chatCtx) (r subscribers.Reader, ok bool, err error) {
+	r, err = b.store.Get(ctx, c.id)
 	if errors.Is(err, subscribers.ErrNotFound) {
-		b.send(ctx, c.id, t.StartFirst, nil)
-		return nil
+		b.send(ctx, c.id, textsFor(c.lang).StartFirst, nil)
+		return r, false, nil
 	}
-	if err != nil {
+	return r, err == nil, err
+}
+
+// moveStatus is /pause and /resume: from one status to the other, with a
+// clear answer from any other status.
+func (b *Bot) moveStatus(ctx context.Context, c chatCtx, from, to subscribers.Status, reason, done, already string) error {
+	r, ok, err := b.reader(ctx, c)
+	if !ok {
 		return err
 	}
 	switch r.Status {
-	case subscribers.Paused:
-		b.send(ctx, c.id, t.AlreadyPaused, nil)
-	case subscribers.Active:
-		if _, err := b.store.SetStatus(ctx, c.id, subscribers.Paused, "pause"); err != nil {
+	case from:
+		if _, err := b.store.SetStatus(ctx, c.id, to, reason); err != nil {
 			return err
 		}
-		b.send(ctx, c.id, t.Paused, nil)
+		b.send(ctx, c.id, done, nil)
+	case to:
+		b.send(ctx, c.id, already, nil)
 	default:
-		b.send(ctx, c.id, t.StoppedUseStart, nil)
+		b.send(ctx, c.id, textsFor(c.lang).StoppedUseStart, nil)
 	}
 	return nil
 }
 
+func (b *Bot) pause(ctx context.Context, c chatCtx, _ string) error {
+	t := textsFor(c.lang)
+	return b.moveStatus(ctx, c, subscribers.Active, subscribers.Paused, "pause", t.Paused, t.AlreadyPaused)
+}
+
 func (b *Bot) resume(ctx context.Context, c chatCtx, _ string) error {
 	t := textsFor(c.lang)
-	r, err := b.store.Get(ctx, c.id)
-	if errors.Is(err, subscribers.ErrNotFound) {
-		b.send(ctx, c.id, t.StartFirst, nil)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	switch r.Status {
-	case subscribers.Paused:
-		if _, err := b.store.SetStatus(ctx, c.id, subscribers.Active, "resume"); err != nil {
-			return err
-		}
-		b.send(ctx, c.id, t.Resumed, nil)
-	case subscribers.Active:
-		b.send(ctx, c.id, t.NotPaused, nil)
-	default:
-		b.send(ctx, c.id, t.StoppedUseStart, nil)
-	}
-	return nil
+	return b.moveStatus(ctx, c, subscribers.Paused, subscribers.Active, "resume", t.Resumed, t.NotPaused)
 }
 
 // digestNow is /digest: what is new for the reader, now, through the
 // same queue and cursor as scheduled digests (so nothing comes twice).
 func (b *Bot) digestNow(ctx context.Context, c chatCtx, _ string) error {
 	t := textsFor(c.lang)
-	r, err := b.store.Get(ctx, c.id)
-	if errors.Is(err, subscribers.ErrNotFound) {
-		b.send(ctx, c.id, t.StartFirst, nil)
-		return nil
-	}
-	if err != nil {
+	r, ok, err := b.reader(ctx, c)
+	if !ok {
 		return err
 	}
 	if r.Status == subscribers.Paused {
