@@ -61,6 +61,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
 	}
+	if name == "help" {
+		usage(stdout)
+		return nil
+	}
 	var cmd *command
 	for i := range commands {
 		if commands[i].name == name {
@@ -106,7 +110,7 @@ func (r redactedError) Unwrap() error { return r.err }
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: nashra [command] [flags]\n\ncommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery setting is a NASHRA_* variable or the matching flag; see nashra run -h.")
 }
