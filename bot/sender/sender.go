@@ -373,8 +373,8 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 	text, err := s.store.JobText(settle, job)
 	if errors.Is(err, subscribers.ErrTextExpired) {
 		log.Warn("job dropped: its shared text expired")
-		s.finish(settle, log, job, "skipped:expired")
 		s.skipped.Add(1)
+		s.finish(settle, log, job, "skipped:expired")
 		return nil
 	}
 	if err != nil {
@@ -411,8 +411,10 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			if msg != nil {
 				id = msg.ID
 			}
-			s.finish(settle, log, job, "sent:"+strconv.Itoa(id))
+			// Counters move before the state: whoever sees the job
+			// finished also sees it counted.
 			s.sent.Add(1)
+			s.finish(settle, log, job, "sent:"+strconv.Itoa(id))
 			// The daily count feeds /stats; it is not delivery state.
 			if err := s.store.RecordDaily(settle, job.ChatID, "sent:"+job.Kind, s.now(), 1); err != nil {
 				log.Warn("count delivery", "err", err)
@@ -430,8 +432,8 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			continue // the same worker sends it after the pause, keeping its order
 		case outBlocked:
 			s.markBlocked(settle, log, chat, err)
-			s.finish(settle, log, job, "failed:blocked")
 			s.blocked.Add(1)
+			s.finish(settle, log, job, "failed:blocked")
 			return nil
 		case outMigrated:
 			var me *tg.MigrateError
@@ -450,10 +452,10 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			continue
 		case outRejected:
 			log.Error("telegram refused the message", "err", err)
+			s.failed.Add(1)
 			if err := s.store.Retry(settle, job, err.Error(), 0); err != nil {
 				log.Error("dead-letter job", "err", err)
 			}
-			s.failed.Add(1)
 			return nil
 		case outRetry:
 			s.retry(settle, log, job, err.Error())
@@ -464,8 +466,8 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 				return nil
 			}
 			log.Warn("request sent but the answer was lost: not resending", "err", err)
-			s.finish(settle, log, job, subscribers.StateUnknown)
 			s.unknown.Add(1)
+			s.finish(settle, log, job, subscribers.StateUnknown)
 			return nil
 		}
 	}

@@ -209,7 +209,7 @@ func TestDeliversDigestOnce(t *testing.T) {
 	if msgs[0].Text != "1/2 قسد & التحالف" {
 		t.Errorf("first part reads %q; want the parts in order, HTML rendered", msgs[0].Text)
 	}
-	if st := s.Stats(); st.Sent != 2 {
+	if st := waitStats(s, func(st Stats) bool { return !(st.Sent != 2) }); st.Sent != 2 {
 		t.Errorf("stats = %+v; want 2 sent", st)
 	}
 }
@@ -257,7 +257,7 @@ func TestCrashAfterSendIsNotResent(t *testing.T) {
 		t.Errorf("state of the job in flight at the crash = %q; want unknown", states[victim.ID])
 	}
 	e.exactlyOnce(chatsOf(jobs)...)
-	if st := b.Stats(); st.Unknown != 1 || st.Sent != 5 {
+	if st := waitStats(b, func(st Stats) bool { return !(st.Unknown != 1 || st.Sent != 5) }); st.Unknown != 1 || st.Sent != 5 {
 		t.Errorf("restarted sender stats = %+v; want 1 unknown, 5 sent", st)
 	}
 }
@@ -334,7 +334,7 @@ func Test429StormLosesNothing(t *testing.T) {
 	if got := e.srv.Throttled(); got != storm {
 		t.Errorf("the fake answered %d 429s; want only the %d injected", got, storm)
 	}
-	if st := s.Stats(); st.Throttled429 != storm || st.Sent != int64(len(jobs)) {
+	if st := waitStats(s, func(st Stats) bool { return !(st.Throttled429 != storm || st.Sent != int64(len(jobs))) }); st.Throttled429 != storm || st.Sent != int64(len(jobs)) {
 		t.Errorf("stats = %+v; want %d throttled, %d sent", st, storm, len(jobs))
 	}
 }
@@ -394,7 +394,9 @@ func TestBlockedReadersAreMarkedOthersServed(t *testing.T) {
 	if r, _ := e.store.Get(ctx, jobs[0].ChatID); r.StatusReason != "Forbidden: bot was blocked by the user" {
 		t.Errorf("blocked reason = %q; want Telegram's description", r.StatusReason)
 	}
-	if st := s.Stats(); st.Blocked != int64(len(blocked)) || st.Sent != int64(len(jobs)-len(blocked)) {
+	if st := waitStats(s, func(st Stats) bool {
+		return !(st.Blocked != int64(len(blocked)) || st.Sent != int64(len(jobs)-len(blocked)))
+	}); st.Blocked != int64(len(blocked)) || st.Sent != int64(len(jobs)-len(blocked)) {
 		t.Errorf("stats = %+v; want %d blocked, %d sent", st, len(blocked), len(jobs)-len(blocked))
 	}
 }
@@ -433,7 +435,7 @@ func TestMigratedGroupIsMovedAndServed(t *testing.T) {
 	if old, _ := e.store.Get(ctx, group); old.Status != subscribers.Blocked {
 		t.Errorf("old group status = %s; want blocked", old.Status)
 	}
-	if st := s.Stats(); st.Migrated != 1 || st.Sent != 1 {
+	if st := waitStats(s, func(st Stats) bool { return !(st.Migrated != 1 || st.Sent != 1) }); st.Migrated != 1 || st.Sent != 1 {
 		t.Errorf("stats = %+v; want 1 migrated, 1 sent", st)
 	}
 }
@@ -523,7 +525,7 @@ func TestRequestThatNeverLeftIsRetried(t *testing.T) {
 	if !strings.HasPrefix(states[jobs[0].ID], "sent:") || len(e.srv.SentTo(jobs[0].ChatID)) != 1 {
 		t.Errorf("state %q, %d messages; want sent once after the refused attempts", states[jobs[0].ID], len(e.srv.SentTo(jobs[0].ChatID)))
 	}
-	if st := s.Stats(); st.Retried != 2 {
+	if st := waitStats(s, func(st Stats) bool { return !(st.Retried != 2) }); st.Retried != 2 {
 		t.Errorf("stats = %+v; want 2 retries", st)
 	}
 }
@@ -549,7 +551,7 @@ func TestUnreachableAPIDeadLetters(t *testing.T) {
 	if err != nil || len(dl) != 2 || !strings.Contains(dl[0].Reason, "connection refused") {
 		t.Errorf("dead letters = %+v, %v; want both jobs, reason connection refused", dl, err)
 	}
-	if st := s.Stats(); st.Retried != 4 || st.Failed != 2 {
+	if st := waitStats(s, func(st Stats) bool { return !(st.Retried != 4 || st.Failed != 2) }); st.Retried != 4 || st.Failed != 2 {
 		t.Errorf("stats = %+v; want 4 retries and 2 failed (3 attempts each)", st)
 	}
 }
@@ -639,5 +641,19 @@ func TestClassify(t *testing.T) {
 		if got := classify(tt.err, tt.wrote); got != tt.want {
 			t.Errorf("classify(%v, wrote=%v) = %s; want %s", tt.err, tt.wrote, got, tt.want)
 		}
+	}
+}
+
+// waitStats returns s's counters once ok holds, or after 10 s: a job's
+// state and its counters are written one after the other, so a test that
+// saw the state may be a moment ahead of the counter.
+func waitStats(s *Sender, ok func(Stats) bool) Stats {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st := s.Stats()
+		if ok(st) || time.Now().After(deadline) {
+			return st
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
