@@ -38,8 +38,8 @@ type Builder struct {
 
 	mu        sync.Mutex
 	schedules map[string]cron.Schedule
-	cache     map[int64]*cached // in-scope articles by seq; they never change
-	loaded    int64             // highest seq in cache
+	cache     []*cached // in-scope articles in seq order; they never change
+	loaded    int64     // highest seq in cache
 }
 
 type cached struct {
@@ -236,19 +236,21 @@ func (b *Builder) refresh(ctx context.Context) (int64, error) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.cache == nil {
-		b.cache = map[int64]*cached{}
-	}
 	for _, a := range fresh {
-		b.cache[a.Seq] = &cached{a: a}
-	}
-	b.loaded = last
-	cutoff := b.now().Add(-articles.DefaultTTL)
-	for seq, c := range b.cache {
-		if c.a.SeenAt.Before(cutoff) {
-			delete(b.cache, seq)
+		// A concurrent refresh may have loaded the same range already.
+		if n := len(b.cache); n == 0 || a.Seq > b.cache[n-1].a.Seq {
+			b.cache = append(b.cache, &cached{a: a})
 		}
 	}
+	b.loaded = max(b.loaded, last)
+	cutoff := b.now().Add(-articles.DefaultTTL)
+	kept := make([]*cached, 0, len(b.cache))
+	for _, c := range b.cache {
+		if !c.a.SeenAt.Before(cutoff) {
+			kept = append(kept, c)
+		}
+	}
+	b.cache = kept
 	return last, nil
 }
 
@@ -256,14 +258,9 @@ func (b *Builder) refresh(ctx context.Context) (int64, error) {
 func (b *Builder) window(from, to int64) []*cached {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	out := make([]*cached, 0)
-	for seq, c := range b.cache {
-		if seq > from && seq <= to {
-			out = append(out, c)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].a.Seq < out[j].a.Seq })
-	return out
+	lo := sort.Search(len(b.cache), func(i int) bool { return b.cache[i].a.Seq > from })
+	hi := sort.Search(len(b.cache), func(i int) bool { return b.cache[i].a.Seq > to })
+	return append([]*cached(nil), b.cache[lo:hi]...)
 }
 
 func (b *Builder) textOf(c *cached) *arabic.Text {
