@@ -370,6 +370,11 @@ func (s *Server) editMessageText(r *request) answer {
 	if lp != nil {
 		m.LinkPreview = lp
 	}
+	return s.editedLocked(i, m)
+}
+
+// editedLocked stores message i as edited into m and answers with it.
+func (s *Server) editedLocked(i int, m Message) answer {
 	m.Edits++
 	m.EditDate = s.now()
 	s.messages[i] = m
@@ -393,11 +398,7 @@ func (s *Server) editMessageReplyMarkup(r *request) answer {
 		return badRequest(notModified)
 	}
 	m.ReplyMarkup = markup
-	m.Edits++
-	m.EditDate = s.now()
-	s.messages[i] = m
-	s.notifyLocked()
-	return okAnswer(s.modelLocked(&m))
+	return s.editedLocked(i, m)
 }
 
 func (s *Server) deleteMessage(r *request) answer {
