@@ -64,14 +64,8 @@ func (p *process) stop(t *testing.T) {
 func TestRunEndToEnd(t *testing.T) {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
-	env := map[string]string{
-		"NASHRA_TELEGRAM_TOKEN": srv.Token(),
-		"NASHRA_TELEGRAM_API":   srv.URL(),
-		"NASHRA_REDIS_URL":      r.URL,
-		"NASHRA_REDIS_PREFIX":   r.Prefix,
-		"NASHRA_HTTP_ADDR":      "127.0.0.1:0",
-		"NASHRA_LOG_LEVEL":      "debug",
-	}
+	env := runEnv(srv, r)
+	env["NASHRA_LOG_LEVEL"] = "debug"
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
 	ctx := context.Background()
 	reader := telegramtest.NewUser(4242, "ar")
@@ -208,13 +202,7 @@ func TestRunRejectedToken(t *testing.T) {
 func TestTwoInstancesOnePoller(t *testing.T) {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
-	env := map[string]string{
-		"NASHRA_TELEGRAM_TOKEN": srv.Token(),
-		"NASHRA_TELEGRAM_API":   srv.URL(),
-		"NASHRA_REDIS_URL":      r.URL,
-		"NASHRA_REDIS_PREFIX":   r.Prefix,
-		"NASHRA_HTTP_ADDR":      "127.0.0.1:0",
-	}
+	env := runEnv(srv, r)
 	a, b := startProcess(t, env), startProcess(t, env)
 	reader := telegramtest.NewUser(31, "ar")
 	for i, text := range []string{"/start", "/follow قسد", "/mytopics", "/help"} {
@@ -235,5 +223,17 @@ func TestTwoInstancesOnePoller(t *testing.T) {
 		if c.Status == 409 {
 			t.Fatalf("a second poller got 409 Conflict: %s", c.Description)
 		}
+	}
+}
+
+// runEnv is the environment of a `nashra run` against the fake Bot API srv
+// and the test Redis r, on a free local port.
+func runEnv(srv *telegramtest.Server, r *redistest.Redis) map[string]string {
+	return map[string]string{
+		"NASHRA_TELEGRAM_TOKEN": srv.Token(),
+		"NASHRA_TELEGRAM_API":   srv.URL(),
+		"NASHRA_REDIS_URL":      r.URL,
+		"NASHRA_REDIS_PREFIX":   r.Prefix,
+		"NASHRA_HTTP_ADDR":      "127.0.0.1:0",
 	}
 }

@@ -69,17 +69,11 @@ func TestDigestExactlyOnceAcrossKill9(t *testing.T) {
 	defer feeds.Close()
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
-	env := map[string]string{
-		"NASHRA_TELEGRAM_TOKEN": srv.Token(),
-		"NASHRA_TELEGRAM_API":   srv.URL(),
-		"NASHRA_REDIS_URL":      r.URL,
-		"NASHRA_REDIS_PREFIX":   r.Prefix,
-		"NASHRA_HTTP_ADDR":      "127.0.0.1:0",
-		"NASHRA_FEEDS":          feeds.URL + "/feed/",
-		"NASHRA_POLL_SCHEDULE":  "@every 1s",
-		"NASHRA_TIMEZONE":       "Asia/Damascus",
-		"NASHRA_LOG_LEVEL":      "debug",
-	}
+	env := runEnv(srv, r)
+	env["NASHRA_FEEDS"] = feeds.URL + "/feed/"
+	env["NASHRA_POLL_SCHEDULE"] = "@every 1s"
+	env["NASHRA_TIMEZONE"] = "Asia/Damascus"
+	env["NASHRA_LOG_LEVEL"] = "debug"
 	reader := telegramtest.NewUser(5151, "ar")
 	ctx := context.Background()
 	say := func(text string) telegramtest.Message {
