@@ -10,6 +10,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bot/tgerr"
 	"nashra/subscribers"
 )
 
@@ -196,7 +197,7 @@ func (b *Bot) refreshKeyboard(ctx context.Context, c chatCtx, msgID int, build f
 	kb := build(follows)
 	b.call(ctx, c.id, "editMessageReplyMarkup", func() error {
 		_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: c.id, MessageID: msgID, ReplyMarkup: kb})
-		if err != nil && strings.Contains(err.Error(), "message is not modified") {
+		if tgerr.NotModified(err) {
 			return nil
 		}
 		return err

@@ -3,12 +3,12 @@ package bot
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bot/tgerr"
 	"nashra/subscribers"
 )
 
@@ -39,12 +39,12 @@ func (b *Bot) call(ctx context.Context, chatID int64, method string, do func() e
 		if err == nil {
 			return true
 		}
-		var tooMany *tg.TooManyRequestsError
+		class := tgerr.Classify(err, nil)
 		switch {
-		case errors.As(err, &tooMany) && attempt < 3:
-			wait := time.Duration(tooMany.RetryAfter) * time.Second
+		case class == tgerr.Throttled && attempt < 3:
+			wait := tgerr.RetryAfter(err)
 			if wait > maxReplyWait {
-				b.log.Warn("reply dropped: rate limited for too long", "chat_id", chatID, "method", method, "retry_after", tooMany.RetryAfter)
+				b.log.Warn("reply dropped: rate limited for too long", "chat_id", chatID, "method", method, "retry_after", wait)
 				return false
 			}
 			select {
@@ -53,7 +53,7 @@ func (b *Bot) call(ctx context.Context, chatID int64, method string, do func() e
 			case <-time.After(wait):
 			}
 			continue
-		case isGone(err):
+		case class == tgerr.Blocked || class == tgerr.Gone:
 			b.markBlocked(ctx, chatID, err)
 			return false
 		default:
@@ -63,15 +63,8 @@ func (b *Bot) call(ctx context.Context, chatID int64, method string, do func() e
 	}
 }
 
-// isGone reports errors after which the chat will never accept a message:
-// the reader blocked the bot, deleted their account, or the bot was removed.
-func isGone(err error) bool {
-	return errors.Is(err, tg.ErrorForbidden) ||
-		errors.Is(err, tg.ErrorBadRequest) && strings.Contains(strings.ToLower(err.Error()), "chat not found")
-}
-
 func (b *Bot) markBlocked(ctx context.Context, chatID int64, cause error) {
-	reason := cause.Error()
+	reason := tgerr.Description(cause)
 	if _, err := b.store.SetStatus(ctx, chatID, subscribers.Blocked, reason); err != nil && !errors.Is(err, subscribers.ErrNotFound) {
 		b.log.Warn("mark reader blocked", "chat_id", chatID, "err", err)
 		return

@@ -2,29 +2,17 @@
 // every shard's streams, claim each one, wait for the shared pause and rate
 // limits, send it, and record the outcome in the same step as the ack.
 //
-// What each Bot API answer does:
+// What each Bot API answer does (tgerr decides what an answer means):
 //
 //	ok                          sent:<message id>
 //	429 retry_after             every instance pauses for retry_after; the job waits and is sent
 //	                            again by the same worker (never dropped; not an attempt)
-//	403, 400 "chat not found"   reader marked blocked (kept; /start reactivates); failed:blocked
-//	400 migrate_to_chat_id      reader moved to the new chat, message sent there
-//	other 400                   Telegram refuses this message: dead-letter stream at once
-//	other JSON error (5xx, 401) Telegram answered that it did not send: retry with backoff
-//	request never left          (dial, DNS, refused, cancelled before the write): retry with backoff
-//	request left, no answer     (timeout, reset, a proxy's HTML page): unknown, not resent
-//	                            unless Options.ResendUnknown
-//
-// Whether a request left is read from net/http/httptrace (WroteRequest) on
-// the context of the call, so it works with whatever http.Client the
-// go-telegram client was built with.
-//
-// A 5xx with a JSON body was written by the Bot API server itself: it
-// reports that the call failed, so the message was not sent and a retry is
-// safe. A 5xx page in HTML (502, 504) comes from a proxy in front of it,
-// which may or may not have passed the request on: we cannot tell, so it is
-// "unknown". Retries after errors count toward MaxAttempts; the last one
-// goes to the dead-letter stream.
+//	blocked, gone               reader marked blocked (kept; /start reactivates); failed:blocked
+//	migrated                    reader moved to the new chat, message sent there
+//	bad request                 Telegram refuses this message: dead-letter stream at once
+//	systemic                    Telegram or the network failed: retry with backoff
+//	unknown                     the request left and no answer came: not resent unless
+//	                            Options.ResendUnknown
 package sender
 
 import (
@@ -33,9 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http/httptrace"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,6 +30,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
+	"nashra/bot/tgerr"
 	"nashra/subscribers"
 )
 
@@ -303,36 +290,21 @@ func (o outcome) String() string {
 	return [...]string{"sent", "throttled", "blocked", "migrated", "rejected", "retry", "unknown"}[o]
 }
 
-// classify maps a sendMessage error to an outcome; wrote says whether the
-// request was written to the connection.
-func classify(err error, wrote bool) outcome {
-	var tooMany *tg.TooManyRequestsError
-	var migrate *tg.MigrateError
-	msg := ""
-	if err != nil {
-		msg = err.Error()
-	}
-	switch {
-	case err == nil:
+// outcomeOf maps what a send's error means (tgerr decides that, for the
+// sender and the replies alike) to what happens to the job.
+func outcomeOf(c tgerr.Class) outcome {
+	switch c {
+	case tgerr.OK:
 		return outSent
-	case errors.As(err, &tooMany):
+	case tgerr.Throttled:
 		return outThrottled
-	case errors.As(err, &migrate):
+	case tgerr.Blocked, tgerr.Gone:
+		return outBlocked
+	case tgerr.Migrated:
 		return outMigrated
-	case errors.Is(err, tg.ErrorForbidden):
-		return outBlocked
-	case errors.Is(err, tg.ErrorBadRequest) && strings.Contains(msg, "chat not found"):
-		return outBlocked
-	case errors.Is(err, tg.ErrorBadRequest):
+	case tgerr.BadRequest:
 		return outRejected
-	case errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound), errors.Is(err, tg.ErrorConflict),
-		strings.Contains(msg, "error response from telegram"):
-		// A JSON answer from the Bot API itself saying the call failed.
-		return outRetry
-	case strings.Contains(msg, "error decode response result"):
-		// ok:true with a result we cannot read: it was sent.
-		return outSent
-	case !wrote:
+	case tgerr.Systemic:
 		return outRetry
 	default:
 		return outUnknown
@@ -399,12 +371,12 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			_ = sleep(ctx, time.Second)
 			continue
 		}
-		msg, wrote, err := s.send(ctx, job, chat, text)
+		msg, call, err := s.send(ctx, job, chat, text)
 		if s.crashAfterSend != nil && s.crashAfterSend(job) {
 			s.crash()
 			return errCrashed
 		}
-		out := classify(err, wrote)
+		out := outcomeOf(tgerr.Classify(err, call))
 		switch out {
 		case outSent:
 			id := 0
@@ -421,9 +393,7 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			}
 			return nil
 		case outThrottled:
-			var tm *tg.TooManyRequestsError
-			errors.As(err, &tm)
-			wait := time.Duration(max(tm.RetryAfter, 1)) * time.Second
+			wait := tgerr.RetryAfter(err)
 			s.throttled.Add(1)
 			log.Warn("telegram asks to slow down: pausing every sender", "retry_after", wait)
 			if err := s.lim.pause(settle, wait); err != nil {
@@ -436,9 +406,7 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			s.finish(settle, log, job, "failed:blocked")
 			return nil
 		case outMigrated:
-			var me *tg.MigrateError
-			errors.As(err, &me)
-			to := int64(me.MigrateToChatID)
+			to := tgerr.MigrateTo(err)
 			if moves++; moves > 3 || to == 0 || to == chat {
 				s.retry(settle, log, job, "migration loop: "+err.Error())
 				return nil
@@ -499,10 +467,7 @@ func (s *Sender) retry(ctx context.Context, log *slog.Logger, job subscribers.Jo
 }
 
 func (s *Sender) markBlocked(ctx context.Context, log *slog.Logger, chat int64, cause error) {
-	reason := cause.Error()
-	if i := strings.LastIndex(reason, ", "); i >= 0 {
-		reason = reason[i+2:] // "forbidden, Forbidden: bot was blocked by the user" → the description
-	}
+	reason := tgerr.Description(cause)
 	_, err := s.store.SetStatus(ctx, chat, subscribers.Blocked, reason)
 	if err != nil && !errors.Is(err, subscribers.ErrNotFound) {
 		log.Error("mark reader blocked", "err", err)
@@ -552,21 +517,13 @@ func (s *Sender) waitTurn(ctx context.Context, job subscribers.Job, chat int64) 
 	return until(s.lim.takeGlobal)
 }
 
-// send makes one sendMessage call and reports whether the request was
-// written. It is not cancelled by a shutdown: a send under way finishes
-// (within SendTimeout) and is recorded.
-func (s *Sender) send(ctx context.Context, job subscribers.Job, chat int64, text string) (*models.Message, bool, error) {
-	var wrote atomic.Bool
-	trace := &httptrace.ClientTrace{
-		WroteRequest: func(i httptrace.WroteRequestInfo) {
-			if i.Err == nil {
-				wrote.Store(true)
-			}
-		},
-	}
+// send makes one sendMessage call, traced so that tgerr can tell whether
+// the request was written. It is not cancelled by a shutdown: a send under
+// way finishes (within SendTimeout) and is recorded.
+func (s *Sender) send(ctx context.Context, job subscribers.Job, chat int64, text string) (*models.Message, *tgerr.Call, error) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.SendTimeout)
 	defer cancel()
-	sctx = httptrace.WithClientTrace(sctx, trace)
+	sctx, call := tgerr.Trace(sctx)
 	p := &tg.SendMessageParams{
 		ChatID:             chat,
 		Text:               text,
@@ -575,12 +532,12 @@ func (s *Sender) send(ctx context.Context, job subscribers.Job, chat int64, text
 	}
 	if job.Markup != "" {
 		if !json.Valid([]byte(job.Markup)) {
-			return nil, false, fmt.Errorf("%w, job %s has invalid reply markup", tg.ErrorBadRequest, job.ID)
+			return nil, call, fmt.Errorf("%w, job %s has invalid reply markup", tg.ErrorBadRequest, job.ID)
 		}
 		p.ReplyMarkup = json.RawMessage(job.Markup)
 	}
 	msg, err := s.opt.API.SendMessage(sctx, p)
-	return msg, wrote.Load(), err
+	return msg, call, err
 }
 
 // sleep waits d or until ctx ends.

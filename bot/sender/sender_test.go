@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -610,37 +609,6 @@ func waitState(t testing.TB, s *subscribers.Store, j subscribers.Job, ok func(st
 			t.Fatalf("job %s stuck in state %q", j.ID, st)
 		}
 		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-func TestClassify(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		err   error
-		wrote bool
-		want  outcome
-	}{
-		{nil, true, outSent},
-		{&tg.TooManyRequestsError{Message: "too many requests", RetryAfter: 3}, true, outThrottled},
-		{fmt.Errorf("wrapped: %w", &tg.TooManyRequestsError{RetryAfter: 3}), true, outThrottled},
-		{&tg.MigrateError{MigrateToChatID: -100123}, true, outMigrated},
-		{fmt.Errorf("%w, Forbidden: bot was blocked by the user", tg.ErrorForbidden), true, outBlocked},
-		{fmt.Errorf("%w, Forbidden: user is deactivated", tg.ErrorForbidden), true, outBlocked},
-		{fmt.Errorf("%w, Bad Request: chat not found", tg.ErrorBadRequest), true, outBlocked},
-		{fmt.Errorf("%w, Bad Request: can't parse entities", tg.ErrorBadRequest), true, outRejected},
-		{errors.New("error response from telegram for method sendMessage, 500 Internal Server Error"), true, outRetry},
-		{fmt.Errorf("%w, Unauthorized", tg.ErrorUnauthorized), true, outRetry},
-		{fmt.Errorf("error do request for method sendMessage, %w", errors.New("dial tcp: connection refused")), false, outRetry},
-		{fmt.Errorf("error do request for method sendMessage, %w", context.DeadlineExceeded), false, outRetry},
-		{fmt.Errorf("error do request for method sendMessage, %w", context.DeadlineExceeded), true, outUnknown},
-		{fmt.Errorf("error do request for method sendMessage, %w", io.ErrUnexpectedEOF), true, outUnknown},
-		{errors.New("error decode response body for method sendMessage, <html>502 Bad Gateway</html>, invalid character"), true, outUnknown},
-		{errors.New("error decode response result for method sendMessage, json: cannot unmarshal"), true, outSent},
-	}
-	for _, tt := range tests {
-		if got := classify(tt.err, tt.wrote); got != tt.want {
-			t.Errorf("classify(%v, wrote=%v) = %s; want %s", tt.err, tt.wrote, got, tt.want)
-		}
 	}
 }
 
