@@ -14,6 +14,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bot/tgerr"
 	"nashra/subscribers"
 )
 
@@ -289,12 +290,14 @@ func (b *Bot) tendBroadcast(ctx context.Context, cfg BroadcastConfig, id int64) 
 		if cfg.Now().Sub(bc.Created) < cfg.DraftTTL {
 			return nil
 		}
-		if _, err := b.store.CancelBroadcast(ctx, id); err != nil && !errors.Is(err, subscribers.ErrBroadcastState) {
-			return err
-		}
+		// The admin is told before the draft is closed: a crash in between
+		// tells them again on the next pass, never not at all.
 		if bc.StatusMsg != 0 {
 			lang, _ := b.store.Lang(ctx, bc.StatusChat)
 			b.edit(ctx, bc.StatusChat, bc.StatusMsg, fmt.Sprintf(bcTextsFor(lang).DraftExpired, id), nil)
+		}
+		if _, err := b.store.CancelBroadcast(ctx, id); err != nil && !errors.Is(err, subscribers.ErrBroadcastState) {
+			return err
 		}
 		return nil
 	case subscribers.BroadcastRunning:
@@ -441,7 +444,7 @@ func (b *Bot) edit(ctx context.Context, chatID int64, msgID int, text string, kb
 	}
 	b.call(ctx, chatID, "editMessageText", func() error {
 		_, err := b.api.EditMessageText(ctx, p)
-		if err != nil && strings.Contains(err.Error(), "message is not modified") {
+		if tgerr.NotModified(err) {
 			return nil
 		}
 		return err
