@@ -30,6 +30,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
+	"nashra/bot/ratelimit"
 	"nashra/bot/tgerr"
 	"nashra/subscribers"
 )
@@ -59,7 +60,7 @@ type Options struct {
 	Now         func() time.Time
 
 	// Headroom is the fraction of every limit left unused to absorb network
-	// jitter (see limits.go). Default 0.04.
+	// jitter (see package ratelimit). Default 0.04.
 	Headroom float64
 	// ReclaimEvery is how often the janitor looks for the jobs of dead
 	// senders; ReclaimIdle how long a job must have been idle to be taken.
@@ -90,7 +91,7 @@ type Stats struct {
 type Sender struct {
 	opt   Options
 	store *subscribers.Store
-	lim   *limits
+	lim   *ratelimit.Limiter
 	log   *slog.Logger
 	now   func() time.Time
 
@@ -154,7 +155,7 @@ func New(opt Options) (*Sender, error) {
 	return &Sender{
 		opt:   opt,
 		store: opt.Store,
-		lim:   newLimits(opt.RDB, opt.Prefix, opt.Rate, opt.Headroom),
+		lim:   ratelimit.New(opt.RDB, opt.Prefix, opt.Rate, opt.Headroom),
 		log:   opt.Log,
 		now:   opt.Now,
 		redo:  make(chan subscribers.Job),
@@ -210,7 +211,7 @@ func (s *Sender) work(ctx context.Context, shards []int) {
 		}
 		// Nobody reads new work while Telegram asks us to wait: the jobs
 		// would sit in this consumer's pending list for nothing.
-		if left, err := s.lim.pauseLeft(ctx); err == nil && left > 0 {
+		if left, err := s.lim.PauseLeft(ctx); err == nil && left > 0 {
 			_ = sleep(ctx, left)
 			continue
 		}
@@ -396,7 +397,7 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			wait := tgerr.RetryAfter(err)
 			s.throttled.Add(1)
 			log.Warn("telegram asks to slow down: pausing every sender", "retry_after", wait)
-			if err := s.lim.pause(settle, wait); err != nil {
+			if err := s.lim.Pause(settle, wait); err != nil {
 				log.Error("pause", "err", err)
 			}
 			continue // the same worker sends it after the pause, keeping its order
@@ -503,18 +504,18 @@ func (s *Sender) waitTurn(ctx context.Context, job subscribers.Job, chat int64) 
 			}
 		}
 	}
-	if err := until(s.lim.pauseLeft); err != nil {
+	if err := until(s.lim.PauseLeft); err != nil {
 		return err
 	}
-	if err := until(func(ctx context.Context) (time.Duration, error) { return s.lim.takeChat(ctx, chat) }); err != nil {
+	if err := until(func(ctx context.Context) (time.Duration, error) { return s.lim.TakeChat(ctx, chat) }); err != nil {
 		return err
 	}
-	if err := until(s.lim.pauseLeft); err != nil {
+	if err := until(s.lim.PauseLeft); err != nil {
 		return err
 	}
 	s.turn.Lock()
 	defer s.turn.Unlock()
-	return until(s.lim.takeGlobal)
+	return until(s.lim.TakeGlobal)
 }
 
 // send makes one sendMessage call, traced so that tgerr can tell whether

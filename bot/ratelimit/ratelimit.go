@@ -1,4 +1,8 @@
-package sender
+// Package ratelimit keeps Telegram's flood limits for every instance at
+// once, in Redis: the overall rate, each chat's and each group's, and the
+// pause every sender honours after a 429. The sender and the bot's replies
+// take their turns from the same Limiter.
+package ratelimit
 
 import (
 	"context"
@@ -80,7 +84,8 @@ const (
 	groupInterval = time.Minute / 20
 )
 
-type limits struct {
+// Limiter takes turns under Telegram's limits, shared through Redis.
+type Limiter struct {
 	rdb    redis.UniversalClient
 	prefix string
 	// intervals between grants, headroom included
@@ -88,9 +93,12 @@ type limits struct {
 	tolerance           time.Duration // of the global limit
 }
 
-func newLimits(rdb redis.UniversalClient, prefix string, rate, headroom float64) *limits {
+// New returns a Limiter for rate messages a second overall, keeping
+// headroom (a fraction, e.g. 0.04) of every limit unused; its keys live
+// under prefix.
+func New(rdb redis.UniversalClient, prefix string, rate, headroom float64) *Limiter {
 	stretch := func(d time.Duration) time.Duration { return time.Duration(float64(d) / (1 - headroom)) }
-	l := &limits{
+	l := &Limiter{
 		rdb: rdb, prefix: prefix,
 		global: stretch(time.Duration(float64(time.Second) / rate)),
 		chat:   stretch(chatInterval),
@@ -100,18 +108,18 @@ func newLimits(rdb redis.UniversalClient, prefix string, rate, headroom float64)
 	return l
 }
 
-func (l *limits) pauseKey() string { return l.prefix + "tg:pause_until" }
+func (l *Limiter) pauseKey() string { return l.prefix + "tg:pause_until" }
 
-// pause stops every sender for d, unless they already wait longer.
-func (l *limits) pause(ctx context.Context, d time.Duration) error {
+// Pause stops every sender for d, unless they already wait longer.
+func (l *Limiter) Pause(ctx context.Context, d time.Duration) error {
 	if err := pauseScript.Run(ctx, l.rdb, []string{l.pauseKey()}, d.Milliseconds()).Err(); err != nil {
 		return fmt.Errorf("pause sending: %w", err)
 	}
 	return nil
 }
 
-// pauseLeft is how long every sender must still wait after a 429.
-func (l *limits) pauseLeft(ctx context.Context) (time.Duration, error) {
+// PauseLeft is how long every sender must still wait after a 429.
+func (l *Limiter) PauseLeft(ctx context.Context) (time.Duration, error) {
 	ms, err := pauseLeftScript.Run(ctx, l.rdb, []string{l.pauseKey()}).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("read pause: %w", err)
@@ -119,8 +127,8 @@ func (l *limits) pauseLeft(ctx context.Context) (time.Duration, error) {
 	return time.Duration(ms) * time.Millisecond, nil
 }
 
-// takeChat asks for the chat's turn: 0 when granted, else how long to wait.
-func (l *limits) takeChat(ctx context.Context, chatID int64) (time.Duration, error) {
+// TakeChat asks for the chat's turn: 0 when granted, else how long to wait.
+func (l *Limiter) TakeChat(ctx context.Context, chatID int64) (time.Duration, error) {
 	id := strconv.FormatInt(chatID, 10)
 	if chatID < 0 {
 		return l.take(ctx, l.prefix+"tg:rate:group:"+id, l.group, 0)
@@ -128,12 +136,13 @@ func (l *limits) takeChat(ctx context.Context, chatID int64) (time.Duration, err
 	return l.take(ctx, l.prefix+"tg:rate:chat:"+id, l.chat, 0)
 }
 
-// takeGlobal asks for a slot of the overall rate.
-func (l *limits) takeGlobal(ctx context.Context) (time.Duration, error) {
+// TakeGlobal asks for a slot of the overall rate: 0 when granted, else how
+// long to wait.
+func (l *Limiter) TakeGlobal(ctx context.Context) (time.Duration, error) {
 	return l.take(ctx, l.prefix+"tg:rate:global", l.global, l.tolerance)
 }
 
-func (l *limits) take(ctx context.Context, key string, interval, tolerance time.Duration) (time.Duration, error) {
+func (l *Limiter) take(ctx context.Context, key string, interval, tolerance time.Duration) (time.Duration, error) {
 	us, err := gcraScript.Run(ctx, l.rdb, []string{key}, interval.Microseconds(), tolerance.Microseconds()).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("rate limit %s: %w", key, err)
