@@ -17,6 +17,7 @@ import (
 
 	"nashra/bot/sender"
 	"nashra/digest/articles"
+	"nashra/redact"
 	"nashra/subscribers"
 )
 
@@ -252,9 +253,9 @@ func (b *Bot) statsText(r statsReport, t *statsTexts, days int, now time.Time) s
 			parts = append(parts, fmt.Sprintf(t.FeedFailures, f.Failures))
 		}
 		if f.LastError != "" && f.Failures > 0 {
-			parts = append(parts, fmt.Sprintf(t.FeedError, esc(truncateRunes(f.LastError, 120))))
+			parts = append(parts, fmt.Sprintf(t.FeedError, esc(truncateRunes(redact.Text(f.LastError), 120))))
 		}
-		line("%s <code>%s</code>\n%s", mark, esc(f.URL), strings.Join(parts, t.Sep))
+		line("%s <code>%s</code>\n%s", mark, esc(redact.URL(f.URL)), strings.Join(parts, t.Sep))
 	}
 	return strings.TrimSpace(sb.String())
 }

@@ -21,6 +21,10 @@ import (
 
 const statsFeed = "https://7al.net/feed/"
 
+// brokenFeed carries credentials, as a private feed may; /stats must name
+// it without them.
+const brokenFeed = "https://reader:pw-S3CRET-1@example.org/broken.xml?token=tok-S3CRET-2"
+
 // newStatsHarness is newHarness with /stats fully configured.
 func newStatsHarness(t *testing.T, now time.Time) *harness {
 	t.Helper()
@@ -38,7 +42,7 @@ func newStatsHarness(t *testing.T, now time.Time) *harness {
 		PollTimeout: 5 * time.Second,
 		Stats: bot.StatsConfig{
 			Articles: arts,
-			Feeds:    []string{statsFeed, "https://example.org/broken.xml"},
+			Feeds:    []string{statsFeed, brokenFeed},
 			Delivery: func() sender.Stats {
 				return sender.Stats{Sent: 1234, Failed: 5, Blocked: 6, Unknown: 7, Retried: 8, Throttled429: 9}
 			},
@@ -83,7 +87,7 @@ func seedAudience(t *testing.T, h *harness, now time.Time) {
 	must(h.store.RecordDaily(ctx, 2001, subscribers.StatSentDigest, now, 40))
 	must(h.store.RecordDaily(ctx, 2002, subscribers.StatSentBroadcast, now.AddDate(0, 0, -2), 3))
 	must(h.arts.SaveFeedState(ctx, articles.FeedState{URL: statsFeed, LastOK: now.Add(-10 * time.Minute), Polls: 3}))
-	must(h.arts.SaveFeedState(ctx, articles.FeedState{URL: "https://example.org/broken.xml", Failures: 4, LastError: "GET: 500 <Internal>"}))
+	must(h.arts.SaveFeedState(ctx, articles.FeedState{URL: brokenFeed, Failures: 4, LastError: "GET " + brokenFeed + ": 500 <Internal>"}))
 }
 
 // statsReply sends /stats as user and returns the text and the photo.
@@ -118,9 +122,12 @@ func TestStatsForAdmin(t *testing.T) {
 		"رسائل الخلاصة 40، الرسائل الجماعية 3", // 40 digests, 3 broadcasts
 		"أُرسلت 1234", "ردود 429: 9",
 		"✅ https://7al.net/feed/", "قبل 10 د", // "10 min ago"
-		"⚠️ https://example.org/broken.xml", "إخفاقات متتالية: 4", // "4 consecutive failures"
-		"GET: 500 <Internal>",
+		"⚠️ https://***@example.org/broken.xml?token=***", "إخفاقات متتالية: 4", // "4 consecutive failures"
+		"GET https://***@example.org/broken.xml?token=***: 500 <Internal>",
 	)
+	if strings.Contains(text.Raw, "S3CRET") {
+		t.Errorf("/stats shows a feed's credentials: %s", text.Raw)
+	}
 	if !strings.Contains(text.Raw, "&lt;Internal&gt;") {
 		t.Errorf("the feed error is not escaped in %q", text.Raw)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"nashra/digest/articles"
 	"nashra/digest/feed"
+	"nashra/redact"
 )
 
 // Poller fetches every feed once per Poll and stores the new articles.
@@ -111,7 +112,7 @@ func backoff(n int, retryAfter time.Duration) time.Duration {
 // pollFeed polls one feed. Its error is only for the store; the feed's own
 // failures are recorded in its state and result.
 func (p *Poller) pollFeed(ctx context.Context, url string) (FeedResult, []articles.Article, error) {
-	log := p.log().With("feed", url)
+	log := p.log().With("feed", redact.URL(url))
 	fr := FeedResult{URL: url}
 	st, err := p.Store.FeedState(ctx, url)
 	if err != nil {
@@ -195,14 +196,15 @@ func (p *Poller) anySeen(ctx context.Context, items []feed.Item) (bool, error) {
 
 func (p *Poller) failed(ctx context.Context, log *slog.Logger, st articles.FeedState, fr FeedResult, cause error) (FeedResult, []articles.Article, error) {
 	st.Failures++
-	st.LastError = cause.Error()
+	// Fetch errors repeat the URL, which may carry credentials.
+	st.LastError = redact.Text(cause.Error())
 	var retry time.Duration
 	var he *feed.HTTPError
 	if errors.As(cause, &he) {
 		retry = he.RetryAfter
 	}
 	st.NextPoll = p.now().Add(backoff(st.Failures, retry))
-	log.Warn("feed poll failed", "err", cause, "failures", st.Failures, "next_poll", st.NextPoll)
+	log.Warn("feed poll failed", "err", st.LastError, "failures", st.Failures, "next_poll", st.NextPoll)
 	fr.Status, fr.Err = "error", cause
 	if err := p.Store.SaveFeedState(ctx, st); err != nil {
 		return fr, nil, err

@@ -1,9 +1,11 @@
 package digest_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -321,4 +323,41 @@ func hasAll(have []string, want ...string) bool {
 		}
 	}
 	return true
+}
+
+// A feed URL may carry credentials (user:password@, ?token=): a failing
+// feed's logs and recorded error name the feed without them.
+func TestPollKeepsFeedCredentialsSecret(t *testing.T) {
+	srv := newFeedServer(t)
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close() // a feed whose server refuses connections
+	withSecrets := func(base, path string) string {
+		return strings.Replace(base, "http://", "http://reader:pw-S3CRET-1@", 1) + path + "?token=tok-S3CRET-2&cat=5"
+	}
+	feeds := []string{withSecrets(srv.URL, "/down.rss"), withSecrets(srv.URL, "/broken.rss"), withSecrets(gone.URL, "/gone.rss")}
+	env := newPoller(t, feeds...)
+	var logs bytes.Buffer
+	env.poller.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ctx := context.Background()
+	if _, err := env.poller.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range feeds {
+		st, err := env.store.FeedState(ctx, f)
+		if err != nil || st.Failures != 1 {
+			t.Fatalf("feed %d state = %+v, %v; want one failure", i, st, err)
+		}
+		if strings.Contains(st.LastError, "S3CRET") {
+			t.Errorf("feed %d's recorded error shows its credentials: %s", i, st.LastError)
+		}
+	}
+	for line := range strings.Lines(logs.String()) {
+		if strings.Contains(line, "S3CRET") {
+			t.Errorf("a log line shows a feed's credentials: %s", line)
+		}
+	}
+	host := strings.TrimPrefix(srv.URL, "http://")
+	if want := "feed=\"http://***@" + host + "/down.rss?token=***&cat=5\""; !strings.Contains(logs.String(), want) {
+		t.Errorf("the logs do not name the failing feed as %s:\n%s", want, logs.String())
+	}
 }

@@ -3,9 +3,6 @@ package subscribers
 import (
 	"context"
 	"fmt"
-	"strings"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // DigestRequest is one reader's digest for EnqueueDigests.
@@ -22,10 +19,6 @@ type DigestRequest struct {
 // index). Building digests for a large audience is bound by round trips,
 // not by Redis, so this is what makes it scale.
 func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]bool, error) {
-	type call struct {
-		keys []string
-		args []any
-	}
 	// Copy the jobs: sharing texts rewrites them.
 	reqs = append([]DigestRequest(nil), reqs...)
 	for i := range reqs {
@@ -41,10 +34,10 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 	if err := s.shareTexts(ctx, reqs); err != nil {
 		return nil, err
 	}
-	calls := make([]call, len(reqs))
+	calls := make([]scriptCall, len(reqs))
 	for i, r := range reqs {
 		k := s.keysFor(r.ChatID)
-		c := call{keys: []string{k.reader(r.ChatID), k.queue(High)}, args: []any{r.ExpectCursor, r.NewCursor, s.now().Unix(), ttlSeconds(), jobFields}}
+		c := scriptCall{keys: []string{k.reader(r.ChatID), k.queue(High)}, args: []any{r.ExpectCursor, r.NewCursor, s.now().Unix(), ttlSeconds(), jobFields}}
 		for _, j := range r.Jobs {
 			if j.ChatID != r.ChatID {
 				return nil, fmt.Errorf("enqueue digest for %d: job %s is for chat %d", r.ChatID, j.ID, j.ChatID)
@@ -54,26 +47,8 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 		}
 		calls[i] = c
 	}
-	run := func() ([]*redis.Cmd, error) {
-		cmds := make([]*redis.Cmd, len(calls))
-		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, c := range calls {
-				cmds[i] = enqueueDigestScript.EvalSha(ctx, p, c.keys, c.args...)
-			}
-			return nil
-		})
-		return cmds, err
-	}
-	cmds, err := run()
-	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
-		// First use on this server (or after SCRIPT FLUSH): load, retry.
-		// EvalSha of a missing script writes nothing, so retrying is safe.
-		if err := s.loadScript(ctx, enqueueDigestScript); err != nil {
-			return nil, err
-		}
-		cmds, err = run()
-	}
-	if err != nil && err != redis.Nil {
+	cmds, err := runScriptBatch(ctx, s.rdb, enqueueDigestScript, calls)
+	if err != nil {
 		return nil, fmt.Errorf("enqueue digests: %w", err)
 	}
 	out := make([]bool, len(cmds))
@@ -85,14 +60,4 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 		out[i] = n == 1
 	}
 	return out, nil
-}
-
-// loadScript loads sc on every primary (a cluster keeps scripts per node).
-func (s *Store) loadScript(ctx context.Context, sc *redis.Script) error {
-	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
-		return cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
-			return sc.Load(ctx, n).Err()
-		})
-	}
-	return sc.Load(ctx, s.rdb).Err()
 }

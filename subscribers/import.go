@@ -62,9 +62,6 @@ const (
 // was done until then (importing again is safe).
 func (s *Store) Import(ctx context.Context, r io.Reader, resolve func(string) (Follow, bool)) (ImportReport, error) {
 	var rep ImportReport
-	if err := importScript.Load(ctx, s.rdb).Err(); err != nil {
-		return rep, fmt.Errorf("import: load script: %w", err)
-	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	batch := make([]importItem, 0, importBatch)
 	flush := func() error {
@@ -303,18 +300,13 @@ func (s *Store) importBatch(ctx context.Context, items []importItem) (int, error
 		return 0, fmt.Errorf("import: %w", err)
 	}
 	now := s.now().Unix()
-	cmds := make([]*redis.Cmd, len(items))
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, it := range items {
-			keys, args := s.importArgs(it, cur[i], now)
-			cmds[i] = importScript.EvalSha(ctx, p, keys, args...)
-		}
-		return nil
-	})
-	var rerr redis.Error
-	if err != nil && !errors.As(err, &rerr) {
-		// Not an answer from Redis about one script (such as NOSCRIPT,
-		// which the loop below handles) but a failed round trip.
+	calls := make([]scriptCall, len(items))
+	for i, it := range items {
+		keys, args := s.importArgs(it, cur[i], now)
+		calls[i] = scriptCall{keys: keys, args: args}
+	}
+	cmds, err := runScriptBatch(ctx, s.rdb, importScript, calls)
+	if err != nil {
 		return 0, fmt.Errorf("import: write readers: %w", err)
 	}
 	done := 0
@@ -324,21 +316,17 @@ func (s *Store) importBatch(ctx context.Context, items []importItem) (int, error
 			done++
 			continue
 		}
-		if err != nil && !isNoScript(err) {
+		if err != nil {
 			return done, fmt.Errorf("import line %d (chat %d): %w", items[i].line, items[i].chat, err)
 		}
-		// Stale (its follows changed since they were read), or the script
-		// was flushed from the server: write this reader on its own.
+		// Stale: its follows changed since they were read. Write this
+		// reader on its own.
 		if err := s.importOne(ctx, items[i], now); err != nil {
 			return done, err
 		}
 		done++
 	}
 	return done, nil
-}
-
-func isNoScript(err error) bool {
-	return err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT")
 }
 
 // importOne writes one reader, reading their follows again each time the

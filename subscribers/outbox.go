@@ -195,51 +195,26 @@ func (s *Store) Enqueue(ctx context.Context, jobs ...Job) error {
 	return nil
 }
 
-// enqueueBatch runs one enqueue script per job in a pipeline (split by slot
-// on a cluster). Scripts run by hash; those the server has not cached yet
-// run again with their text: a NOSCRIPT error means nothing ran.
+// enqueueBatch runs one enqueue script per job in one pipeline.
 func (s *Store) enqueueBatch(ctx context.Context, jobs []Job) error {
-	run := func(bySHA bool, which []int) ([]int, error) {
-		cmds := make([]*redis.Cmd, len(which))
-		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, n := range which {
-				j := jobs[n]
-				k := s.keysFor(j.ChatID)
-				keys := []string{k.job(j.ID), k.queue(j.Priority)}
-				args := append([]any{ttlSeconds()}, s.encodeJob(j)...)
-				if bySHA {
-					cmds[i] = enqueueScript.EvalSha(ctx, p, keys, args...)
-				} else {
-					cmds[i] = enqueueScript.Eval(ctx, p, keys, args...)
-				}
-			}
-			return nil
-		})
-		var again []int
-		for i, c := range cmds {
-			err := c.Err()
-			switch {
-			case err == nil || errors.Is(err, redis.Nil):
-			case bySHA && strings.HasPrefix(err.Error(), "NOSCRIPT"):
-				again = append(again, which[i])
-			default:
-				return nil, fmt.Errorf("enqueue job %s: %w", jobs[which[i]].ID, err)
-			}
+	calls := make([]scriptCall, len(jobs))
+	for i, j := range jobs {
+		k := s.keysFor(j.ChatID)
+		calls[i] = scriptCall{
+			keys: []string{k.job(j.ID), k.queue(j.Priority)},
+			args: append([]any{ttlSeconds()}, s.encodeJob(j)...),
 		}
-		if err != nil && !errors.Is(err, redis.Nil) && len(again) == 0 {
-			return nil, fmt.Errorf("enqueue: %w", err)
+	}
+	cmds, err := runScriptBatch(ctx, s.rdb, enqueueScript, calls)
+	if err != nil {
+		return fmt.Errorf("enqueue: %w", err)
+	}
+	for i, c := range cmds {
+		if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("enqueue job %s: %w", jobs[i].ID, err)
 		}
-		return again, nil
 	}
-	all := make([]int, len(jobs))
-	for i := range all {
-		all[i] = i
-	}
-	again, err := run(true, all)
-	if err == nil && len(again) > 0 {
-		_, err = run(false, again)
-	}
-	return err
+	return nil
 }
 
 // Read takes new jobs for consumer from the given shards: up to count per

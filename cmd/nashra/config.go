@@ -11,9 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
+
+	"nashra/redact"
 )
 
 // Config is every setting, read once at start and validated.
@@ -118,11 +121,11 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 			bad("NASHRA_REDIS_URL", "want redis://host:port/db, rediss://…, redis+cluster://host:port or memory")
 		case u.Scheme == "redis" || u.Scheme == "rediss":
 			if _, err := redis.ParseURL(c.RedisURL); err != nil {
-				bad("NASHRA_REDIS_URL", "%v", err)
+				bad("NASHRA_REDIS_URL", "%s", redact.Text(err.Error()))
 			}
 		case u.Scheme == "redis+cluster" || u.Scheme == "rediss+cluster":
 			if _, err := redis.ParseClusterURL(strings.Replace(c.RedisURL, "+cluster", "", 1)); err != nil {
-				bad("NASHRA_REDIS_URL", "%v", err)
+				bad("NASHRA_REDIS_URL", "%s", redact.Text(err.Error()))
 			}
 		default:
 			bad("NASHRA_REDIS_URL", "want redis://host:port/db, rediss://…, redis+cluster://host:port or memory")
@@ -136,7 +139,7 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 			continue
 		}
 		if err := checkHTTPURL(f); err != nil {
-			bad("NASHRA_FEEDS", "%q: %v", f, err)
+			bad("NASHRA_FEEDS", "%q: %v", redact.URL(f), err)
 			continue
 		}
 		c.Feeds = append(c.Feeds, f)
@@ -211,12 +214,19 @@ var (
 )
 
 func checkHTTPURL(s string) error {
+	// White space or one of redact.NotInURL would end the URL early where
+	// an error repeats it, and redact.Text could not hide its credentials.
+	if strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(redact.NotInURL, r)
+	}) >= 0 {
+		return errors.New("contains spaces, quotes or angle brackets; percent-encode them (%20, %22, %3C, %3E, %60)")
+	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return err
+		return errors.New(redact.Text(err.Error()))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("want an http(s) URL, got %q", s)
+		return fmt.Errorf("want an http(s) URL, got %q", redact.URL(s))
 	}
 	return nil
 }

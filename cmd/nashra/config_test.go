@@ -135,3 +135,19 @@ func TestTopicsCommand(t *testing.T) {
 		t.Errorf("nashra topics printed:\n%s\nwant the sdf topic with its alias قسد", out.String())
 	}
 }
+
+// A refused feed URL is named without its credentials, and a URL with a
+// space is refused: an error repeating it could not be redacted.
+func TestConfigFeedErrorsHideCredentials(t *testing.T) {
+	for _, feed := range []string{
+		"ftp://reader:pw-S3CRET-1@example.org/feed/?token=tok-S3CRET-2",
+		"https://reader:pw-S3CRET-1@example.org:port/feed/",
+		"https://example.org/feed/?cat=5 6&token=tok-S3CRET-2",
+		`https://example.org/feed/?token="tok-S3CRET-2"`,
+	} {
+		_, err := resolve(t, map[string]string{"NASHRA_FEEDS": feed})
+		if err == nil || !strings.Contains(err.Error(), "NASHRA_FEEDS:") || strings.Contains(err.Error(), "S3CRET") {
+			t.Errorf("NASHRA_FEEDS=%q gave %v; want it refused without its secrets", feed, err)
+		}
+	}
+}

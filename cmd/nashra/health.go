@@ -14,6 +14,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"nashra/digest/articles"
+	"nashra/redact"
 )
 
 // healthOptions is what /healthz checks. Redis is required; a nil
@@ -86,7 +87,7 @@ func healthHandler(o healthOptions) http.Handler {
 		rep := healthReport{Status: "ok", Redis: "ok"}
 		healthy := true
 		if err := o.Redis.Ping(ctx); err != nil {
-			rep.Redis, healthy = err.Error(), false
+			rep.Redis, healthy = redact.Text(err.Error()), false
 		}
 		if o.Telegram != nil {
 			rep.Telegram = "ok"
@@ -115,13 +116,14 @@ func healthHandler(o healthOptions) http.Handler {
 func pollHealth(ctx context.Context, o healthOptions, rep *healthReport) bool {
 	states, err := o.Articles.FeedStates(ctx, o.Feeds)
 	if err != nil {
-		rep.Poll = err.Error()
+		rep.Poll = redact.Text(err.Error())
 		return false
 	}
 	now := o.Now()
 	var last time.Time
 	for _, f := range states {
-		fh := feedHealth{URL: f.URL, Failures: f.Failures, LastError: f.LastError}
+		// A feed URL may carry credentials; so may an error that repeats it.
+		fh := feedHealth{URL: redact.URL(f.URL), Failures: f.Failures, LastError: redact.Text(f.LastError)}
 		if !f.LastOK.IsZero() {
 			t := f.LastOK.UTC()
 			fh.LastOK = &t

@@ -11,6 +11,7 @@ import (
 
 	"nashra/bot/sender"
 	"nashra/digest/articles"
+	"nashra/redact"
 	"nashra/subscribers"
 )
 
@@ -126,12 +127,13 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 			fail(descFeedFailures, err)
 		} else {
 			for _, f := range states {
-				ch <- prometheus.MustNewConstMetric(descFeedFailures, prometheus.GaugeValue, float64(f.Failures), f.URL)
+				feed := redact.URL(f.URL) // a feed URL may carry credentials
+				ch <- prometheus.MustNewConstMetric(descFeedFailures, prometheus.GaugeValue, float64(f.Failures), feed)
 				last := 0.0
 				if !f.LastOK.IsZero() {
 					last = float64(f.LastOK.Unix())
 				}
-				ch <- prometheus.MustNewConstMetric(descFeedLastOK, prometheus.GaugeValue, last, f.URL)
+				ch <- prometheus.MustNewConstMetric(descFeedLastOK, prometheus.GaugeValue, last, feed)
 			}
 		}
 	}

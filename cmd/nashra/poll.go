@@ -9,6 +9,7 @@ import (
 	"nashra/digest"
 	"nashra/digest/articles"
 	"nashra/digest/feed"
+	"nashra/redact"
 )
 
 // newPoller wires a Poller for the configured feeds.
@@ -41,9 +42,9 @@ func pollCommand(*flag.FlagSet) func(context.Context, *env) error {
 		}
 		res, err := p.Poll(ctx)
 		for _, f := range res.Feeds {
-			line := fmt.Sprintf("%s\t%s\titems=%d new=%d skipped=%d", f.URL, f.Status, f.Items, f.New, f.Skipped)
+			line := fmt.Sprintf("%s\t%s\titems=%d new=%d skipped=%d", redact.URL(f.URL), f.Status, f.Items, f.New, f.Skipped)
 			if f.Err != nil {
-				line += "\t" + f.Err.Error()
+				line += "\t" + redact.Text(f.Err.Error())
 			}
 			fmt.Fprintln(e.stderr, line)
 		}

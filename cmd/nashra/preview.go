@@ -14,6 +14,7 @@ import (
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
 	"nashra/digest/feed"
+	"nashra/redact"
 )
 
 // previewCommand is `nashra preview [--feed URL-or-file]... [--follow TOPIC]...`:
@@ -49,7 +50,7 @@ func previewCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 		for _, src := range feeds {
 			items, remote, err := readFeed(ctx, fetcher, src)
 			if err != nil {
-				e.log.Warn("feed skipped", "feed", src, "err", err)
+				e.log.Warn("feed skipped", "feed", redact.URL(src), "err", redact.Text(err.Error()))
 				continue
 			}
 			for _, it := range items {

@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log := newLogger(stderr, cfg.LogLevel, cfg.Token)
 	e := &env{cfg: cfg, log: log, args: fs.Args(), stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := do(ctx, e); err != nil {
-		return redactedError{msg: redact(err.Error(), cfg.Token), err: err}
+		return redactedError{msg: redactToken(err.Error(), cfg.Token), err: err}
 	}
 	return nil
 }
@@ -129,11 +129,11 @@ func newLogger(w io.Writer, level, token string) *slog.Logger {
 			switch a.Value.Kind() {
 			case slog.KindString:
 				if s := a.Value.String(); strings.Contains(s, token) {
-					a.Value = slog.StringValue(redact(s, token))
+					a.Value = slog.StringValue(redactToken(s, token))
 				}
 			case slog.KindAny:
 				if s := fmt.Sprint(a.Value.Any()); strings.Contains(s, token) {
-					a.Value = slog.StringValue(redact(s, token))
+					a.Value = slog.StringValue(redactToken(s, token))
 				}
 			}
 			return a
@@ -141,7 +141,7 @@ func newLogger(w io.Writer, level, token string) *slog.Logger {
 	}))
 }
 
-func redact(s, token string) string {
+func redactToken(s, token string) string {
 	if token == "" {
 		return s
 	}

@@ -16,6 +16,7 @@ import (
 	"nashra/bot"
 	"nashra/digest/articles"
 	"nashra/digest/schedule"
+	"nashra/redact"
 	"nashra/subscribers"
 )
 
@@ -49,7 +50,7 @@ func openRedis(ctx context.Context, e *env) (redis.UniversalClient, func(), erro
 	defer cancel()
 	if err := c.Ping(pctx).Err(); err != nil {
 		_ = c.Close()
-		return nil, nil, fmt.Errorf("NASHRA_REDIS_URL: redis at %s does not answer: %w", redactURL(e.cfg.RedisURL), err)
+		return nil, nil, fmt.Errorf("NASHRA_REDIS_URL: redis at %s does not answer: %w", redact.URL(e.cfg.RedisURL), err)
 	}
 	return c, func() { _ = c.Close() }, nil
 }
@@ -114,7 +115,7 @@ func runServe(ctx context.Context, e *env) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
-	e.log.Info("nashra started", "http", ln.Addr().String(), "redis", redactURL(e.cfg.RedisURL), "feeds", len(e.cfg.Feeds), "admins", len(e.cfg.Admins))
+	e.log.Info("nashra started", "http", ln.Addr().String(), "redis", redact.URL(e.cfg.RedisURL), "feeds", len(e.cfg.Feeds), "admins", len(e.cfg.Admins))
 
 	poller, err := newPoller(e, articleStore)
 	if err != nil {
@@ -193,14 +194,4 @@ func runServe(ctx context.Context, e *env) error {
 		return nil
 	}
 	return botErr
-}
-
-// redactURL hides a password in a Redis URL.
-func redactURL(s string) string {
-	if i := strings.Index(s, "@"); i > 0 {
-		if j := strings.Index(s, "://"); j > 0 && j < i {
-			return s[:j+3] + "***" + s[i:]
-		}
-	}
-	return s
 }

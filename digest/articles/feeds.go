@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"nashra/redact"
 )
 
 // FeedState is what is remembered about polling one feed: the validators
@@ -25,7 +27,7 @@ type FeedState struct {
 func (s *Store) FeedState(ctx context.Context, url string) (FeedState, error) {
 	h, err := s.rdb.HGetAll(ctx, s.feedKey(url)).Result()
 	if err != nil {
-		return FeedState{}, fmt.Errorf("feed state of %s: %w", url, err)
+		return FeedState{}, fmt.Errorf("feed state of %s: %w", redact.URL(url), err)
 	}
 	st := FeedState{URL: url, ETag: h["etag"], LastModified: h["last_modified"], LastError: h["last_error"]}
 	st.LastOK = unix(h["last_ok"])
@@ -44,7 +46,7 @@ func (s *Store) SaveFeedState(ctx context.Context, st FeedState) error {
 		"next_poll", unixOrZero(st.NextPoll), "failures", st.Failures,
 		"last_error", st.LastError, "polls", st.Polls).Err()
 	if err != nil {
-		return fmt.Errorf("save feed state of %s: %w", st.URL, err)
+		return fmt.Errorf("save feed state of %s: %w", redact.URL(st.URL), err)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,4 +134,64 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// FlushScripts empties the script cache of the server (every primary of a
+// cluster), as a restart or a failover to a fresh replica would: the next
+// EVALSHA of any script is answered NOSCRIPT. On a shared server other
+// tests' scripts are flushed too; code that runs scripts must cope anyway.
+func (r *Redis) FlushScripts(t testing.TB) {
+	t.Helper()
+	if err := flushScripts(context.Background(), r.Client); err != nil {
+		t.Fatalf("script flush: %v", err)
+	}
+}
+
+// flushScripts flushes every node: a cluster client's SCRIPT FLUSH goes to
+// each shard.
+func flushScripts(ctx context.Context, c redis.UniversalClient) error {
+	return c.ScriptFlush(ctx).Err()
+}
+
+// FlushScriptsMidPipeline makes the next pipeline of r.Client that starts
+// with EVALSHA and holds more than after commands lose the script cache
+// half-way: its first after commands are sent, then the cache is flushed,
+// then the rest are sent. The caller sees one pipeline whose first calls
+// ran and whose later ones were answered NOSCRIPT. It fires once; fired
+// reports whether it has.
+func (r *Redis) FlushScriptsMidPipeline(t testing.TB, after int) (fired func() bool) {
+	t.Helper()
+	h := &midPipelineFlush{client: r.Client, after: after}
+	h.armed.Store(true)
+	r.Client.AddHook(h)
+	return func() bool { return !h.armed.Load() }
+}
+
+type midPipelineFlush struct {
+	client redis.UniversalClient
+	after  int
+	armed  atomic.Bool
+}
+
+func (h *midPipelineFlush) DialHook(next redis.DialHook) redis.DialHook          { return next }
+func (h *midPipelineFlush) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (h *midPipelineFlush) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if len(cmds) <= h.after || cmds[0].Name() != "evalsha" || !h.armed.CompareAndSwap(true, false) {
+			return next(ctx, cmds)
+		}
+		first := next(ctx, cmds[:h.after])
+		if err := flushScripts(ctx, h.client); err != nil {
+			for _, c := range cmds[h.after:] {
+				c.SetErr(err)
+			}
+			return err
+		}
+		rest := next(ctx, cmds[h.after:])
+		if first != nil {
+			return first // as a pipeline does: its first failed command's error
+		}
+		return rest
+	}
 }
