@@ -37,6 +37,20 @@ func (c chatCtx) isGroup() bool {
 	return c.typ == models.ChatTypeGroup || c.typ == models.ChatTypeSupergroup
 }
 
+// shared reports a chat whose subscription only its admins may change: a
+// group, or a channel (where a button press comes from any viewer).
+func (c chatCtx) shared() bool {
+	return c.isGroup() || c.typ == models.ChatTypeChannel
+}
+
+// adminsOnly is the refusal a non-admin gets in a shared chat.
+func (c chatCtx) adminsOnly(t *texts) string {
+	if c.typ == models.ChatTypeChannel {
+		return t.ChannelAdminOnly
+	}
+	return t.GroupAdminsOnly
+}
+
 func (b *Bot) chat(ctx context.Context, m *models.Message) chatCtx {
 	c := chatCtx{id: m.Chat.ID, typ: m.Chat.Type, sender: m.SenderChat}
 	if m.From != nil {
@@ -119,7 +133,7 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 		}
 		return
 	}
-	if c.isGroup() && !b.isGroupAdmin(ctx, c) {
+	if c.isGroup() && !b.isChatAdmin(ctx, c) {
 		b.send(ctx, c.id, t.GroupAdminsOnly, nil)
 		return
 	}
@@ -129,10 +143,10 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 	}
 }
 
-// isGroupAdmin reports whether the sender may change a group's
-// subscription: its creator and administrators, including an anonymous
-// admin posting as the group.
-func (b *Bot) isGroupAdmin(ctx context.Context, c chatCtx) bool {
+// isChatAdmin reports whether the sender may change a group's or a
+// channel's subscription: its creator and administrators, including an
+// anonymous admin posting as the group.
+func (b *Bot) isChatAdmin(ctx context.Context, c chatCtx) bool {
 	if c.sender != nil && c.sender.ID == c.id {
 		return true
 	}
@@ -141,7 +155,7 @@ func (b *Bot) isGroupAdmin(ctx context.Context, c chatCtx) bool {
 	}
 	m, err := b.api.GetChatMember(ctx, &tg.GetChatMemberParams{ChatID: c.id, UserID: c.from})
 	if err != nil {
-		b.log.Warn("group admin check", "chat_id", c.id, "user_id", c.from, "err", err)
+		b.log.Warn("chat admin check", "chat_id", c.id, "user_id", c.from, "err", err)
 		return false
 	}
 	return m.Type == models.ChatMemberTypeOwner || m.Type == models.ChatMemberTypeAdministrator

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"nashra/subscribers"
@@ -128,12 +127,7 @@ func (b *Bot) onForgetButton(ctx context.Context, c chatCtx, msgID int, arg stri
 	default:
 		return "", nil
 	}
-	b.call(ctx, c.id, "editMessageText", func() error {
-		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: c.id, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML,
-		})
-		return err
-	})
+	b.replaceText(ctx, c, msgID, text)
 	return toast, nil
 }
 
