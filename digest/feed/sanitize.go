@@ -18,6 +18,10 @@ import (
 //     zeros (&#0000011;), surrogates (&#xD800;) and references beyond
 //     U+10FFFF. Dropping rather than writing U+FFFD matches what happens to
 //     the same character written raw: a stray control carries no text.
+//     The one exception is a reference whose removal would join its
+//     neighbours into new markup or a new reference ("&&#11;#12;" would
+//     become "&#12;"): that one becomes U+FFFD, so what the parser sees is
+//     exactly what was checked.
 //
 // References are dropped only where the parser expands them, in character
 // data and attribute values. In CDATA sections, comments, processing
@@ -31,26 +35,51 @@ func sanitizeXML(data []byte) []byte {
 	if isCleanXML(data) {
 		return data
 	}
+	// Characters first, so that the markup the references are read in is
+	// the markup the parser will see: dropping a raw control can itself
+	// make a reference ("&\x00#11;").
+	data = appendAllowed(make([]byte, 0, len(data)), data)
 	out := make([]byte, 0, len(data))
 	for i := 0; i < len(data); {
 		switch data[i] {
 		case '<':
 			if end := literalEnd(data, i); end > i {
-				out = appendAllowed(out, data[i:end])
+				out = append(out, data[i:end]...)
 				i = end
 				continue
 			}
 		case '&':
 			if n, bad := charRef(data[i:]); n > 0 && bad {
+				if joins(out) {
+					out = utf8.AppendRune(out, utf8.RuneError)
+				}
 				i += n
 				continue
 			}
 		}
-		r, size := utf8.DecodeRune(data[i:])
-		out = appendRune(out, r, size)
-		i += size
+		out = append(out, data[i])
+		i++
 	}
 	return out
+}
+
+// joins reports whether text appended to out could complete a reference or
+// markup begun at its end: out ends in '&' or '<' followed by at most a few
+// characters that such a start may continue with. A long run is taken to
+// join, so the look back stays short.
+func joins(out []byte) bool {
+	for k := 1; k <= 64 && k <= len(out); k++ {
+		c := out[len(out)-k]
+		switch {
+		case c == '&' || c == '<':
+			return true
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z',
+			c == '#', c == '!', c == '[', c == '-', c == '?':
+			continue
+		}
+		return false
+	}
+	return len(out) >= 64
 }
 
 // isCleanXML is the fast path for the usual feed: no forbidden character and

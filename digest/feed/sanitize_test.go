@@ -94,6 +94,12 @@ func TestSanitizeXML(t *testing.T) {
 		{"<t><![CDATA[&#11;]]>&#11;</t>", "<t><![CDATA[&#11;]]></t>"},
 		{"<!-- x -->&#1;<?pi?>&#1;<!DOCTYPE t>&#1;", "<!-- x --><?pi?><!DOCTYPE t>"},
 		{`<!DOCTYPE t [ "]>" '<!--' ]>&#1;`, `<!DOCTYPE t [ "]>" '<!--' ]>`},
+		// A removal never joins its neighbours into a new reference or new
+		// markup: U+FFFD stands in.
+		{"<t>&&#11;#12;</t>", "<t>&\uFFFD#12;</t>"},
+		{"<t>&#1&#11;2;</t>", "<t>&#1\uFFFD2;</t>"},
+		{"<&#11;!-- &#12; --><t/>", "<\uFFFD!--  --><t/>"}, // not a comment: &#12; is text
+		{"<t>&\x00#11;x</t>", "<t>x</t>"},
 		// Raw characters go everywhere, CDATA included.
 		{"<t>\x01a\x0b<![CDATA[\x1b]]>\uFFFE\xff</t>", "<t>a<![CDATA[]]>\uFFFD</t>"},
 	} {
