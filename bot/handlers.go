@@ -165,13 +165,20 @@ func (b *Bot) isChatAdmin(ctx context.Context, c chatCtx) bool {
 // and follow-<slug> items, joined by "_" (t.me/<bot>?start=site-footer_follow-sdf).
 var payloadPart = regexp.MustCompile(`^[a-z0-9-]{1,40}$`)
 
+// parsePayload reads a /start payload; each slug comes once, in the order
+// first named. A link carries at most 64 characters, but a payload typed by
+// hand can repeat a follow hundreds of times.
 func parsePayload(p string) (source string, slugs []string) {
+	seen := map[string]bool{}
 	for part := range strings.SplitSeq(strings.ToLower(p), "_") {
 		if !payloadPart.MatchString(part) {
 			continue
 		}
 		if slug, ok := strings.CutPrefix(part, "follow-"); ok {
-			slugs = append(slugs, slug)
+			if !seen[slug] {
+				seen[slug] = true
+				slugs = append(slugs, slug)
+			}
 		} else if source == "" {
 			source = part
 		}
@@ -194,18 +201,25 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 		msg = t.WelcomeBack
 	}
 	var followed []string
+	tried := 0
 	for _, slug := range slugs {
 		topic, ok := b.catalog.Get(slug)
 		if !ok {
 			continue
 		}
+		// No payload asks for more follows than a reader may have; the rest
+		// is dropped quietly, as a link cut short would be.
+		if tried++; tried > b.store.MaxFollows() {
+			break
+		}
 		r, err := b.store.Follow(ctx, c.id, subscribers.TopicFollow(slug))
 		if err != nil {
 			return err
 		}
-		if r != subscribers.LimitReached {
-			followed = append(followed, html.EscapeString(topic.Name(c.lang)))
+		if r == subscribers.LimitReached {
+			break
 		}
+		followed = append(followed, html.EscapeString(topic.Name(c.lang)))
 	}
 	if len(followed) > 0 {
 		msg += "\n\n" + fmt.Sprintf(t.WelcomeFollowed, strings.Join(followed, "، "))
@@ -436,7 +450,8 @@ func (b *Bot) myTopics(ctx context.Context, c chatCtx) {
 	for i, f := range follows {
 		lines[i] = "• " + b.followLabel(c.lang, f)
 	}
-	b.send(ctx, c.id, fmt.Sprintf(t.MyTopics, strings.Join(lines, "\n")), nil)
+	// 60 follows of 64 letters pass Telegram's 4096 characters.
+	b.sendLong(ctx, c.id, fmt.Sprintf(t.MyTopics, strings.Join(lines, "\n")), nil)
 }
 
 func (b *Bot) topics(ctx context.Context, c chatCtx, _ string) error {

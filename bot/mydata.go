@@ -32,7 +32,7 @@ func (b *Bot) myData(ctx context.Context, c chatCtx, _ string) error {
 	if st, err := b.store.DigestStates(ctx, []int64{c.id}); err == nil && len(st) == 1 && st[0].LastDigestAt > 0 {
 		lastDigest = time.Unix(st[0].LastDigestAt, 0)
 	}
-	b.send(ctx, c.id, b.describeData(c.lang, r, lastDigest), nil)
+	b.sendLong(ctx, c.id, b.describeData(c.lang, r, lastDigest), nil)
 	return nil
 }
 
