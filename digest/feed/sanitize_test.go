@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // One item whose title names a character XML forbids used to fail the whole
@@ -49,28 +51,43 @@ func TestParseForbiddenCharacterReferences(t *testing.T) {
 	}
 }
 
-// Raw control bytes are the same in windows-1256 as in ASCII and are
-// dropped after decoding, with the references.
-func TestParseForbiddenCharactersWindows1256(t *testing.T) {
-	doc := `<?xml version="1.0" encoding="windows-1256"?><rss version="2.0"><channel><title>قناة</title>` +
-		"<item><title>خبر\x0b\x1b أول&#1;</title><link>https://old.example/1</link></item>" +
-		"<item><title>خبر ثان</title><link>https://old.example/2</link></item>" +
-		"</channel></rss>"
-	data, err := charmap.Windows1256.NewEncoder().Bytes([]byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Parse(data, "https://old.example/feed", "")
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
-	var titles []string
-	for _, it := range res.Items {
-		titles = append(titles, it.Title)
-	}
-	// "first news", "second news"
-	if got, want := strings.Join(titles, "|"), "خبر أول|خبر ثان"; got != want {
-		t.Errorf("titles = %q, want %q", got, want)
+// Raw controls are dropped whatever the encoding, with the references:
+// after decoding they are the same characters.
+func TestParseForbiddenCharactersInEncodings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		enc  encoding.Encoding
+	}{
+		{"windows-1256", charmap.Windows1256},
+		{"ISO-8859-6", charmap.ISO8859_6},
+		{"UTF-16", unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)},
+		{"UTF-8", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := `<?xml version="1.0" encoding="` + tc.name + `"?><rss version="2.0"><channel><title>قناة</title>` +
+				"<item><title>خبر\x0b\x1b أول&#1;</title><link>https://old.example/1</link></item>" +
+				"<item><title>خبر ثان</title><link>https://old.example/2</link></item>" +
+				"</channel></rss>"
+			data := []byte(doc)
+			if tc.enc != nil {
+				var err error
+				if data, err = tc.enc.NewEncoder().Bytes(data); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := Parse(data, "https://old.example/feed", "")
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			var titles []string
+			for _, it := range res.Items {
+				titles = append(titles, it.Title)
+			}
+			// "first news", "second news"
+			if got, want := strings.Join(titles, "|"), "خبر أول|خبر ثان"; got != want {
+				t.Errorf("titles = %q, want %q", got, want)
+			}
+		})
 	}
 }
 
