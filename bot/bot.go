@@ -238,8 +238,8 @@ func chatOf(upd *models.Update) int64 {
 	case upd.Message != nil:
 		return upd.Message.Chat.ID
 	case upd.CallbackQuery != nil:
-		if m := upd.CallbackQuery.Message.Message; m != nil {
-			return m.Chat.ID
+		if chat, _, ok := callbackChat(upd.CallbackQuery); ok {
+			return chat.ID
 		}
 		return upd.CallbackQuery.From.ID
 	case upd.MyChatMember != nil:

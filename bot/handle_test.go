@@ -112,6 +112,7 @@ func TestParsePayload(t *testing.T) {
 		{"follow-sdf", "", []string{"sdf"}},
 		{"SITE-FOOTER", "site-footer", nil},
 		{"<script>_follow-sdf", "", []string{"sdf"}},
+		{"x_follow-sdf_follow-sdf_FOLLOW-ISIS_follow-sdf_y", "x", []string{"sdf", "isis"}},
 		{"", "", nil},
 	}
 	for _, tt := range tests {

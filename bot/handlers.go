@@ -37,6 +37,20 @@ func (c chatCtx) isGroup() bool {
 	return c.typ == models.ChatTypeGroup || c.typ == models.ChatTypeSupergroup
 }
 
+// shared reports a chat whose subscription only its admins may change: a
+// group, or a channel (where a button press comes from any viewer).
+func (c chatCtx) shared() bool {
+	return c.isGroup() || c.typ == models.ChatTypeChannel
+}
+
+// adminsOnly is the refusal a non-admin gets in a shared chat.
+func (c chatCtx) adminsOnly(t *texts) string {
+	if c.typ == models.ChatTypeChannel {
+		return t.ChannelAdminOnly
+	}
+	return t.GroupAdminsOnly
+}
+
 func (b *Bot) chat(ctx context.Context, m *models.Message) chatCtx {
 	c := chatCtx{id: m.Chat.ID, typ: m.Chat.Type, sender: m.SenderChat}
 	if m.From != nil {
@@ -119,7 +133,7 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 		}
 		return
 	}
-	if c.isGroup() && !b.isGroupAdmin(ctx, c) {
+	if c.isGroup() && !b.isChatAdmin(ctx, c) {
 		b.send(ctx, c.id, t.GroupAdminsOnly, nil)
 		return
 	}
@@ -129,10 +143,10 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 	}
 }
 
-// isGroupAdmin reports whether the sender may change a group's
-// subscription: its creator and administrators, including an anonymous
-// admin posting as the group.
-func (b *Bot) isGroupAdmin(ctx context.Context, c chatCtx) bool {
+// isChatAdmin reports whether the sender may change a group's or a
+// channel's subscription: its creator and administrators, including an
+// anonymous admin posting as the group.
+func (b *Bot) isChatAdmin(ctx context.Context, c chatCtx) bool {
 	if c.sender != nil && c.sender.ID == c.id {
 		return true
 	}
@@ -141,7 +155,7 @@ func (b *Bot) isGroupAdmin(ctx context.Context, c chatCtx) bool {
 	}
 	m, err := b.api.GetChatMember(ctx, &tg.GetChatMemberParams{ChatID: c.id, UserID: c.from})
 	if err != nil {
-		b.log.Warn("group admin check", "chat_id", c.id, "user_id", c.from, "err", err)
+		b.log.Warn("chat admin check", "chat_id", c.id, "user_id", c.from, "err", err)
 		return false
 	}
 	return m.Type == models.ChatMemberTypeOwner || m.Type == models.ChatMemberTypeAdministrator
@@ -151,13 +165,20 @@ func (b *Bot) isGroupAdmin(ctx context.Context, c chatCtx) bool {
 // and follow-<slug> items, joined by "_" (t.me/<bot>?start=site-footer_follow-sdf).
 var payloadPart = regexp.MustCompile(`^[a-z0-9-]{1,40}$`)
 
+// parsePayload reads a /start payload; each slug comes once, in the order
+// first named. A link carries at most 64 characters, but a payload typed by
+// hand can repeat a follow hundreds of times.
 func parsePayload(p string) (source string, slugs []string) {
+	seen := map[string]bool{}
 	for part := range strings.SplitSeq(strings.ToLower(p), "_") {
 		if !payloadPart.MatchString(part) {
 			continue
 		}
 		if slug, ok := strings.CutPrefix(part, "follow-"); ok {
-			slugs = append(slugs, slug)
+			if !seen[slug] {
+				seen[slug] = true
+				slugs = append(slugs, slug)
+			}
 		} else if source == "" {
 			source = part
 		}
@@ -180,18 +201,25 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 		msg = t.WelcomeBack
 	}
 	var followed []string
+	tried := 0
 	for _, slug := range slugs {
 		topic, ok := b.catalog.Get(slug)
 		if !ok {
 			continue
 		}
+		// No payload asks for more follows than a reader may have; the rest
+		// is dropped quietly, as a link cut short would be.
+		if tried++; tried > b.store.MaxFollows() {
+			break
+		}
 		r, err := b.store.Follow(ctx, c.id, subscribers.TopicFollow(slug))
 		if err != nil {
 			return err
 		}
-		if r != subscribers.LimitReached {
-			followed = append(followed, html.EscapeString(topic.Name(c.lang)))
+		if r == subscribers.LimitReached {
+			break
 		}
+		followed = append(followed, html.EscapeString(topic.Name(c.lang)))
 	}
 	if len(followed) > 0 {
 		msg += "\n\n" + fmt.Sprintf(t.WelcomeFollowed, strings.Join(followed, "، "))
@@ -422,7 +450,8 @@ func (b *Bot) myTopics(ctx context.Context, c chatCtx) {
 	for i, f := range follows {
 		lines[i] = "• " + b.followLabel(c.lang, f)
 	}
-	b.send(ctx, c.id, fmt.Sprintf(t.MyTopics, strings.Join(lines, "\n")), nil)
+	// 60 follows of 64 letters pass Telegram's 4096 characters.
+	b.sendLong(ctx, c.id, fmt.Sprintf(t.MyTopics, strings.Join(lines, "\n")), nil)
 }
 
 func (b *Bot) topics(ctx context.Context, c chatCtx, _ string) error {

@@ -74,18 +74,35 @@ func langKeyboard() *models.InlineKeyboardMarkup {
 	}}}
 }
 
+// callbackChat is the chat and message a button was pressed on. For a
+// message it no longer gives the bot (older than about 48 hours) Telegram
+// sends an InaccessibleMessage: only the chat and the message id, date 0.
+// The chat is still right and the button must still work. ok is false for
+// a button on an inline message, which belongs to no chat.
+func callbackChat(q *models.CallbackQuery) (chat models.Chat, msgID int, ok bool) {
+	switch {
+	case q.Message.Message != nil:
+		return q.Message.Message.Chat, q.Message.Message.ID, true
+	case q.Message.InaccessibleMessage != nil:
+		return q.Message.InaccessibleMessage.Chat, q.Message.InaccessibleMessage.MessageID, true
+	}
+	return models.Chat{}, 0, false
+}
+
 func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
-	msg := q.Message.Message
-	if msg == nil {
-		// Too old to edit; just stop the button's spinner.
+	chat, msgID, ok := callbackChat(q)
+	if !ok {
 		b.answer(ctx, q, "")
 		return
 	}
-	c := chatCtx{id: msg.Chat.ID, typ: msg.Chat.Type, from: q.From.ID}
+	c := chatCtx{id: chat.ID, typ: chat.Type, from: q.From.ID}
 	c.lang, _ = b.store.Lang(ctx, c.id)
 	t := textsFor(c.lang)
-	if c.isGroup() && !b.isGroupAdmin(ctx, c) {
-		b.answer(ctx, q, t.GroupAdminsOnly)
+	// In a group or a channel the press comes from whoever pressed, and
+	// the data may be forged: every button is checked, none trusted.
+	if c.shared() && !b.isChatAdmin(ctx, c) {
+		b.log.Info("button refused: not a chat admin", "chat_id", c.id, "user_id", c.from, "data", q.Data)
+		b.answer(ctx, q, c.adminsOnly(t))
 		return
 	}
 	kind, arg, _ := strings.Cut(q.Data, ":")
@@ -93,9 +110,9 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 	var err error
 	switch kind {
 	case "t":
-		toast, err = b.toggleTopic(ctx, c, msg.ID, arg)
+		toast, err = b.toggleTopic(ctx, c, msgID, arg)
 	case "u":
-		toast, err = b.unfollowButton(ctx, c, msg.ID, arg)
+		toast, err = b.unfollowButton(ctx, c, msgID, arg)
 	case "l":
 		if arg == "ar" || arg == "en" {
 			err = b.setLang(ctx, c, arg)
@@ -110,12 +127,12 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 			toast = t.NotAdmin
 			break
 		}
-		toast, err = b.onBroadcastButton(ctx, c, msg.ID, arg)
+		toast, err = b.onBroadcastButton(ctx, c, msgID, arg)
 	case "fg":
-		toast, err = b.onForgetButton(ctx, c, msg.ID, arg)
+		toast, err = b.onForgetButton(ctx, c, msgID, arg)
 	case "x":
 		b.call(ctx, c.id, "editMessageReplyMarkup", func() error {
-			_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: c.id, MessageID: msg.ID})
+			_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: c.id, MessageID: msgID})
 			return err
 		})
 	}
@@ -124,6 +141,22 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 		toast = t.Failure
 	}
 	b.answer(ctx, q, toast)
+}
+
+// replaceText turns a message the bot sent into text (a question into its
+// outcome). When Telegram refuses the edit, as for a message too old to be
+// given to the bot, the text comes as a new message: the reader must learn
+// the outcome either way.
+func (b *Bot) replaceText(ctx context.Context, c chatCtx, msgID int, text string) {
+	edited := b.call(ctx, c.id, "editMessageText", func() error {
+		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
+			ChatID: c.id, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML,
+		})
+		return err
+	})
+	if !edited {
+		b.send(ctx, c.id, text, nil)
+	}
 }
 
 func (b *Bot) answer(ctx context.Context, q *models.CallbackQuery, text string) {

@@ -34,6 +34,7 @@ type texts struct {
 	NotAdmin         string
 	GroupWelcome     string // %s: bot username
 	GroupAdminsOnly  string
+	ChannelAdminOnly string // callback toast to a channel's non-admin
 	Failure          string
 	StartFirst       string
 	KeywordNote      string
@@ -102,6 +103,7 @@ var arTexts = texts{
 	NotAdmin:         "عذراً، هذا الأمر مخصّص لمحرّري النشرة.",
 	GroupWelcome:     "👋 شكراً لإضافتي. يستطيع مشرفو المجموعة إرسال ‎/start@%s لتصل خلاصة الأخبار إلى هنا.",
 	GroupAdminsOnly:  "يستطيع مشرفو المجموعة وحدهم تغيير اشتراكها.",
+	ChannelAdminOnly: "هذا الزر لمشرفي القناة فقط.",
 	Failure:          "⚠️ حدث خلل من جهتنا ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.",
 	StartFirst:       "أرسل /start أولاً للاشتراك.",
 	KeywordNote:      "(كلمة حرّة)",
@@ -170,6 +172,7 @@ var enTexts = texts{
 	NotAdmin:         "Sorry, this command is for the newsletter's editors.",
 	GroupWelcome:     "👋 Thanks for adding me. A group admin can send /start@%s to get the news digest here.",
 	GroupAdminsOnly:  "Only the group's admins can change its subscription.",
+	ChannelAdminOnly: "This button is for the channel's admins only.",
 	Failure:          "⚠️ Something went wrong on our side and nothing was saved. Please try again shortly.",
 	StartFirst:       "Send /start first to subscribe.",
 	KeywordNote:      "(keyword)",

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"nashra/subscribers"
@@ -33,7 +32,7 @@ func (b *Bot) myData(ctx context.Context, c chatCtx, _ string) error {
 	if st, err := b.store.DigestStates(ctx, []int64{c.id}); err == nil && len(st) == 1 && st[0].LastDigestAt > 0 {
 		lastDigest = time.Unix(st[0].LastDigestAt, 0)
 	}
-	b.send(ctx, c.id, b.describeData(c.lang, r, lastDigest), nil)
+	b.sendLong(ctx, c.id, b.describeData(c.lang, r, lastDigest), nil)
 	return nil
 }
 
@@ -128,12 +127,7 @@ func (b *Bot) onForgetButton(ctx context.Context, c chatCtx, msgID int, arg stri
 	default:
 		return "", nil
 	}
-	b.call(ctx, c.id, "editMessageText", func() error {
-		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: c.id, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML,
-		})
-		return err
-	})
+	b.replaceText(ctx, c, msgID, text)
 	return toast, nil
 }
 

@@ -96,6 +96,11 @@ func newFeedServer(t *testing.T) *feedServer {
 		}
 		w.Write([]byte(burstFeed(items[from:min(from+perPage, len(items))])))
 	})
+	mux.HandleFunc("/bad-reference.rss", func(w http.ResponseWriter, r *http.Request) {
+		// The middle item's title names a character XML forbids (a vertical
+		// tab, and an escape written with an upper-case X).
+		w.Write([]byte(strings.Replace(burstFeed([]int{3, 2, 1}), "رقم 2", "&#11;رقم&#X1B; 2", 1)))
+	})
 	mux.HandleFunc("/excerpt.rss", func(w http.ResponseWriter, r *http.Request) {
 		// An excerpt-only item that says nothing of SDF; the full text does.
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><link>%[1]s</link>
@@ -254,6 +259,44 @@ func TestPollFailingFeeds(t *testing.T) {
 	}
 	if srv.hits["/broken.rss"] != 1 {
 		t.Errorf("the broken feed was fetched %d times within 2 minutes; want once (backoff)", srv.hits["/broken.rss"])
+	}
+}
+
+// One item naming a forbidden character costs nothing: every item is
+// stored with a clean title and the feed is neither failing nor resting.
+func TestPollFeedWithForbiddenCharacterReference(t *testing.T) {
+	srv := newFeedServer(t)
+	url := srv.URL + "/bad-reference.rss"
+	env := newPoller(t, url)
+	ctx := context.Background()
+	res, err := env.poller.Poll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr := res.Feeds[0]; fr.Status != "ok" || fr.New != 3 || fr.Skipped != 0 {
+		t.Fatalf("feed = %+v; want ok with its 3 items stored", fr)
+	}
+	for i, a := range res.Added {
+		// "news about SDF number N"
+		if want := fmt.Sprintf("خبر عن قسد رقم %d", i+1); a.Title != want {
+			t.Errorf("article %d title = %q; want %q", i, a.Title, want)
+		}
+	}
+	stored, err := env.store.After(ctx, 0, 0)
+	if err != nil || len(stored) != 3 {
+		t.Errorf("%d articles stored (%v); want all 3", len(stored), err)
+	}
+	st, err := env.store.FeedState(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Failures != 0 || st.LastError != "" || st.NextPoll.After(env.now) {
+		t.Errorf("feed state = %+v; want no failure and no backoff", st)
+	}
+	env.now = env.now.Add(time.Minute)
+	res, _ = env.poller.Poll(ctx)
+	if fr := res.Feeds[0]; fr.Status == "backoff" || fr.Status == "error" {
+		t.Errorf("second poll a minute later = %+v; want the feed polled normally", fr)
 	}
 }
 

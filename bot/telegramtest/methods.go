@@ -302,8 +302,9 @@ func (s *Server) sendChatAction(r *request) answer {
 	return okAnswer(true)
 }
 
-// editTarget finds the message an edit or delete names.
-func (s *Server) editTargetLocked(r *request, notFound string) (int, answer, bool) {
+// editTarget finds the message an edit or delete names; a message Telegram
+// no longer gives the bot is refused with cannot.
+func (s *Server) editTargetLocked(r *request, notFound, cannot string) (int, answer, bool) {
 	if r.params["inline_message_id"] != "" {
 		return 0, badRequest("MESSAGE_ID_INVALID"), false
 	}
@@ -318,6 +319,9 @@ func (s *Server) editTargetLocked(r *request, notFound string) (int, answer, boo
 	i, ok := s.msgIndex[msgKey{chatID, int(id)}]
 	if !ok || s.messages[i].Deleted {
 		return 0, badRequest(notFound), false
+	}
+	if s.messages[i].Inaccessible {
+		return 0, badRequest(cannot), false
 	}
 	return i, answer{}, true
 }
@@ -355,7 +359,7 @@ func (s *Server) editMessageText(r *request) answer {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i, a, ok := s.editTargetLocked(r, "message to edit not found")
+	i, a, ok := s.editTargetLocked(r, "message to edit not found", "message can't be edited")
 	if !ok {
 		return a
 	}
@@ -389,7 +393,7 @@ func (s *Server) editMessageReplyMarkup(r *request) answer {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i, a, ok := s.editTargetLocked(r, "message to edit not found")
+	i, a, ok := s.editTargetLocked(r, "message to edit not found", "message can't be edited")
 	if !ok {
 		return a
 	}
@@ -404,7 +408,7 @@ func (s *Server) editMessageReplyMarkup(r *request) answer {
 func (s *Server) deleteMessage(r *request) answer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i, a, ok := s.editTargetLocked(r, "message to delete not found")
+	i, a, ok := s.editTargetLocked(r, "message to delete not found", "message can't be deleted for everyone")
 	if !ok {
 		return a
 	}

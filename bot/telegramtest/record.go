@@ -60,6 +60,9 @@ type Message struct {
 	Edits     int // edits applied (text or markup)
 	EditDate  time.Time
 	Deleted   bool
+	// Inaccessible: Telegram no longer gives the bot this message (see
+	// MakeInaccessible).
+	Inaccessible bool
 }
 
 // Buttons lists the inline buttons row by row as "text|callback_data" (or
@@ -224,6 +227,20 @@ func (s *Server) WaitCalls(ctx context.Context, method string, n int) ([]Call, e
 		return fmt.Sprintf("waiting for %d %s calls, got %d", n, method, count())
 	})
 	return s.Calls(method), err
+}
+
+// WaitCallbackAnswer waits until the bot has answered the callback query
+// with id queryID and returns the answer.
+func (s *Server) WaitCallbackAnswer(ctx context.Context, queryID string) (CallbackAnswer, error) {
+	var a CallbackAnswer
+	err := s.wait(ctx, func() bool {
+		q, ok := s.queries[queryID]
+		if ok && q.answered {
+			a = q.answer
+		}
+		return ok && q.answered
+	}, func() string { return "waiting for the answer to callback query " + queryID })
+	return a, err
 }
 
 // WaitFor waits up to timeout until cond holds for a snapshot of the record

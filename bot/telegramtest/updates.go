@@ -295,8 +295,21 @@ var ErrNoSuchButton = errors.New("telegramtest: no such button")
 
 // PressButton has userID press the inline button with callback data on a
 // message the bot sent, queueing a callback_query with the message
-// attached. Its query id is in update.CallbackQuery.ID.
+// attached. Its query id is in update.CallbackQuery.ID. A message made
+// inaccessible (MakeInaccessible) comes as Telegram sends it then: an
+// InaccessibleMessage with only the chat, the message id and date 0.
 func (s *Server) PressButton(chatID int64, messageID int, userID int64, data string) (models.Update, error) {
+	return s.press(chatID, messageID, userID, data, true)
+}
+
+// ForgeCallback queues a callback_query with any data on a message the bot
+// sent, as a modified client can send it: Telegram passes callback data on
+// without checking that the message has such a button.
+func (s *Server) ForgeCallback(chatID int64, messageID int, userID int64, data string) (models.Update, error) {
+	return s.press(chatID, messageID, userID, data, false)
+}
+
+func (s *Server) press(chatID int64, messageID int, userID int64, data string, needButton bool) (models.Update, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i, ok := s.msgIndex[msgKey{chatID, messageID}]
@@ -312,8 +325,18 @@ func (s *Server) PressButton(chatID int64, messageID int, userID int64, data str
 			}
 		}
 	}
-	if !found {
+	if needButton && !found {
 		return models.Update{}, fmt.Errorf("%w: message %d in chat %d has no button %q (buttons %v)", ErrNoSuchButton, messageID, chatID, data, m.Buttons())
+	}
+	if len(data) > 64 {
+		return models.Update{}, fmt.Errorf("telegramtest: callback data of %d bytes; Telegram carries at most 64", len(data))
+	}
+	msg := models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage, Message: s.modelLocked(&m)}
+	if m.Inaccessible {
+		msg = models.MaybeInaccessibleMessage{
+			Type:                models.MaybeInaccessibleMessageTypeInaccessibleMessage,
+			InaccessibleMessage: &models.InaccessibleMessage{Chat: s.chatLocked(chatID).chat, MessageID: m.MessageID, Date: 0},
+		}
 	}
 	s.queryID += 7919
 	id := strconv.FormatUint(s.queryID, 10)
@@ -321,10 +344,35 @@ func (s *Server) PressButton(chatID int64, messageID int, userID int64, data str
 	return s.pushLocked(models.Update{CallbackQuery: &models.CallbackQuery{
 		ID:           id,
 		From:         s.userLocked(userID),
-		Message:      models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage, Message: s.modelLocked(&m)},
+		Message:      msg,
 		ChatInstance: strconv.FormatInt(-chatID*7+1, 10),
 		Data:         data,
 	}}), nil
+}
+
+// MakeInaccessible turns a message the bot sent into one Telegram no longer
+// gives the bot, as happens to messages older than about 48 hours: a button
+// pressed on it comes with an InaccessibleMessage (chat and message id, date
+// 0), and editing it fails with "message can't be edited".
+func (s *Server) MakeInaccessible(chatID int64, messageID int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i, ok := s.msgIndex[msgKey{chatID, messageID}]
+	if !ok {
+		return fmt.Errorf("telegramtest: message %d in chat %d does not exist", messageID, chatID)
+	}
+	s.messages[i].Inaccessible = true
+	s.notifyLocked()
+	return nil
+}
+
+// AddChannel makes channelID (-100... like a supergroup) a channel. In a
+// channel a button's callback comes from whoever pressed it, subscriber or
+// not; set admins with SetMember.
+func (s *Server) AddChannel(channelID int64, title string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chatLocked(channelID).chat = models.Chat{ID: channelID, Type: models.ChatTypeChannel, Title: title}
 }
 
 // AddedToGroup queues the my_chat_member update of byUserID adding the bot

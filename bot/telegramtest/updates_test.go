@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -394,6 +395,48 @@ func TestButtonPress(t *testing.T) {
 	}
 	if _, err := b.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID}); !errors.Is(err, bot.ErrorBadRequest) {
 		t.Errorf("second answer: %v", err)
+	}
+}
+
+// A button on a message Telegram no longer gives the bot comes with only
+// the chat and message id (date 0); the message cannot be edited. Forged
+// data on any message goes through, as Telegram does not check it.
+func TestButtonPressOnInaccessibleMessage(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	b, updates := startBot(t, srv, nil)
+	ctx := testContext(t)
+	const channel = -1005550001
+	srv.AddChannel(channel, "قناة") // "channel"
+	sent, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: channel, Text: "digest",
+		ReplyMarkup: models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "⏸", CallbackData: "do:pause"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent.Chat.Type != models.ChatTypeChannel {
+		t.Errorf("chat type %q; want channel", sent.Chat.Type)
+	}
+	if err := srv.MakeInaccessible(channel, sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.PressButton(channel, sent.ID, 42, "do:pause"); err != nil {
+		t.Fatal(err)
+	}
+	cq := next(t, updates).CallbackQuery
+	if cq == nil || cq.Message.Type != models.MaybeInaccessibleMessageTypeInaccessibleMessage || cq.Message.Message != nil {
+		t.Fatalf("callback = %+v; want an inaccessible message", cq)
+	}
+	if im := cq.Message.InaccessibleMessage; im.Chat.ID != channel || im.Chat.Type != models.ChatTypeChannel || im.MessageID != sent.ID || im.Date != 0 {
+		t.Errorf("inaccessible message = %+v", im)
+	}
+	_, err = b.EditMessageReplyMarkup(ctx, &bot.EditMessageReplyMarkupParams{ChatID: channel, MessageID: sent.ID})
+	if err == nil || !strings.Contains(err.Error(), "message can't be edited") {
+		t.Errorf("edit of an inaccessible message: %v", err)
+	}
+	if _, err := srv.ForgeCallback(channel, sent.ID, 43, "fg:yes"); err != nil {
+		t.Fatal(err)
+	}
+	if cq := next(t, updates).CallbackQuery; cq == nil || cq.Data != "fg:yes" || cq.From.ID != 43 {
+		t.Errorf("forged callback = %+v", cq)
 	}
 }
 

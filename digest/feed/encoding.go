@@ -5,7 +5,6 @@ import (
 	"mime"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
@@ -97,44 +96,4 @@ func rewriteDeclaration(data []byte) []byte {
 	out = append(out, data[:start]...)
 	out = append(out, "UTF-8"...)
 	return append(out, data[end:]...)
-}
-
-// sanitizeXML replaces invalid UTF-8 with U+FFFD and drops the characters
-// XML 1.0 does not allow (C0 controls other than tab and line breaks,
-// U+FFFE and U+FFFF), which real feeds contain and encoding/xml rejects.
-func sanitizeXML(data []byte) []byte {
-	clean := true
-	for i := 0; i < len(data); {
-		c := data[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-				clean = false
-				break
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
-			clean = false
-			break
-		}
-		i += size
-	}
-	if clean {
-		return data
-	}
-	out := make([]byte, 0, len(data))
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			out = utf8.AppendRune(out, utf8.RuneError)
-		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0xFFFE, r == 0xFFFF:
-		default:
-			out = utf8.AppendRune(out, r)
-		}
-	}
-	return out
 }
