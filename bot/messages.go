@@ -35,6 +35,7 @@ type texts struct {
 	GroupWelcome     string // %s: bot username
 	GroupAdminsOnly  string
 	Failure          string
+	SlowDown         string // a reader sends faster than they can be answered
 	StartFirst       string
 	KeywordNote      string
 	ButtonDone       string
@@ -103,6 +104,7 @@ var arTexts = texts{
 	GroupWelcome:     "👋 شكراً لإضافتي. يستطيع مشرفو المجموعة إرسال ‎/start@%s لتصل خلاصة الأخبار إلى هنا.",
 	GroupAdminsOnly:  "يستطيع مشرفو المجموعة وحدهم تغيير اشتراكها.",
 	Failure:          "⚠️ حدث خلل من جهتنا ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.",
+	SlowDown:         "⏳ رسائلك تصلنا أسرع مما نستطيع الرد عليه. انتظر قليلاً ثم أعد المحاولة.",
 	StartFirst:       "أرسل /start أولاً للاشتراك.",
 	KeywordNote:      "(كلمة حرّة)",
 	ButtonDone:       "تم",
@@ -171,6 +173,7 @@ var enTexts = texts{
 	GroupWelcome:     "👋 Thanks for adding me. A group admin can send /start@%s to get the news digest here.",
 	GroupAdminsOnly:  "Only the group's admins can change its subscription.",
 	Failure:          "⚠️ Something went wrong on our side and nothing was saved. Please try again shortly.",
+	SlowDown:         "⏳ Your messages are reaching us faster than we can answer them. Please wait a moment, then try again.",
 	StartFirst:       "Send /start first to subscribe.",
 	KeywordNote:      "(keyword)",
 	ButtonDone:       "Done",
