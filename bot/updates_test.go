@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	tg "github.com/go-telegram/bot"
+
 	"nashra/bot"
+	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
 	"nashra/digest/topics"
 	"nashra/subscribers"
@@ -163,4 +166,54 @@ func texts(msgs []telegramtest.Message) string {
 		parts = append(parts, fmt.Sprintf("%q", m.Text))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Replies count against Telegram's limits like every other message: while
+// the sender delivers digests at the configured rate, readers' commands
+// are answered without a single 429 from a fake enforcing 30/s overall and
+// 1/s per chat.
+func TestRepliesShareTheLimitsWithDigests(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{Limits: telegramtest.Limits{PerSecond: 30, PerChatPerSecond: 1}})
+	r := redistest.New(t)
+	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	ctx := context.Background()
+	var jobs []subscribers.Job
+	for i := range 150 {
+		chat := int64(60000 + i)
+		jobs = append(jobs, subscribers.Job{ID: fmt.Sprintf("d:%d:1-2:0", chat), ChatID: chat, Kind: "digest", Text: "📰 digest", Priority: subscribers.High})
+	}
+	if err := store.Enqueue(ctx, jobs...); err != nil {
+		t.Fatal(err)
+	}
+	api, err := srv.Client(tg.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	snd, err := sender.New(sender.Options{API: api, Store: store, RDB: r.Client, Prefix: r.Prefix, Rate: 25, Consumer: "c1", Workers: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	sdone := make(chan struct{})
+	go func() { defer close(sdone); _ = snd.Run(sctx) }()
+	defer func() { stop(); <-sdone }()
+	runBot(t, srv, r, limited(r, bot.Options{}))
+	// Wait until the digests flow at full rate, then ten readers at once.
+	if _, err := srv.WaitMessages(ctx, telegramtest.AllChats, 25); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		srv.SendText(telegramtest.NewUser(int64(61000+i), "ar"), "/help")
+	}
+	for i := range 10 {
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		_, err := srv.WaitMessages(wctx, int64(61000+i), 1)
+		cancel()
+		if err != nil {
+			t.Fatalf("reader %d not answered: %v", 61000+i, err)
+		}
+	}
+	if n := srv.Throttled(); n != 0 {
+		t.Errorf("%d answers of 429; want none: replies must take their turns with the digests", n)
+	}
 }
