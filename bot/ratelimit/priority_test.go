@@ -54,10 +54,13 @@ func saturate(ctx context.Context, t *testing.T, lim *ratelimit.Limiter, workers
 // interval, not the length of the bulk queue.
 func TestReplyGoesBeforeBulk(t *testing.T) {
 	r := redistest.New(t)
-	lim := ratelimit.New(r.Client, r.Prefix, 50, 0)
+	// 20/s: an interval (50 ms) well above a busy machine's wake-up
+	// jitter, which could otherwise let a bulk taker that woke on time
+	// past a reply that woke late.
+	lim := ratelimit.New(r.Client, r.Prefix, 20, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	var bulk atomic.Int64
-	wg := saturate(ctx, t, lim, 6, &bulk)
+	wg := saturate(ctx, t, lim, 8, &bulk)
 	defer func() { cancel(); wg.Wait() }()
 	// Let the bulk takers fill the limiter.
 	for bulk.Load() < 20 {
@@ -68,9 +71,9 @@ func TestReplyGoesBeforeBulk(t *testing.T) {
 		before := bulk.Load()
 		until(ctx, t, lim.TakeGlobalFirst)
 		worst = max(worst, bulk.Load()-before)
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(60 * time.Millisecond)
 	}
-	// Six bulk takers ask at every interval; a reply among them without
+	// Eight bulk takers ask at every interval; a reply among them without
 	// priority would see several granted first. One may be granted in
 	// the instant between the reply's ask and its grant, and a second
 	// because the counter moves after the grant.
