@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bot/ratelimit"
 	"nashra/digest"
 	"nashra/digest/topics"
 	"nashra/subscribers"
@@ -39,9 +39,10 @@ type Options struct {
 	Location        *time.Location
 	// PollTimeout is the long-polling wait; 50 s when zero.
 	PollTimeout time.Duration
-	// Lanes is how many chats are served at once; updates of one chat are
-	// always handled in order. 8 when zero.
-	Lanes int
+	// Limiter is Telegram's flood limits shared with the sender: replies
+	// take their turns there, ahead of digests and broadcasts. Nil sends
+	// replies unlimited (tools and tests that run no sender).
+	Limiter *ratelimit.Limiter
 	// DrainTimeout bounds how long shutdown waits for handlers in flight.
 	// 10 s when zero.
 	DrainTimeout time.Duration
@@ -55,25 +56,19 @@ type DigestBuilder interface {
 // Bot serves readers and admins.
 type Bot struct {
 	api      *tg.Bot
+	httpc    *http.Client // the api's client, for getUpdates
+	apiURL   string
 	store    *subscribers.Store
+	lim      *ratelimit.Limiter
 	catalog  *topics.Catalog
 	admins   map[int64]bool
 	log      *slog.Logger
 	username string
 	opt      Options
 
-	lanes []chan laneItem
-	wg    sync.WaitGroup
-	// hctx is the handlers' context. It outlives the polling context so
-	// that work in flight at SIGTERM can finish; it is cancelled when the
-	// drain timeout runs out.
-	hctx    context.Context
-	hcancel context.CancelFunc
-	// ready is set while webhook updates can be taken.
-	ready atomic.Bool
-	// laneMu keeps a push from racing the lanes being closed at shutdown.
-	laneMu sync.RWMutex
-	closed bool
+	// disp takes updates while the bot runs (polling or webhook); nil
+	// otherwise.
+	disp atomic.Pointer[dispatcher]
 }
 
 // New builds a Bot; it does not touch the network.
@@ -87,9 +82,6 @@ func New(opt Options) (*Bot, error) {
 	if opt.PollTimeout <= 0 {
 		opt.PollTimeout = 50 * time.Second
 	}
-	if opt.Lanes <= 0 {
-		opt.Lanes = 8
-	}
 	if opt.Location == nil {
 		opt.Location = time.UTC
 	}
@@ -101,6 +93,7 @@ func New(opt Options) (*Bot, error) {
 	}
 	b := &Bot{
 		store:   opt.Store,
+		lim:     opt.Limiter,
 		catalog: opt.Catalog,
 		admins:  make(map[int64]bool, len(opt.Admins)),
 		log:     opt.Log,
@@ -109,19 +102,17 @@ func New(opt Options) (*Bot, error) {
 	for _, id := range opt.Admins {
 		b.admins[id] = true
 	}
+	// The library is used for every call but getUpdates (see poll.go),
+	// which shares its HTTP client.
+	b.httpc = &http.Client{Timeout: opt.PollTimeout + 15*time.Second}
+	b.apiURL = "https://api.telegram.org"
 	tgOpts := []tg.Option{
 		tg.WithSkipGetMe(),
-		tg.WithDefaultHandler(b.enqueue),
 		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", err) }),
-		tg.WithAllowedUpdates(tg.AllowedUpdates{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember}),
-		tg.WithHTTPClient(opt.PollTimeout, &http.Client{Timeout: opt.PollTimeout + 15*time.Second}),
-		// Handing updates over without a buffer means the library never
-		// confirms an update to Telegram that is not yet in one of our
-		// lanes, and our lanes are drained at shutdown: nothing is lost.
-		tg.WithUpdatesChannelCap(0),
-		tg.WithNotAsyncHandlers(),
+		tg.WithHTTPClient(opt.PollTimeout, b.httpc),
 	}
 	if opt.APIURL != "" {
+		b.apiURL = opt.APIURL
 		tgOpts = append(tgOpts, tg.WithServerURL(opt.APIURL))
 	}
 	api, err := tg.New(opt.Token, tgOpts...)
@@ -133,8 +124,10 @@ func New(opt Options) (*Bot, error) {
 }
 
 // Run identifies the bot, publishes its command menu and serves updates by
-// long polling until ctx is cancelled; then it lets the handlers in flight
-// finish (up to the drain timeout) and returns.
+// long polling until ctx is cancelled; then it stops fetching, lets the
+// handlers in flight finish (up to the drain timeout) and returns, leaving
+// what it fetched and did not begin in the inbox for the next poller. It
+// returns ErrOtherPoller when Telegram says another poller took over.
 func (b *Bot) Run(ctx context.Context) error {
 	if err := b.identify(ctx); err != nil {
 		return err
@@ -145,11 +138,23 @@ func (b *Bot) Run(ctx context.Context) error {
 	if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
 		b.log.Warn("delete webhook", "err", err)
 	}
-	b.startLanes()
+	d := b.openDispatch()
+	defer b.closeDispatch(d)
 	b.log.Info("bot polling", "username", b.username)
-	b.api.Start(ctx)
-	b.drain()
-	return nil
+	return b.poll(ctx, d)
+}
+
+// openDispatch opens the dispatcher that takes updates.
+func (b *Bot) openDispatch() *dispatcher {
+	d := newDispatcher(b)
+	b.disp.Store(d)
+	return d
+}
+
+// closeDispatch closes it once the handlers in flight are done.
+func (b *Bot) closeDispatch(d *dispatcher) {
+	b.disp.CompareAndSwap(d, nil)
+	d.stop(b.opt.DrainTimeout)
 }
 
 // identify learns the bot's username (needed to recognise
@@ -175,64 +180,6 @@ func (b *Bot) identify(ctx context.Context) error {
 	}
 }
 
-// laneItem is an update waiting in its chat's lane; done, when set, is
-// closed once it is handled.
-type laneItem struct {
-	upd  *models.Update
-	done chan struct{}
-}
-
-func (b *Bot) startLanes() {
-	b.laneMu.Lock()
-	defer b.laneMu.Unlock()
-	b.closed = false
-	b.hctx, b.hcancel = context.WithCancel(context.Background())
-	b.lanes = make([]chan laneItem, b.opt.Lanes)
-	for i := range b.lanes {
-		ch := make(chan laneItem, 64)
-		b.lanes[i] = ch
-		b.wg.Add(1)
-		go func() {
-			defer b.wg.Done()
-			for it := range ch {
-				b.handle(b.hctx, it.upd)
-				if it.done != nil {
-					close(it.done)
-				}
-			}
-		}()
-	}
-}
-
-// enqueue is the library's handler: it puts the update in its chat's lane.
-// It blocks while the lane is full, which slows polling down instead of
-// dropping updates.
-func (b *Bot) enqueue(_ context.Context, _ *tg.Bot, upd *models.Update) {
-	b.push(laneItem{upd: upd})
-}
-
-func (b *Bot) push(it laneItem) bool {
-	b.laneMu.RLock()
-	defer b.laneMu.RUnlock()
-	if b.closed || b.lanes == nil {
-		return false
-	}
-	lane := b.lanes[laneOf(chatOf(it.upd), len(b.lanes))]
-	select {
-	case lane <- it:
-		return true
-	case <-b.hctx.Done():
-		return false
-	}
-}
-
-func laneOf(chat int64, n int) int {
-	if chat < 0 {
-		chat = -chat
-	}
-	return int(chat % int64(n))
-}
-
 func chatOf(upd *models.Update) int64 {
 	switch {
 	case upd.Message != nil:
@@ -248,43 +195,27 @@ func chatOf(upd *models.Update) int64 {
 	return 0
 }
 
-// drain waits for the lanes to empty, then cancels what is still running.
-func (b *Bot) drain() {
-	// A push waiting for room in a full lane holds the read lock; the
-	// lane's worker keeps taking updates, so the push lands and the lock
-	// follows. No push can reach a closed lane.
-	b.laneMu.Lock()
-	b.closed = true
-	for _, ch := range b.lanes {
-		close(ch)
-	}
-	b.laneMu.Unlock()
-	done := make(chan struct{})
-	go func() { b.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(b.opt.DrainTimeout):
-		b.log.Warn("shutdown: handlers still running after the drain timeout; cancelling them")
-		b.hcancel()
-		<-done
-	}
-	b.hcancel()
-}
-
-// handle runs one update; a panic is logged and the bot goes on.
-func (b *Bot) handle(ctx context.Context, upd *models.Update) {
+// handle runs one update and reports whether it was handled: false when
+// ctx was cancelled before the handler finished, and the claim was given
+// back for the next run. A panic is logged and counts as handled (it would
+// recur).
+func (b *Bot) handle(ctx context.Context, upd *models.Update) (handled bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("handler panic", "update_id", upd.ID, "chat_id", chatOf(upd), "panic", r)
+			handled = true
 		}
 	}()
 	first, err := b.store.ClaimUpdate(ctx, upd.ID)
 	if err != nil {
+		if ctx.Err() != nil {
+			return false
+		}
 		// Better to risk answering twice than to ignore the reader.
 		b.log.Warn("claim update", "update_id", upd.ID, "err", err)
 	} else if !first {
 		b.log.Debug("update already handled", "update_id", upd.ID)
-		return
+		return true
 	}
 	switch {
 	case upd.Message != nil:
@@ -294,6 +225,26 @@ func (b *Bot) handle(ctx context.Context, upd *models.Update) {
 	case upd.MyChatMember != nil:
 		b.onMembership(ctx, upd.MyChatMember)
 	}
+	if ctx.Err() != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := b.store.ReleaseUpdate(rctx, upd.ID); err != nil {
+			b.log.Warn("release update", "update_id", upd.ID, "err", err)
+		}
+		return false
+	}
+	return true
+}
+
+// slowDown tells a reader who sends faster than they can be answered that
+// the excess was dropped.
+func (b *Bot) slowDown(ctx context.Context, chat int64, upd *models.Update) {
+	lang, err := b.store.Lang(ctx, chat)
+	if err != nil {
+		b.log.Warn("reader language", "chat_id", chat, "err", err)
+	}
+	b.log.Info("reader told to slow down", "chat_id", chat, "update_id", upd.ID)
+	b.send(ctx, chat, textsFor(lang).SlowDown, nil)
 }
 
 // commandMenu is published with setMyCommands, per language.

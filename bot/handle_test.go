@@ -49,8 +49,6 @@ func newTestBot(t *testing.T, logw *syncBuffer) (*Bot, *telegramtest.Server) {
 		t.Fatal(err)
 	}
 	b.username = "nashra_bot"
-	b.hctx, b.hcancel = context.WithCancel(context.Background())
-	t.Cleanup(b.hcancel)
 	return b, srv
 }
 
@@ -90,12 +88,7 @@ func TestRedeliveredUpdateIsAnsweredOnce(t *testing.T) {
 	}
 }
 
-func TestLaneKeepsChatOrder(t *testing.T) {
-	for _, id := range []int64{1, -1, -1001234567890, 1 << 50} {
-		if l := laneOf(id, 8); l < 0 || l >= 8 {
-			t.Errorf("laneOf(%d) = %d; want 0..7", id, l)
-		}
-	}
+func TestChatOfCallbackWithoutMessage(t *testing.T) {
 	upd := &models.Update{CallbackQuery: &models.CallbackQuery{From: models.User{ID: 9}}}
 	if chatOf(upd) != 9 {
 		t.Errorf("chatOf(callback without message) = %d; want the sender", chatOf(upd))

@@ -36,6 +36,7 @@ type texts struct {
 	GroupAdminsOnly  string
 	ChannelAdminOnly string // callback toast to a channel's non-admin
 	Failure          string
+	SlowDown         string // a reader sends faster than they can be answered
 	StartFirst       string
 	KeywordNote      string
 	ButtonDone       string
@@ -105,6 +106,7 @@ var arTexts = texts{
 	GroupAdminsOnly:  "يستطيع مشرفو المجموعة وحدهم تغيير اشتراكها.",
 	ChannelAdminOnly: "هذا الزر لمشرفي القناة فقط.",
 	Failure:          "⚠️ حدث خلل من جهتنا ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.",
+	SlowDown:         "⏳ رسائلك تصلنا أسرع مما نستطيع الرد عليه. انتظر قليلاً ثم أعد المحاولة.",
 	StartFirst:       "أرسل /start أولاً للاشتراك.",
 	KeywordNote:      "(كلمة حرّة)",
 	ButtonDone:       "تم",
@@ -174,6 +176,7 @@ var enTexts = texts{
 	GroupAdminsOnly:  "Only the group's admins can change its subscription.",
 	ChannelAdminOnly: "This button is for the channel's admins only.",
 	Failure:          "⚠️ Something went wrong on our side and nothing was saved. Please try again shortly.",
+	SlowDown:         "⏳ Your messages are reaching us faster than we can answer them. Please wait a moment, then try again.",
 	StartFirst:       "Send /start first to subscribe.",
 	KeywordNote:      "(keyword)",
 	ButtonDone:       "Done",

@@ -23,12 +23,11 @@ func (b *Bot) RunWebhook(ctx context.Context, url, secret string) error {
 		return err
 	}
 	b.setCommands(ctx)
-	b.startLanes()
-	b.ready.Store(true)
+	d := b.openDispatch()
 	_, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{
 		URL:            url,
 		SecretToken:    secret,
-		AllowedUpdates: []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember},
+		AllowedUpdates: allowedUpdates,
 	})
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("set webhook", "err", err)
@@ -36,8 +35,7 @@ func (b *Bot) RunWebhook(ctx context.Context, url, secret string) error {
 		b.log.Info("webhook registered")
 	}
 	<-ctx.Done()
-	b.ready.Store(false)
-	b.drain()
+	b.closeDispatch(d)
 	return nil
 }
 
@@ -58,8 +56,9 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		if !b.ready.Load() {
-			http.Error(w, "starting", http.StatusServiceUnavailable)
+		d := b.disp.Load()
+		if d == nil {
+			http.Error(w, "not serving updates", http.StatusServiceUnavailable)
 			return
 		}
 		var upd models.Update
@@ -74,14 +73,20 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		done := make(chan struct{})
-		if !b.push(laneItem{upd: &upd, done: done}) {
+		result := make(chan bool, 1)
+		if err := d.submit(r.Context(), job{upd: &upd, done: func(handled bool) { result <- handled }}); err != nil {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
+		// Not handled (the instance stopped first): Telegram sends it
+		// again, here or to another instance.
 		select {
-		case <-done:
-			w.WriteHeader(http.StatusOK)
+		case handled := <-result:
+			if handled {
+				w.WriteHeader(http.StatusOK)
+			} else {
+				http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			}
 		case <-r.Context().Done():
 		}
 	})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // updateTTL covers Telegram's own retention of unconfirmed updates (24 h):
@@ -12,14 +14,122 @@ import (
 // recognised.
 const updateTTL = 25 * time.Hour
 
+func (s *Store) claimKey(updateID int64) string {
+	return s.prefix + "upd:" + strconv.FormatInt(updateID, 10)
+}
+
 // ClaimUpdate reports whether this is the first time any instance handles
 // the Telegram update id. A long-polling bot that stops before confirming
 // its last batch gets that batch again; the claim makes sure a reader's
 // command is answered once.
 func (s *Store) ClaimUpdate(ctx context.Context, updateID int64) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.prefix+"upd:"+strconv.FormatInt(updateID, 10), 1, updateTTL).Result()
+	ok, err := s.rdb.SetNX(ctx, s.claimKey(updateID), 1, updateTTL).Result()
 	if err != nil {
 		return false, fmt.Errorf("claim update %d: %w", updateID, err)
 	}
 	return ok, nil
+}
+
+// The inbox keeps every update fetched by long polling from the moment it
+// is stored until it is handled, so that Telegram can be told it was
+// received (the next getUpdates offset) without waiting for a slow
+// handler, and nothing is lost when the poller stops or dies with updates
+// still queued:
+//
+//	<prefix>{inbox}:q          stream: one entry per unhandled update (id, raw JSON)
+//	<prefix>{inbox}:seen:<id>  set when the update was stored (25 h): a second
+//	                           fetch of it (unconfirmed before a crash) is not stored again
+//
+// The keys share a hash tag, so storing is one script on a cluster. The
+// seen markers, not stream IDs, recognise a re-fetch: Telegram may restart
+// update ids from a random number after a quiet week.
+func (s *Store) inboxKey() string { return s.prefix + "{inbox}:q" }
+func (s *Store) inboxSeenKey(id int64) string {
+	return s.prefix + "{inbox}:seen:" + strconv.FormatInt(id, 10)
+}
+
+// storeUpdatesScript: KEYS stream, then one seen key per update. ARGV ttl
+// seconds, then id and raw JSON per update. Returns, per update, the new
+// stream entry's ID, or "" when it was stored before.
+var storeUpdatesScript = redis.NewScript(`
+local out = {}
+for i = 2, #KEYS do
+  local id, raw = ARGV[2 * i - 2], ARGV[2 * i - 1]
+  if redis.call('SET', KEYS[i], 1, 'NX', 'EX', ARGV[1]) then
+    out[#out + 1] = redis.call('XADD', KEYS[1], '*', 'id', id, 'u', raw)
+  else
+    out[#out + 1] = ''
+  end
+end
+return out
+`)
+
+// InboxUpdate is an update waiting in the inbox.
+type InboxUpdate struct {
+	Entry string // stream entry, for UpdateHandled
+	ID    int64
+	Raw   []byte // the update's JSON as Telegram sent it
+}
+
+// StoreUpdates puts fetched updates in the inbox, in order, and returns
+// those stored now; an update stored before (fetched again because its
+// confirmation never reached Telegram) is left out.
+func (s *Store) StoreUpdates(ctx context.Context, ids []int64, raws [][]byte) ([]InboxUpdate, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	keys := []string{s.inboxKey()}
+	args := []any{int64(updateTTL / time.Second)}
+	for i, id := range ids {
+		keys = append(keys, s.inboxSeenKey(id))
+		args = append(args, id, raws[i])
+	}
+	res, err := storeUpdatesScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("store updates: %w", err)
+	}
+	var fresh []InboxUpdate
+	for i, entry := range res {
+		if entry != "" {
+			fresh = append(fresh, InboxUpdate{Entry: entry, ID: ids[i], Raw: raws[i]})
+		}
+	}
+	return fresh, nil
+}
+
+// InboxUpdates returns every update stored and not yet handled, oldest
+// first: what a poller that stopped or died left behind.
+func (s *Store) InboxUpdates(ctx context.Context) ([]InboxUpdate, error) {
+	msgs, err := s.rdb.XRange(ctx, s.inboxKey(), "-", "+").Result()
+	if err != nil {
+		return nil, fmt.Errorf("read inbox: %w", err)
+	}
+	out := make([]InboxUpdate, 0, len(msgs))
+	for _, m := range msgs {
+		idStr, _ := m.Values["id"].(string)
+		raw, _ := m.Values["u"].(string)
+		id, err := strconv.ParseInt(idStr, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("read inbox: entry %s has no update id", m.ID)
+		}
+		out = append(out, InboxUpdate{Entry: m.ID, ID: id, Raw: []byte(raw)})
+	}
+	return out, nil
+}
+
+// UpdateHandled removes a handled update from the inbox.
+func (s *Store) UpdateHandled(ctx context.Context, entry string) error {
+	if err := s.rdb.XDel(ctx, s.inboxKey(), entry).Err(); err != nil {
+		return fmt.Errorf("inbox done %s: %w", entry, err)
+	}
+	return nil
+}
+
+// ReleaseUpdate undoes ClaimUpdate for a handler that was cancelled
+// before it finished, so that the update is handled when it comes again.
+func (s *Store) ReleaseUpdate(ctx context.Context, updateID int64) error {
+	if err := s.rdb.Del(ctx, s.claimKey(updateID)).Err(); err != nil {
+		return fmt.Errorf("release update %d: %w", updateID, err)
+	}
+	return nil
 }

@@ -92,6 +92,9 @@ type Snapshot struct {
 	PendingUpdates int
 	// Polling: a getUpdates request is waiting now.
 	Polling bool
+	// PollOverlaps counts getUpdates requests that arrived while another
+	// was still open: two pollers at once (the older got 409 Conflict).
+	PollOverlaps int
 	// InFlight counts requests (long polls included) being processed now.
 	InFlight int
 }
@@ -170,6 +173,7 @@ func (s *Server) snapshotLocked() Snapshot {
 		Calls:          append([]Call(nil), s.calls...),
 		PendingUpdates: len(s.queue),
 		Polling:        s.poll != nil,
+		PollOverlaps:   s.pollOverlaps,
 		InFlight:       s.inflight,
 	}
 }

@@ -87,6 +87,7 @@ type Server struct {
 	nextUpdateID int64
 	allowed      []string
 	poll         *poller
+	pollOverlaps int           // getUpdates requests that arrived while another was open
 	updatesCh    chan struct{} // closed and replaced when the queue grows
 
 	// faults

@@ -78,7 +78,10 @@ func (s *Server) getUpdates(r *request) answer {
 	}
 	s.confirmLocked(offset)
 	if s.poll != nil {
+		// Telegram ends the older request: two pollers of one token
+		// take turns failing.
 		close(s.poll.kill)
+		s.pollOverlaps++
 	}
 	me := &poller{kill: make(chan struct{})}
 	s.poll = me

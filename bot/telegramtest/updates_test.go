@@ -254,6 +254,9 @@ func TestConcurrentPollersConflict(t *testing.T) {
 	case <-time.After(wait):
 		t.Fatal("older poll was not terminated")
 	}
+	if n := srv.Snapshot().PollOverlaps; n != 1 {
+		t.Errorf("PollOverlaps = %d; want 1", n)
+	}
 	srv.SendText(telegramtest.NewUser(1, ""), "x")
 	select {
 	case r := <-second:

@@ -251,3 +251,10 @@ func containsAny(s string, subs ...string) bool {
 func NotModified(err error) bool {
 	return errors.Is(err, tg.ErrorBadRequest) && strings.Contains(strings.ToLower(Description(err)), "message is not modified")
 }
+
+// Conflict reports Telegram's 409 to getUpdates: another request with the
+// same token took over the long poll ("terminated by other getUpdates
+// request"), or a webhook is set. Either way this poller must stand down.
+func Conflict(err error) bool {
+	return errors.Is(err, tg.ErrorConflict)
+}

@@ -31,6 +31,7 @@ type Config struct {
 	DigestSchedule string
 	Location       *time.Location
 	HTTPAddr       string
+	InstanceID     string
 	WebhookURL     string
 	WebhookSecret  string
 	SendRate       float64
@@ -55,6 +56,7 @@ var settings = []setting{
 	{"NASHRA_DIGEST_SCHEDULE", "digest-schedule", "0 8 * * *", "default digest time (cron spec)"},
 	{"NASHRA_TIMEZONE", "timezone", "Asia/Damascus", "time zone of schedules"},
 	{"NASHRA_HTTP_ADDR", "http-addr", ":8080", "address for /healthz, /metrics and the webhook"},
+	{"NASHRA_INSTANCE_ID", "instance-id", "", "this instance's name to the polling lease, the same across restarts (default: hostname and HTTP address)"},
 	{"NASHRA_WEBHOOK_URL", "webhook-url", "", "public HTTPS URL for webhook mode (long polling when empty)"},
 	{"NASHRA_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token"},
 	{"NASHRA_SEND_RATE", "send-rate", "25", "messages per second across all instances"},
@@ -101,6 +103,7 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 		PollSchedule:   get["NASHRA_POLL_SCHEDULE"],
 		DigestSchedule: get["NASHRA_DIGEST_SCHEDULE"],
 		HTTPAddr:       get["NASHRA_HTTP_ADDR"],
+		InstanceID:     get["NASHRA_INSTANCE_ID"],
 		WebhookURL:     get["NASHRA_WEBHOOK_URL"],
 		WebhookSecret:  get["NASHRA_WEBHOOK_SECRET"],
 		TopicsFile:     get["NASHRA_TOPICS_FILE"],

@@ -166,3 +166,33 @@ func waitUntil(t *testing.T, d time.Duration, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// After kill -9, the program restarted under the same instance identity
+// answers within 10 s of starting: it takes its own polling lease back
+// instead of waiting for it to expire, and a /start sent while it was down
+// is answered too.
+func TestRestartAfterKill9AnswersAtOnce(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	r := redistest.New(t)
+	env := runEnv(srv, r)
+	env["NASHRA_INSTANCE_ID"] = "test-host-1"
+	reader := telegramtest.NewUser(5252, "ar")
+	a := startChild(t, env)
+	srv.SendText(reader, "/help")
+	wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	_, err := srv.WaitMessages(wctx, reader.ID, 1)
+	cancel()
+	if err != nil {
+		t.Fatalf("no reply before the kill: %v\n%s", err, a.logs.String())
+	}
+	a.kill()
+	srv.SendText(reader, "/start")
+	b := startChild(t, env)
+	started := time.Now()
+	wctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := srv.WaitMessages(wctx, reader.ID, 2); err != nil {
+		t.Fatalf("the restarted program did not answer /start within 10s: %v\n%s", err, b.logs.String())
+	}
+	t.Logf("answered %v after the restart", time.Since(started))
+}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"nashra/bot"
+	"nashra/bot/ratelimit"
 	"nashra/digest/articles"
 	"nashra/digest/schedule"
 	"nashra/redact"
@@ -78,6 +80,7 @@ func runServe(ctx context.Context, e *env) error {
 	}
 	b, err := bot.New(bot.Options{
 		Token:           e.cfg.Token,
+		Limiter:         ratelimit.New(rdb, e.cfg.RedisPrefix, e.cfg.SendRate, replyHeadroom),
 		APIURL:          e.cfg.APIURL,
 		Store:           store,
 		Catalog:         catalog,
@@ -121,7 +124,7 @@ func runServe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	sched := schedule.New(schedule.Options{RDB: rdb, Prefix: e.cfg.RedisPrefix, Location: e.cfg.Location, Log: e.log})
+	sched := schedule.New(schedule.Options{RDB: rdb, Prefix: e.cfg.RedisPrefix, Location: e.cfg.Location, Log: e.log, Instance: instanceID(e.cfg.InstanceID, ln.Addr())})
 	if err := sched.Add("poll", e.cfg.PollSchedule, func(ctx context.Context) error {
 		start := time.Now()
 		res, err := poller.Poll(ctx)
@@ -170,7 +173,13 @@ func runServe(ctx context.Context, e *env) error {
 	if e.cfg.WebhookURL != "" {
 		botErr = b.RunWebhook(ctx, e.cfg.WebhookURL, e.cfg.WebhookSecret)
 	} else {
-		botErr = sched.Lease(ctx, "updates", 30*time.Second, b.Run)
+		botErr = sched.Lease(ctx, "updates", pollLeaseTTL, func(ctx context.Context) error {
+			err := b.Run(ctx)
+			if errors.Is(err, bot.ErrOtherPoller) {
+				return fmt.Errorf("%w: %w", schedule.ErrYield, err)
+			}
+			return err
+		})
 	}
 	if botErr != nil {
 		stop()
@@ -194,4 +203,26 @@ func runServe(ctx context.Context, e *env) error {
 		return nil
 	}
 	return botErr
+}
+
+// pollLeaseTTL is how long the polling lease outlives its holder's last
+// heartbeat (every third of it): how long the bot can be deaf after a
+// crash when another instance, or this one under a new identity, takes
+// over. The same identity takes it back at once.
+const pollLeaseTTL = 10 * time.Second
+
+// replyHeadroom is the share of every limit replies leave unused, as the
+// sender's default does (see package ratelimit).
+const replyHeadroom = 0.04
+
+// instanceID names this instance to the polling lease: NASHRA_INSTANCE_ID,
+// or the host name and the address it listens on, which a restart keeps
+// (a container's host name, the same port) while two live processes can
+// never share it.
+func instanceID(configured string, addr net.Addr) string {
+	if configured != "" {
+		return configured
+	}
+	host, _ := os.Hostname()
+	return host + "/" + addr.String()
 }

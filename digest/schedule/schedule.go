@@ -33,7 +33,10 @@ type Options struct {
 	// LockTTL is how long a job's lock lives without a refresh; it is
 	// refreshed while the job runs. 1 minute when zero.
 	LockTTL time.Duration
-	Now     func() time.Time
+	// Instance names this instance to leases, the same across its
+	// restarts (see Lease). A random name when empty.
+	Instance string
+	Now      func() time.Time
 }
 
 // Scheduler is a cron shared by every instance.
@@ -61,6 +64,9 @@ func New(opt Options) *Scheduler {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Instance == "" {
+		opt.Instance = randomInstance()
 	}
 	logger := cronLogger{opt.Log}
 	return &Scheduler{
