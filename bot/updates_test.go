@@ -105,21 +105,26 @@ func TestFloodingReaderDoesNotStallOthers(t *testing.T) {
 }
 
 // Commands fetched but not yet handled when the bot stops (SIGTERM, or the
-// polling lease lost) are handled by the next run: every reader's /follow
-// is stored and confirmed exactly once.
+// polling lease lost) are handled by the next run: every reader's two
+// commands are stored and confirmed exactly once. Each reader's second
+// command waits behind their first, so a stop while the first ones are
+// being answered leaves the second ones unbegun.
 func TestStopMidwayLosesNoCommand(t *testing.T) {
 	for _, how := range []string{"restart", "lease lost and regained"} {
 		t.Run(how, func(t *testing.T) {
 			srv := telegramtest.New(t, telegramtest.Options{})
 			r := redistest.New(t)
-			opt := limited(r, bot.Options{DrainTimeout: 300 * time.Millisecond})
+			// Long enough for the handlers in flight to finish.
+			opt := limited(r, bot.Options{DrainTimeout: 20 * time.Second})
 			first := runBot(t, srv, r, opt)
 			// Every reply is slow, so most commands are still waiting
 			// when the bot stops.
 			srv.Inject(telegramtest.Fault{Kind: telegramtest.Slow, Method: "sendMessage", Delay: 700 * time.Millisecond, Times: -1})
 			const n = 30
 			for i := range n {
-				srv.SendText(telegramtest.NewUser(int64(7100+i), "ar"), "/follow قسد")
+				u := telegramtest.NewUser(int64(7100+i), "ar")
+				srv.SendText(u, "/follow قسد")  // SDF
+				srv.SendText(u, "/follow داعش") // ISIS
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			_, err := srv.WaitMessages(ctx, telegramtest.AllChats, 3)
@@ -138,25 +143,73 @@ func TestStopMidwayLosesNoCommand(t *testing.T) {
 			store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
 			for i := range n {
 				chat := int64(7100 + i)
-				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-				_, err := srv.WaitMessages(ctx, chat, 1)
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				_, err := srv.WaitMessages(ctx, chat, 2)
 				cancel()
 				if err != nil {
-					t.Errorf("reader %d never got an answer: %v", chat, err)
+					t.Errorf("reader %d did not get both answers: %v", chat, err)
 					continue
 				}
 				rd, err := store.Get(context.Background(), chat)
-				if err != nil || followKeys(rd) != "t:sdf" {
-					t.Errorf("reader %d: follows %q (%v); want t:sdf", chat, followKeys(rd), err)
+				if err != nil || followKeys(rd) != "t:isis,t:sdf" {
+					t.Errorf("reader %d: follows %q (%v); want t:isis,t:sdf", chat, followKeys(rd), err)
 				}
 			}
 			second.stop()
 			for i := range n {
-				if msgs := srv.SentTo(int64(7100 + i)); len(msgs) != 1 {
-					t.Errorf("reader %d got %d messages; want one confirmation: %s", 7100+i, len(msgs), texts(msgs))
+				if msgs := srv.SentTo(int64(7100 + i)); len(msgs) != 2 {
+					t.Errorf("reader %d got %d messages; want one confirmation of each follow: %s", 7100+i, len(msgs), texts(msgs))
 				}
 			}
 		})
+	}
+}
+
+// A handler cut off by the drain timeout is not lost: its update stays in
+// the inbox and the next run handles it again. That is at least once: a
+// reply that was already on its way may be followed by a second one
+// («already following»), never by none.
+func TestHandlerCutAtDrainTimeoutRunsAgain(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	r := redistest.New(t)
+	opt := limited(r, bot.Options{DrainTimeout: 100 * time.Millisecond})
+	first := runBot(t, srv, r, opt)
+	srv.Inject(telegramtest.Fault{Kind: telegramtest.Slow, Method: "sendMessage", Delay: 3 * time.Second, Times: -1})
+	const n = 10
+	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	for i := range n {
+		srv.SendText(telegramtest.NewUser(int64(7300+i), "ar"), "/follow قسد") // SDF
+	}
+	// Every reader's follow is stored: the handlers are under way.
+	deadline := time.Now().Add(20 * time.Second)
+	for i := 0; i < n; {
+		rd, err := store.Get(context.Background(), int64(7300+i))
+		if err == nil && followKeys(rd) == "t:sdf" {
+			i++
+			continue
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reader %d's follow was never stored", 7300+i)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	first.stop()
+	srv.ClearFaults()
+	second := runBot(t, srv, r, opt)
+	for i := range n {
+		chat := int64(7300 + i)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, err := srv.WaitMessages(ctx, chat, 1)
+		cancel()
+		if err != nil {
+			t.Errorf("reader %d never got an answer: %v", chat, err)
+		}
+	}
+	second.stop()
+	for i := range n {
+		if msgs := srv.SentTo(int64(7300 + i)); len(msgs) == 0 || len(msgs) > 2 {
+			t.Errorf("reader %d got %d messages; want one or two: %s", 7300+i, len(msgs), texts(msgs))
+		}
 	}
 }
 
