@@ -12,6 +12,7 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
+	"github.com/redis/go-redis/v9"
 
 	"nashra/bot/telegramtest"
 	"nashra/bot/tgerr"
@@ -603,6 +604,159 @@ func waitStats(s *Sender, ok func(Stats) bool) Stats {
 		st := s.Stats()
 		if ok(st) || time.Now().After(deadline) {
 			return st
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestRefusedMessages(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		description string
+		times       int // -1: refused every time
+		backoff     time.Duration
+		wantState   string
+		wantCalls   func(int) bool
+		wantRetried func(int64) bool
+	}{
+		// Nothing a retry can fix: dead-lettered at the first answer.
+		{"bad html", "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0", -1, 0,
+			subscribers.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
+		{"too long", "Bad Request: message is too long", -1, 0,
+			subscribers.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
+		{"bad buttons", "Bad Request: BUTTON_DATA_INVALID", -1, 0,
+			subscribers.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
+		// Another refusal may pass: retried until the job is older than
+		// MaxAge (the clock jumps a day after the third call), then
+		// dead-lettered.
+		{"refused until max age", "Bad Request: TOPIC_CLOSED", -1, 0,
+			subscribers.StateDeadLetter, func(n int) bool { return n >= 3 }, func(n int64) bool { return n >= 2 }},
+		{"refused twice, then sent", "Bad Request: TOPIC_CLOSED", 2, 0,
+			"sent:", func(n int) bool { return n == 3 }, func(n int64) bool { return n == 2 }},
+		// A backoff longer than a worker sleeps through: held aside.
+		{"refused once, held, then sent", "Bad Request: TOPIC_CLOSED", 1, holdAfter + 500*time.Millisecond,
+			"sent:", func(n int) bool { return n == 2 }, func(n int64) bool { return n == 1 }},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, telegramtest.Limits{})
+			jobs := e.readers(int64(7500+10*i), 3, "digest")
+			refused := jobs[1]
+			e.srv.Inject(telegramtest.Fault{Kind: telegramtest.APIError, Code: 400, Description: tt.description, ChatID: refused.ChatID, Times: tt.times})
+			var skew atomic.Int64
+			s := e.sender("a", func(o *Options) {
+				o.Now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+				if tt.backoff > 0 {
+					o.RetryBackoff = tt.backoff
+				}
+			})
+			start(t, s)
+			if tt.name == "refused until max age" {
+				waitCalls(t, e.srv, refused.ChatID, 3)
+				skew.Store(int64(25 * time.Hour))
+			}
+			states := e.settle(jobs)
+			if st := states[refused.ID]; !strings.HasPrefix(st, tt.wantState) {
+				t.Errorf("refused job ended %q; want %s…", st, tt.wantState)
+			}
+			calls := 0
+			for _, c := range e.srv.Calls("sendMessage") {
+				if c.Params["chat_id"] == fmt.Sprint(refused.ChatID) {
+					calls++
+				}
+			}
+			if !tt.wantCalls(calls) {
+				t.Errorf("%d calls for the refused message", calls)
+			}
+			if st := waitStats(s, func(st Stats) bool { return tt.wantRetried(st.Retried) }); !tt.wantRetried(st.Retried) {
+				t.Errorf("stats = %+v: unexpected retries", st)
+			}
+			e.exactlyOnce(jobs[0].ChatID, jobs[2].ChatID)
+			dl, err := e.store.DeadLetters(context.Background(), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantState == subscribers.StateDeadLetter {
+				if len(dl) != 1 || !strings.Contains(dl[0].Reason, tt.description) || dl[0].Job.Attempt != calls {
+					t.Errorf("dead letters = %+v; want the job with Telegram's reason and %d attempts", dl, calls)
+				}
+			} else if len(dl) != 0 {
+				t.Errorf("dead letters = %+v; want none", dl)
+			}
+		})
+	}
+}
+
+// A sender killed while its workers wait for their turn under the rate
+// limit leaves those jobs queued: they are sent after the restart, and
+// only the message that was on the wire at the kill is recorded unknown.
+func TestCrashWhileWaitingForTurnLosesNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, telegramtest.Limits{})
+	jobs := e.readers(7600, 12, "broadcast")
+	// a has its own Redis connection, closed at the crash: nothing it would
+	// still do reaches Redis, as after kill -9.
+	opt, err := redis.ParseURL(e.redis.URL)
+	if err != nil {
+		t.Skipf("needs a single Redis node: %v", err)
+	}
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { _ = rdb.Close() })
+	store := subscribers.New(rdb, subscribers.Options{Prefix: e.redis.Prefix})
+	// 2 messages a second: the other three workers wait for their turn.
+	a := e.sender("a", func(o *Options) { o.Store, o.RDB, o.Workers, o.Rate = store, rdb, 4, 2 })
+	var sends atomic.Int32
+	a.crashAfterSend = func(subscribers.Job) bool {
+		if sends.Add(1) == 3 {
+			_ = rdb.Close()
+			return true
+		}
+		return false
+	}
+	waitClosed(t, startUntilCrash(t, a), "sender a to crash")
+
+	restart(t, e)
+	states := e.settle(jobs)
+	unknown := 0
+	for _, j := range jobs {
+		n := len(e.srv.SentTo(j.ChatID))
+		switch st := states[j.ID]; {
+		case st == subscribers.StateUnknown:
+			unknown++
+			if n != 1 {
+				t.Errorf("job %s is unknown but its chat got %d messages; want 1 (it was on the wire)", j.ID, n)
+			}
+		case strings.HasPrefix(st, "sent:"):
+			if n != 1 {
+				t.Errorf("chat %d got %d messages; want exactly 1", j.ChatID, n)
+			}
+		default:
+			t.Errorf("job %s ended %q; want sent", j.ID, st)
+		}
+	}
+	if unknown > 1 {
+		t.Errorf("%d jobs unknown; want at most the one on the wire", unknown)
+	}
+}
+
+// waitCalls waits until the fake has seen n sendMessage calls to chat.
+func waitCalls(t testing.TB, srv *telegramtest.Server, chat int64, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := 0
+		for _, c := range srv.Calls("sendMessage") {
+			if c.Params["chat_id"] == fmt.Sprint(chat) {
+				got++
+			}
+		}
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chat %d: %d calls; want %d", chat, got, n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
