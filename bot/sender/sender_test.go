@@ -695,7 +695,7 @@ func TestRefusedMessages(t *testing.T) {
 func TestCrashWhileWaitingForTurnLosesNothing(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, telegramtest.Limits{})
-	jobs := e.readers(7600, 12, "broadcast")
+	jobs := e.readers(7600, 80, "broadcast")
 	// a has its own Redis connection, closed at the crash: nothing it would
 	// still do reaches Redis, as after kill -9.
 	opt, err := redis.ParseURL(e.redis.URL)
@@ -705,8 +705,9 @@ func TestCrashWhileWaitingForTurnLosesNothing(t *testing.T) {
 	rdb := redis.NewClient(opt)
 	t.Cleanup(func() { _ = rdb.Close() })
 	store := subscribers.New(rdb, subscribers.Options{Prefix: e.redis.Prefix})
-	// 2 messages a second: the other three workers wait for their turn.
-	a := e.sender("a", func(o *Options) { o.Store, o.RDB, o.Workers, o.Rate = store, rdb, 4, 2 })
+	// 2 messages a second: while one worker sends, the other three wait
+	// for their turn, each with jobs in hand (one per shard per read).
+	a := e.sender("a", func(o *Options) { o.Store, o.RDB, o.Workers, o.Rate, o.Batch = store, rdb, 4, 2, 1 })
 	var sends atomic.Int32
 	a.crashAfterSend = func(subscribers.Job) bool {
 		if sends.Add(1) == 3 {
