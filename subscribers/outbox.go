@@ -16,7 +16,8 @@ import (
 //
 //	<prefix>{rN}:q:hi    digests and replies (consumer group "senders")
 //	<prefix>{rN}:q:lo    broadcasts
-//	<prefix>{rN}:dlq     jobs that kept failing, with the reason (MAXLEN ~ 10000)
+//	<prefix>{rN}:dlq     dead letters: jobs Telegram refused for good, or for longer than the
+//	                     sender's MaxAge, with the reason (MAXLEN ~ 10000); Redrive puts them back
 //	<prefix>{rN}:j:<id>  the job's state (see outbox_scripts.go), EX 7d
 //
 // A job lives in its reader's shard, so the state, the stream entry and the

@@ -13,7 +13,7 @@ import "github.com/redis/go-redis/v9"
 //	queued                    in a stream, not begun (written with the XADD)
 //	inflight:<consumer>:<ms>  a sender began it; the send may be under way
 //	sent:<message id>         delivered
-//	failed:<reason>           not delivered and never will be (blocked, dead-lettered)
+//	failed:<reason>           not delivered (blocked; or dead-lettered, until an operator redrives it)
 //	unknown                   the send may or may not have reached Telegram
 //	skipped:<why>             deliberately not sent
 //

@@ -69,8 +69,11 @@ return math.max(now - tonumber(since), 1)
 func (l *Limiter) OutageFailed(ctx context.Context, first, longest time.Duration) (started bool, pause time.Duration, err error) {
 	res, err := outageFailScript.Run(ctx, l.rdb, []string{l.outageKey()},
 		first.Milliseconds(), longest.Milliseconds(), outageKeep.Milliseconds()).Int64Slice()
-	if err != nil || len(res) != 2 {
+	if err != nil {
 		return false, 0, fmt.Errorf("record outage: %w", err)
+	}
+	if len(res) != 2 {
+		return false, 0, fmt.Errorf("record outage: unexpected answer %v", res)
 	}
 	pause = time.Duration(res[1]) * time.Millisecond
 	// The pause key is what every sender waits on. Setting it from the
