@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +16,8 @@ import (
 //
 //	<prefix>{rN}:q:hi    digests and replies (consumer group "senders")
 //	<prefix>{rN}:q:lo    broadcasts
-//	<prefix>{rN}:dlq     jobs that kept failing, with the reason (MAXLEN ~ 10000)
+//	<prefix>{rN}:dlq     dead letters: jobs Telegram refused for good, or for longer than the
+//	                     sender's MaxAge, with the reason (MAXLEN ~ 10000); Redrive puts them back
 //	<prefix>{rN}:j:<id>  the job's state (see outbox_scripts.go), EX 7d
 //
 // A job lives in its reader's shard, so the state, the stream entry and the
@@ -372,19 +374,27 @@ func (s *Store) Finish(ctx context.Context, job Job, state string) error {
 	return nil
 }
 
-// Retry hands back a job whose send failed without reaching Telegram. It
-// counts the attempt: while job.Attempt+1 < maxAttempts a copy with
-// Attempt+1 (and job.NotBefore, the caller's backoff) goes to the end of
-// its stream; otherwise the job moves to the dead-letter stream with reason
-// and its state becomes StateDeadLetter. maxAttempts <= 0 dead-letters at
-// once (for errors that no retry fixes). The old entry is acked in the same
-// step, and a job that meanwhile reached a final state is not re-added.
-func (s *Store) Retry(ctx context.Context, job Job, reason string, maxAttempts int) error {
+// Retry hands back a job whose send failed without delivering, counting
+// the attempt: a copy with Attempt+1 (and job.NotBefore, the caller's
+// backoff) goes to the end of its stream and the job is queued again. The
+// old entry is acked in the same step, and a job that meanwhile reached a
+// final state is not re-added. How long a job keeps being retried is the
+// caller's choice (the sender: until it is older than its MaxAge).
+func (s *Store) Retry(ctx context.Context, job Job) error {
 	next := job
 	next.Attempt++
-	if next.Attempt < maxAttempts {
-		return s.again(ctx, job, next)
-	}
+	return s.again(ctx, job, next)
+}
+
+// DeadLetter moves a job that will not be delivered (Telegram refuses it,
+// or it kept failing for too long) to its shard's dead-letter stream with
+// reason, and its state becomes StateDeadLetter; the attempt that failed
+// is counted. The old entry is acked in the same step; a job that
+// meanwhile reached a final state is only acked. `nashra outbox redrive`
+// puts dead letters back (Redrive).
+func (s *Store) DeadLetter(ctx context.Context, job Job, reason string) error {
+	next := job
+	next.Attempt++
 	k := s.keysFor(job.ChatID)
 	args := []any{job.StreamID, "dead", StateDeadLetter, ttlSeconds()}
 	args = append(args, s.encodeJob(next)...)
@@ -392,6 +402,20 @@ func (s *Store) Retry(ctx context.Context, job Job, reason string, maxAttempts i
 	err := retryScript.Run(ctx, s.rdb, []string{k.job(job.ID), k.queue(job.Priority), k.deadLetters()}, args...).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("dead-letter job %s: %w", job.ID, err)
+	}
+	return nil
+}
+
+// Unbegin undoes Begin for a job whose request certainly did not deliver
+// (a 429, an outage) and that its worker keeps to send after a pause: the
+// state goes back to queued while the entry stays pending with consumer,
+// so a crash during the wait leaves a job the janitor sends, not one it
+// must call unknown. The worker Begins it again before the next send. It
+// does nothing unless consumer owns the send.
+func (s *Store) Unbegin(ctx context.Context, job Job, consumer string) error {
+	k := s.keysFor(job.ChatID)
+	if err := unbeginScript.Run(ctx, s.rdb, []string{k.job(job.ID)}, prefixFlight+consumer+":", ttlSeconds()).Err(); err != nil {
+		return fmt.Errorf("unbegin job %s: %w", job.ID, err)
 	}
 	return nil
 }
@@ -521,32 +545,75 @@ func (s *Store) JobState(ctx context.Context, job Job) (string, error) {
 	return st, nil
 }
 
-// DeadLetter is a job that kept failing.
+// DeadLetter is a job that was not delivered and will not be unless an
+// operator redrives it.
 type DeadLetter struct {
+	// Job as it was last tried: Attempt counts the failed tries, and
+	// StreamID and Shard say where the dead letter is.
 	Job    Job
 	Reason string
+	At     time.Time // when it was dead-lettered
 }
 
-// DeadLetters returns up to count dead-lettered jobs of every shard, oldest
-// first within a shard.
+// DeadLetters returns up to count dead letters of every shard, newest
+// first.
 func (s *Store) DeadLetters(ctx context.Context, count int64) ([]DeadLetter, error) {
 	var out []DeadLetter
 	for n := range Shards {
-		msgs, err := s.rdb.XRangeN(ctx, s.shardKeys(n).deadLetters(), "-", "+", count).Result()
+		msgs, err := s.rdb.XRevRangeN(ctx, s.shardKeys(n).deadLetters(), "+", "-", count).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
-			return out, fmt.Errorf("dead letters: %w", err)
+			return nil, fmt.Errorf("dead letters: %w", err)
 		}
 		for _, m := range msgs {
-			p := Low
-			if m.Values["prio"] == High.String() {
-				p = High
-			}
-			j, _ := decodeJob(m, n, p)
-			reason, _ := m.Values["reason"].(string)
-			out = append(out, DeadLetter{Job: j, Reason: reason})
+			out = append(out, decodeDeadLetter(m, n))
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	if int64(len(out)) > count {
+		out = out[:count]
+	}
 	return out, nil
+}
+
+func decodeDeadLetter(m redis.XMessage, shard int) DeadLetter {
+	p := Low
+	if m.Values["prio"] == High.String() {
+		p = High
+	}
+	j, _ := decodeJob(m, shard, p)
+	j.StreamID, j.Shard = m.ID, shard
+	reason, _ := m.Values["reason"].(string)
+	ms, _ := strconv.ParseInt(strings.SplitN(m.ID, "-", 2)[0], 10, 64)
+	return DeadLetter{Job: j, Reason: reason, At: time.UnixMilli(ms)}
+}
+
+// Redrive outcomes.
+const (
+	RedriveQueued = "queued" // back in its stream, to be sent
+	RedriveSent   = "sent"   // already delivered (its state says sent): left alone
+	RedriveBusy   = "busy"   // queued or under way already: left alone
+	RedriveGone   = "gone"   // no longer a dead letter (redriven meanwhile)
+)
+
+// Redrive puts a dead letter back at the end of its stream with a fresh
+// attempt counter, enqueued now (so its age starts again), and marks it
+// queued; the dead letter is removed in the same step, so redriving it
+// twice queues it once. A job whose state says it was sent is not
+// redriven. It returns one of the Redrive outcomes.
+func (s *Store) Redrive(ctx context.Context, dl DeadLetter) (string, error) {
+	j := dl.Job
+	if j.ID == "" || j.ChatID == 0 {
+		return "", fmt.Errorf("redrive dead letter %s: not a job", j.StreamID)
+	}
+	k := s.keysFor(j.ChatID) // a dead letter lives in its job's shard
+	next := j
+	next.Attempt, next.NotBefore, next.EnqueuedAt = 0, time.Time{}, s.now()
+	args := append([]any{j.StreamID, ttlSeconds()}, s.encodeJob(next)...)
+	res, err := redriveScript.Run(ctx, s.rdb, []string{k.job(j.ID), k.deadLetters(), k.queue(j.Priority)}, args...).Text()
+	if err != nil {
+		return "", fmt.Errorf("redrive job %s: %w", j.ID, err)
+	}
+	return res, nil
 }
 
 // MoveReader follows a group's upgrade to a supergroup (Telegram's

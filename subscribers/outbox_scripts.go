@@ -13,7 +13,7 @@ import "github.com/redis/go-redis/v9"
 //	queued                    in a stream, not begun (written with the XADD)
 //	inflight:<consumer>:<ms>  a sender began it; the send may be under way
 //	sent:<message id>         delivered
-//	failed:<reason>           not delivered and never will be (blocked, dead-lettered)
+//	failed:<reason>           not delivered (blocked; or dead-lettered, until an operator redrives it)
 //	unknown                   the send may or may not have reached Telegram
 //	skipped:<why>             deliberately not sent
 //
@@ -101,6 +101,35 @@ end
 redis.call('XACK', KEYS[2], 'senders', ARGV[1])
 redis.call('XDEL', KEYS[2], ARGV[1])
 return added
+`)
+
+// unbeginScript: KEYS state. ARGV "inflight:<consumer>:", ttl. Marks the
+// job queued again if that consumer owns its send.
+var unbeginScript = redis.NewScript(`
+local st = redis.call('GET', KEYS[1])
+if st and string.sub(st, 1, #ARGV[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], 'queued', 'EX', ARGV[2])
+  return 1
+end
+return 0
+`)
+
+// redriveScript: KEYS state, dead-letter stream, the stream the job goes
+// back to (all in the job's shard). ARGV dead-letter entry ID, ttl, then
+// the new entry's field/value pairs. Returns "queued", or why not: "gone"
+// (no such dead letter: redriven already), "sent" (delivered after all),
+// "busy" (queued or in flight already).
+var redriveScript = redis.NewScript(`
+if #redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1]) == 0 then return 'gone' end
+local st = redis.call('GET', KEYS[1])
+if st then
+  if string.sub(st, 1, 5) == 'sent:' then return 'sent' end
+  if st == 'queued' or string.sub(st, 1, 9) == 'inflight:' then return 'busy' end
+end
+redis.call('XADD', KEYS[3], '*', unpack(ARGV, 3))
+redis.call('SET', KEYS[1], 'queued', 'EX', ARGV[2])
+redis.call('XDEL', KEYS[2], ARGV[1])
+return 'queued'
 `)
 
 // reclaimScript: KEYS state, stream. ARGV entry ID, "1" to resend jobs

@@ -311,8 +311,8 @@ func TestRetryThenDeadLetter(t *testing.T) {
 	if err := s.Enqueue(ctx, j); err != nil {
 		t.Fatal(err)
 	}
-	const maxAttempts = 3
-	for attempt := range maxAttempts {
+	const retries = 2
+	for attempt := range retries + 1 {
 		jobs := readAll(t, s, "a")
 		if len(jobs) != 1 || jobs[0].Attempt != attempt {
 			t.Fatalf("try %d: Read = %+v; want the job with Attempt %d", attempt, jobs, attempt)
@@ -320,22 +320,31 @@ func TestRetryThenDeadLetter(t *testing.T) {
 		if ok, _ := s.Begin(ctx, jobs[0], "a"); !ok {
 			t.Fatalf("try %d: Begin refused", attempt)
 		}
-		if err := s.Retry(ctx, jobs[0], "dial tcp: connection refused", maxAttempts); err != nil {
+		if attempt == retries {
+			if err := s.DeadLetter(ctx, jobs[0], "Bad Request: message is too long"); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		if err := s.Retry(ctx, jobs[0]); err != nil {
 			t.Fatal(err)
 		}
-		if hi, _ := depth(t, s); attempt < maxAttempts-1 && hi != 1 {
+		if hi, _ := depth(t, s); hi != 1 {
 			t.Errorf("try %d: %d jobs queued after Retry; want 1 (the old entry acked)", attempt, hi)
+		}
+		if st := state(t, s, j); st != subscribers.StateQueued {
+			t.Errorf("try %d: state after Retry = %q; want queued", attempt, st)
 		}
 	}
 	if hi, lo := depth(t, s); hi+lo != 0 {
-		t.Errorf("%d jobs queued after the last attempt; want 0", hi+lo)
+		t.Errorf("%d jobs queued after the dead letter; want 0", hi+lo)
 	}
 	if st := state(t, s, j); st != subscribers.StateDeadLetter {
 		t.Errorf("state = %q; want %q", st, subscribers.StateDeadLetter)
 	}
 	dl, err := s.DeadLetters(ctx, 10)
-	if err != nil || len(dl) != 1 || dl[0].Job.ID != j.ID || dl[0].Reason != "dial tcp: connection refused" || dl[0].Job.Attempt != maxAttempts {
-		t.Errorf("DeadLetters = %+v, %v; want the job with its reason and %d attempts", dl, err, maxAttempts)
+	if err != nil || len(dl) != 1 || dl[0].Job.ID != j.ID || dl[0].Reason != "Bad Request: message is too long" || dl[0].Job.Attempt != retries+1 {
+		t.Errorf("DeadLetters = %+v, %v; want the job with its reason and %d attempts", dl, err, retries+1)
 	}
 	// A dead-lettered job is final: feeding it again does nothing.
 	if err := s.Enqueue(ctx, j); err != nil {
@@ -343,6 +352,128 @@ func TestRetryThenDeadLetter(t *testing.T) {
 	}
 	if hi, _ := depth(t, s); hi != 0 {
 		t.Errorf("a dead-lettered job was queued again")
+	}
+}
+
+// deadLetter queues j and dead-letters it at once, as the sender does with
+// a message Telegram refuses.
+func deadLetter(t *testing.T, s *subscribers.Store, j subscribers.Job, reason string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Enqueue(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range readAll(t, s, "a") {
+		if r.ID != j.ID {
+			t.Fatalf("read %s; want only %s", r.ID, j.ID)
+		}
+		if ok, _ := s.Begin(ctx, r, "a"); !ok {
+			t.Fatal("Begin refused")
+		}
+		if err := s.DeadLetter(ctx, r, reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRedriveQueuesADeadLetterOnce(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	old := noticeJob("n:6", 4006, subscribers.Low)
+	deadLetter(t, s, old, "Bad Request: can't parse entities")
+	newer := noticeJob("n:7", 4007, subscribers.High)
+	deadLetter(t, s, newer, "migration loop")
+
+	dl, err := s.DeadLetters(ctx, 10)
+	if err != nil || len(dl) != 2 || dl[0].Job.ID != newer.ID || dl[1].Job.ID != old.ID {
+		t.Fatalf("DeadLetters = %+v, %v; want both, newest first", dl, err)
+	}
+	if dl[1].Job.Attempt != 1 || dl[1].Job.Priority != subscribers.Low || dl[1].At.IsZero() || dl[1].Job.EnqueuedAt.IsZero() {
+		t.Errorf("dead letter = %+v; want 1 attempt, low priority, times set", dl[1])
+	}
+	for i, want := range []string{subscribers.RedriveQueued, subscribers.RedriveGone} {
+		if res, err := s.Redrive(ctx, dl[1]); err != nil || res != want {
+			t.Errorf("Redrive #%d = %q, %v; want %q", i+1, res, err, want)
+		}
+	}
+	if hi, lo := depth(t, s); hi != 0 || lo != 1 {
+		t.Errorf("after redriving twice: %d high, %d low jobs queued; want the broadcast once in the low stream", hi, lo)
+	}
+	if st := state(t, s, old); st != subscribers.StateQueued {
+		t.Errorf("state after redrive = %q; want queued", st)
+	}
+	jobs := readAll(t, s, "b")
+	if len(jobs) != 1 || jobs[0].ID != old.ID || jobs[0].Attempt != 0 || jobs[0].Text != old.Text {
+		t.Errorf("read after redrive = %+v; want the job with a fresh attempt counter", jobs)
+	}
+	if left, _ := s.DeadLetters(ctx, 10); len(left) != 1 || left[0].Job.ID != newer.ID {
+		t.Errorf("dead letters after redrive = %+v; want only the other one", left)
+	}
+}
+
+func TestRedriveLeavesASentJob(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	j := noticeJob("n:8", 4008, subscribers.High)
+	deadLetter(t, s, j, "migration loop")
+	// Delivered after all (say by an operator's hand, or a stale dead
+	// letter of a job fed again later): its state says sent.
+	if err := s.Enqueue(ctx, noticeJob("n:9", 4008, subscribers.High)); err != nil {
+		t.Fatal(err)
+	}
+	jobs := readAll(t, s, "a")
+	if ok, _ := s.Begin(ctx, jobs[0], "a"); !ok {
+		t.Fatal("Begin refused")
+	}
+	sent := jobs[0]
+	sent.ID = j.ID // finish n:8's state through the other entry
+	if err := s.Finish(ctx, sent, "sent:77"); err != nil {
+		t.Fatal(err)
+	}
+	dl, _ := s.DeadLetters(ctx, 10)
+	if res, err := s.Redrive(ctx, dl[0]); err != nil || res != subscribers.RedriveSent {
+		t.Errorf("Redrive of a sent job = %q, %v; want %q", res, err, subscribers.RedriveSent)
+	}
+	if hi, lo := depth(t, s); hi+lo != 0 {
+		t.Errorf("%d jobs queued; want none (it was sent)", hi+lo)
+	}
+	if st := state(t, s, j); st != "sent:77" {
+		t.Errorf("state = %q; want it still sent", st)
+	}
+}
+
+func TestUnbeginLetsTheJanitorResend(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	j := noticeJob("n:10", 4010, subscribers.High)
+	if err := s.Enqueue(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	jobs := readAll(t, s, "a")
+	if ok, _ := s.Begin(ctx, jobs[0], "a"); !ok {
+		t.Fatal("Begin refused")
+	}
+	// Another consumer cannot undo a's claim.
+	if err := s.Unbegin(ctx, jobs[0], "b"); err != nil {
+		t.Fatal(err)
+	}
+	if st := state(t, s, j); !strings.HasPrefix(st, "inflight:a:") {
+		t.Fatalf("state after b's Unbegin = %q; want still in flight at a", st)
+	}
+	if err := s.Unbegin(ctx, jobs[0], "a"); err != nil {
+		t.Fatal(err)
+	}
+	// a dies while it waits: the janitor sends the job, it is not unknown.
+	var got []subscribers.Job
+	for n := range subscribers.Shards {
+		r, u, err := s.Reclaim(ctx, "janitor", n, 0, false)
+		if err != nil || u != 0 {
+			t.Fatalf("Reclaim = %v, %d unknown; want none unknown", err, u)
+		}
+		got = append(got, r...)
+	}
+	if len(got) != 1 || got[0].ID != j.ID {
+		t.Errorf("reclaimed %+v; want the job, to be sent", got)
 	}
 }
 

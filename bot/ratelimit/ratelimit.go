@@ -1,6 +1,6 @@
 // Package ratelimit keeps Telegram's flood limits for every instance at
 // once, in Redis: the overall rate, each chat's and each group's, and the
-// pause every sender honours after a 429. The sender and the bot's replies
+// pause every sender honours after a 429 or during an outage (outage.go). The sender and the bot's replies
 // take their turns from the same Limiter.
 package ratelimit
 

@@ -28,7 +28,7 @@ func BenchmarkDeliver(b *testing.B) {
 	}
 	const rate = 30
 	e := newEnv(b, telegramtest.Limits{PerSecond: 30, PerChatPerSecond: 1})
-	s := e.sender("bench", func(o *Options) { o.Rate = rate; o.Workers = 4; o.MaxAttempts = 5 })
+	s := e.sender("bench", func(o *Options) { o.Rate = rate; o.Workers = 4 })
 	ctx := context.Background()
 	var ratios []float64
 	b.ResetTimer()

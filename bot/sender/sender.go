@@ -1,18 +1,29 @@
 // Package sender delivers the outbox to Telegram: workers read jobs from
-// every shard's streams, claim each one, wait for the shared pause and rate
-// limits, send it, and record the outcome in the same step as the ack.
+// every shard's streams, wait for the shared pause and their turn under the
+// rate limits, claim each job (Begin) only then, send it, and record the
+// outcome in the same step as the ack. A job is in flight only while its
+// request may be on the wire: a crash while it waits for its turn leaves it
+// queued, to be sent by the janitor, not recorded as unknown.
 //
 // What each Bot API answer does (tgerr decides what an answer means):
 //
 //	ok                          sent:<message id>
 //	429 retry_after             every instance pauses for retry_after; the job waits and is sent
 //	                            again by the same worker (never dropped; not an attempt)
+//	systemic                    Telegram or the network is down (refused, reset, DNS, 5xx, 401,
+//	                            404, a proxy's error page): every instance pauses with a backoff
+//	                            that doubles per failed probe (1 s up to 5 min) and the job waits
+//	                            with its worker, as for a 429 (never dropped; not an attempt)
 //	blocked, gone               reader marked blocked (kept; /start reactivates); failed:blocked
 //	migrated                    reader moved to the new chat, message sent there
-//	bad request                 Telegram refuses this message: dead-letter stream at once
-//	systemic                    Telegram or the network failed: retry with backoff
+//	bad request, permanent      Telegram refuses this message as it is (cannot parse entities,
+//	                            too long, empty, bad buttons): dead-letter stream at once
+//	bad request, other;         retried with backoff (1 min doubling up to 1 h) until the job is
+//	  migration loop            older than Options.MaxAge, then dead-lettered
 //	unknown                     the request left and no answer came: not resent unless
 //	                            Options.ResendUnknown
+//
+// Dead letters stay until an operator redrives them (`nashra outbox`).
 package sender
 
 import (
@@ -22,6 +33,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,10 +66,12 @@ type Options struct {
 	// ResendUnknown sends again a message whose request left but whose
 	// answer was lost (at-least-once). Default: at most once.
 	ResendUnknown bool
-	// MaxAttempts before a failing job goes to the dead-letter stream.
-	// Default 5.
-	MaxAttempts int
-	Now         func() time.Time
+	// MaxAge is how long after it was queued a message Telegram keeps
+	// refusing is retried before it goes to the dead-letter stream. Errors
+	// about Telegram or the network (systemic) never count against a job.
+	// Default 24 h.
+	MaxAge time.Duration
+	Now    func() time.Time
 
 	// Headroom is the fraction of every limit left unused to absorb network
 	// jitter (see package ratelimit). Default 0.04.
@@ -68,9 +82,14 @@ type Options struct {
 	ReclaimEvery, ReclaimIdle time.Duration
 	// SendTimeout bounds one sendMessage call. Default 30 s.
 	SendTimeout time.Duration
-	// RetryBackoff is the wait before the first retry of a failed request;
-	// it doubles with every attempt, up to 5 minutes. Default 1 s.
-	RetryBackoff time.Duration
+	// RetryBackoff is the wait before the first retry of a message that
+	// Telegram refused for a reason that may pass; it doubles with every
+	// attempt, up to MaxRetryBackoff. Defaults 1 min and 1 h.
+	RetryBackoff, MaxRetryBackoff time.Duration
+	// OutageBackoff is the first pause of every instance when Telegram or
+	// the network fails; it doubles with every failed probe, up to
+	// MaxOutageBackoff. Defaults 1 s and 5 min.
+	OutageBackoff, MaxOutageBackoff time.Duration
 	// Batch is how many jobs a worker reads per shard at a time. Default 4.
 	Batch int
 }
@@ -78,10 +97,12 @@ type Options struct {
 // Stats count what the sender did since it was built.
 type Stats struct {
 	Sent         int64 // delivered
-	Failed       int64 // dead-lettered: rejected by Telegram or out of attempts
+	Failed       int64 // dead-lettered: refused by Telegram for good, or for longer than MaxAge
 	Blocked      int64 // readers found blocked (403, chat not found)
 	Unknown      int64 // sends that may or may not have arrived (lost answers, crashed senders)
-	Retried      int64 // requests retried after an error that did not deliver
+	Retried      int64 // messages Telegram refused, queued again with a backoff
+	Systemic     int64 // calls that failed because Telegram or the network did (not counted against the job)
+	Outage       bool  // this instance's last call failed for systemic reasons: Telegram looks down
 	Throttled429 int64 // 429 answers received
 	Migrated     int64 // groups moved to their supergroup
 	Skipped      int64 // jobs already done or in flight elsewhere
@@ -95,7 +116,17 @@ type Sender struct {
 	log   *slog.Logger
 	now   func() time.Time
 
-	sent, failed, blocked, unknown, retried, throttled, migrated, skipped atomic.Int64
+	sent, failed, blocked, unknown, retried, throttled, migrated, skipped, systemic atomic.Int64
+	// outage: this instance's last call failed for systemic reasons.
+	// pauseSeen: it saw the shared pause, so an outage may be on and its
+	// next success must say it is over (see ended).
+	outage, pauseSeen atomic.Bool
+
+	// held are retried jobs read before their NotBefore: kept pending in
+	// this consumer (and touched) until due, instead of a worker sleeping
+	// on each.
+	heldMu sync.Mutex
+	held   []heldJob
 
 	redo chan subscribers.Job // jobs the janitor reclaimed
 	// turn lets one worker of this instance at a time queue for the global
@@ -105,6 +136,7 @@ type Sender struct {
 	// Test hooks that simulate a crash: when one returns true the worker
 	// stops dead, writing nothing more, and Run ends.
 	crashBeforeBegin func(subscribers.Job) bool
+	crashAfterBegin  func(subscribers.Job) bool
 	crashAfterSend   func(subscribers.Job) bool
 	crash            context.CancelFunc
 }
@@ -128,8 +160,8 @@ func New(opt Options) (*Sender, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	if opt.MaxAttempts <= 0 {
-		opt.MaxAttempts = 5
+	if opt.MaxAge <= 0 {
+		opt.MaxAge = 24 * time.Hour
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -147,7 +179,16 @@ func New(opt Options) (*Sender, error) {
 		opt.SendTimeout = 30 * time.Second
 	}
 	if opt.RetryBackoff <= 0 {
-		opt.RetryBackoff = time.Second
+		opt.RetryBackoff = time.Minute
+	}
+	if opt.MaxRetryBackoff <= 0 {
+		opt.MaxRetryBackoff = time.Hour
+	}
+	if opt.OutageBackoff <= 0 {
+		opt.OutageBackoff = time.Second
+	}
+	if opt.MaxOutageBackoff <= 0 {
+		opt.MaxOutageBackoff = 5 * time.Minute
 	}
 	if opt.Batch <= 0 {
 		opt.Batch = 4
@@ -168,6 +209,7 @@ func (s *Sender) Stats() Stats {
 		Sent: s.sent.Load(), Failed: s.failed.Load(), Blocked: s.blocked.Load(),
 		Unknown: s.unknown.Load(), Retried: s.retried.Load(), Throttled429: s.throttled.Load(),
 		Migrated: s.migrated.Load(), Skipped: s.skipped.Load(),
+		Systemic: s.systemic.Load(), Outage: s.outage.Load(),
 	}
 }
 
@@ -176,8 +218,9 @@ var errCrashed = errors.New("sender crashed (test hook)")
 
 // Run sends until ctx ends, then returns once every worker has settled its
 // current job: a send under way finishes and is recorded; a job waiting for
-// its turn goes back to the queue; jobs read but not begun stay pending and
-// the janitor of a running instance reclaims them.
+// its turn goes back to the queue; jobs read but not begun (and retried
+// jobs held until they are due) stay pending and the janitor of a running
+// instance reclaims them.
 func (s *Sender) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -195,6 +238,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		wg.Go(func() { s.work(ctx, shards) })
 	}
 	wg.Go(func() { s.janitor(ctx, first) })
+	wg.Go(func() { s.release(ctx) })
 	wg.Wait()
 	return nil
 }
@@ -212,7 +256,8 @@ func (s *Sender) work(ctx context.Context, shards []int) {
 		// Nobody reads new work while Telegram asks us to wait: the jobs
 		// would sit in this consumer's pending list for nothing.
 		if left, err := s.lim.PauseLeft(ctx); err == nil && left > 0 {
-			_ = sleep(ctx, left)
+			s.pauseSeen.Store(true)
+			_ = sleep(ctx, min(left, time.Second))
 			continue
 		}
 		jobs, err := s.store.Read(ctx, s.opt.Consumer, shards, s.opt.Batch, 500*time.Millisecond)
@@ -283,12 +328,12 @@ const (
 	outBlocked           // 403, chat not found
 	outMigrated          // group upgraded
 	outRejected          // Telegram refuses this message (other 400)
-	outRetry             // not delivered: the request never left, or Telegram said it failed
+	outSystemic          // not delivered: Telegram or the network failed
 	outUnknown           // the request left and no usable answer came back
 )
 
 func (o outcome) String() string {
-	return [...]string{"sent", "throttled", "blocked", "migrated", "rejected", "retry", "unknown"}[o]
+	return [...]string{"sent", "throttled", "blocked", "migrated", "rejected", "systemic", "unknown"}[o]
 }
 
 // outcomeOf maps what a send's error means (tgerr decides that, for the
@@ -306,7 +351,7 @@ func outcomeOf(c tgerr.Class) outcome {
 	case tgerr.BadRequest:
 		return outRejected
 	case tgerr.Systemic:
-		return outRetry
+		return outSystemic
 	default:
 		return outUnknown
 	}
@@ -314,53 +359,64 @@ func outcomeOf(c tgerr.Class) outcome {
 
 // handle takes one job from read to its final state. It returns errCrashed
 // when a test hook killed the worker.
+//
+// The job is begun only once its turn has come, right before the send,
+// and un-begun whenever the worker keeps it to send again after a pause:
+// it is in flight only while its request may be on the wire.
 func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 	if s.crashBeforeBegin != nil && s.crashBeforeBegin(job) {
 		s.crash()
 		return errCrashed
 	}
 	log := s.log.With("job", job.ID, "chat_id", job.ChatID)
-	// A retried job waits out its backoff before it is begun: a crash
-	// meanwhile leaves it unbegun, to be sent again.
+	// A retried job waits out its backoff unbegun: a short wait here, a
+	// long one among the held jobs, so the worker serves others meanwhile.
 	if wait := job.NotBefore.Sub(s.now()); wait > 0 {
+		if wait > holdAfter {
+			s.hold(job)
+			return nil
+		}
 		if sleep(ctx, wait) != nil {
 			return nil
 		}
 	}
-	ok, err := s.store.Begin(ctx, job, s.opt.Consumer)
+	// From the first write on the job must reach a state: Redis writes use
+	// a context that outlives a shutdown, bounded from when they start (a
+	// job may wait out a long pause in between).
+	cancelSettle := func() {}
+	defer func() { cancelSettle() }()
+	fresh := func() context.Context {
+		cancelSettle()
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		cancelSettle = cancel
+		return c
+	}
+	settle := fresh()
+
+	text, err := s.store.JobText(ctx, job)
+	if errors.Is(err, subscribers.ErrTextExpired) {
+		if ok, _ := s.store.Begin(settle, job, s.opt.Consumer); ok {
+			log.Warn("job dropped: its shared text expired")
+			s.skipped.Add(1)
+			s.finish(settle, log, job, "skipped:expired")
+		}
+		return nil
+	}
 	if err != nil {
 		if ctx.Err() == nil {
-			log.Error("begin job", "err", err)
+			log.Error("read job text", "err", err)
+			if err := s.store.Requeue(settle, job); err != nil {
+				log.Error("hand back job", "err", err)
+			}
 		}
 		return nil // still pending: the janitor gets it back
-	}
-	if !ok {
-		s.skipped.Add(1)
-		return nil
-	}
-	// From here on the job is ours and must reach a state: Redis writes use
-	// a context that outlives a shutdown.
-	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-
-	text, err := s.store.JobText(settle, job)
-	if errors.Is(err, subscribers.ErrTextExpired) {
-		log.Warn("job dropped: its shared text expired")
-		s.skipped.Add(1)
-		s.finish(settle, log, job, "skipped:expired")
-		return nil
-	}
-	if err != nil {
-		log.Error("read job text", "err", err)
-		if err := s.store.Requeue(settle, job); err != nil {
-			log.Error("hand back job", "err", err)
-		}
-		return nil
 	}
 
 	chat := job.ChatID
 	for moves := 0; ; {
-		if err := s.waitTurn(ctx, job, chat); err != nil {
+		err := s.waitTurn(ctx, job, chat)
+		settle = fresh()
+		if err != nil {
 			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 				// Shutting down before the send: hand the job back untouched.
 				if err := s.store.Requeue(settle, job); err != nil {
@@ -372,12 +428,34 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			_ = sleep(ctx, time.Second)
 			continue
 		}
+		ok, err := s.store.Begin(ctx, job, s.opt.Consumer)
+		if err != nil {
+			if ctx.Err() != nil {
+				if err := s.store.Requeue(settle, job); err != nil {
+					log.Error("hand back job at shutdown", "err", err)
+				}
+				return nil
+			}
+			log.Error("begin job", "err", err)
+			return nil // still pending: the janitor gets it back
+		}
+		if !ok {
+			s.skipped.Add(1)
+			return nil
+		}
+		if s.crashAfterBegin != nil && s.crashAfterBegin(job) {
+			s.crash()
+			return errCrashed
+		}
 		msg, call, err := s.send(ctx, job, chat, text)
 		if s.crashAfterSend != nil && s.crashAfterSend(job) {
 			s.crash()
 			return errCrashed
 		}
 		out := outcomeOf(tgerr.Classify(err, call))
+		if out != outSystemic && out != outUnknown {
+			s.reached(settle, log)
+		}
 		switch out {
 		case outSent:
 			id := 0
@@ -400,7 +478,12 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			if err := s.lim.Pause(settle, wait); err != nil {
 				log.Error("pause", "err", err)
 			}
+			s.unbegin(settle, log, job)
 			continue // the same worker sends it after the pause, keeping its order
+		case outSystemic:
+			s.failedSystemic(settle, log, err)
+			s.unbegin(settle, log, job)
+			continue // as for a 429: sent after the pause, not an attempt
 		case outBlocked:
 			s.markBlocked(settle, log, chat, err)
 			s.blocked.Add(1)
@@ -418,15 +501,13 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			s.migrated.Add(1)
 			log.Info("group upgraded to a supergroup: reader moved", "to", to)
 			chat = to
+			s.unbegin(settle, log, job)
 			continue
 		case outRejected:
-			log.Error("telegram refused the message", "err", err)
-			s.failed.Add(1)
-			if err := s.store.Retry(settle, job, err.Error(), 0); err != nil {
-				log.Error("dead-letter job", "err", err)
+			if permanent(err) {
+				s.deadLetter(settle, log, job, err.Error())
+				return nil
 			}
-			return nil
-		case outRetry:
 			s.retry(settle, log, job, err.Error())
 			return nil
 		case outUnknown:
@@ -442,6 +523,67 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 	}
 }
 
+// failedSystemic pauses every instance after a call that failed because
+// Telegram or the network did. The outage is logged once, by the instance
+// whose failure began it.
+func (s *Sender) failedSystemic(ctx context.Context, log *slog.Logger, cause error) {
+	s.systemic.Add(1)
+	s.outage.Store(true)
+	s.pauseSeen.Store(true)
+	started, pause, err := s.lim.OutageFailed(ctx, s.opt.OutageBackoff, s.opt.MaxOutageBackoff)
+	switch {
+	case err != nil:
+		log.Error("record outage", "err", err, "cause", cause)
+	case started:
+		s.log.Error("telegram unreachable: every sender pauses until it answers again", "err", cause, "pause", pause)
+	default:
+		log.Debug("telegram still unreachable", "err", cause, "pause", pause)
+	}
+}
+
+// reached notes a call that Telegram answered: an outage is over. Only an
+// instance that saw the pause asks Redis, and the one that ends the outage
+// logs it.
+func (s *Sender) reached(ctx context.Context, log *slog.Logger) {
+	s.outage.Store(false)
+	if !s.pauseSeen.Swap(false) {
+		return
+	}
+	ended, lasted, err := s.lim.OutageOver(ctx)
+	if err != nil {
+		log.Error("record end of outage", "err", err)
+		return
+	}
+	if ended {
+		s.log.Info("telegram answers again: sending resumes", "outage", lasted.Round(time.Second))
+	}
+}
+
+func (s *Sender) unbegin(ctx context.Context, log *slog.Logger, job subscribers.Job) {
+	if err := s.store.Unbegin(ctx, job, s.opt.Consumer); err != nil {
+		// Still in flight: at worst a crash during the wait records it
+		// unknown; the worker still sends it.
+		log.Warn("mark job queued while it waits", "err", err)
+	}
+}
+
+// permanent reports a refusal that no retry of the same message can turn
+// into a delivery: the text, its entities or its buttons are wrong.
+func permanent(err error) bool {
+	d := strings.ToLower(tgerr.Description(err))
+	for _, s := range []string{
+		"can't parse entities", "can't find end of", "unsupported start tag", "message is too long",
+		"message_too_long", "entities_too_long", "message text is empty", "text must be non-empty",
+		"reply markup", "button_data_invalid", "button_url_invalid", "button_type_invalid",
+		"inline keyboard", "keyboard button", "wrong http url",
+	} {
+		if strings.Contains(d, s) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Sender) finish(ctx context.Context, log *slog.Logger, job subscribers.Job, state string) {
 	if err := s.store.Finish(ctx, job, state); err != nil {
 		// The janitor will find it in flight and call it unknown.
@@ -449,21 +591,28 @@ func (s *Sender) finish(ctx context.Context, log *slog.Logger, job subscribers.J
 	}
 }
 
-// retry puts the job back with a backoff, or dead-letters it when it is out
-// of attempts.
+// retry puts the job back with a backoff for another attempt, or
+// dead-letters it once it is older than MaxAge.
 func (s *Sender) retry(ctx context.Context, log *slog.Logger, job subscribers.Job, reason string) {
-	next := job
-	backoff := s.opt.RetryBackoff << min(job.Attempt, 20)
-	next.NotBefore = s.now().Add(min(backoff, 5*time.Minute))
-	if job.Attempt+1 >= s.opt.MaxAttempts {
-		s.failed.Add(1)
-		log.Error("job failed for good: dead-lettered", "attempts", job.Attempt+1, "reason", reason)
-	} else {
-		s.retried.Add(1)
-		log.Warn("send failed: retrying", "attempt", job.Attempt+1, "backoff", backoff, "reason", reason)
+	if !job.EnqueuedAt.IsZero() && s.now().Sub(job.EnqueuedAt) >= s.opt.MaxAge {
+		s.deadLetter(ctx, log, job, fmt.Sprintf("%s (still failing %s after it was queued)", reason, s.opt.MaxAge))
+		return
 	}
-	if err := s.store.Retry(ctx, next, reason, s.opt.MaxAttempts); err != nil {
+	backoff := min(s.opt.RetryBackoff<<min(job.Attempt, 20), s.opt.MaxRetryBackoff)
+	next := job
+	next.NotBefore = s.now().Add(backoff)
+	s.retried.Add(1)
+	log.Warn("telegram refused the message: retrying", "attempt", job.Attempt+1, "backoff", backoff, "reason", reason)
+	if err := s.store.Retry(ctx, next); err != nil {
 		log.Error("retry job", "err", err)
+	}
+}
+
+func (s *Sender) deadLetter(ctx context.Context, log *slog.Logger, job subscribers.Job, reason string) {
+	s.failed.Add(1)
+	log.Error("message not delivered: dead-lettered", "attempts", job.Attempt+1, "reason", reason)
+	if err := s.store.DeadLetter(ctx, job, reason); err != nil {
+		log.Error("dead-letter job", "err", err)
 	}
 }
 
@@ -499,18 +648,26 @@ func (s *Sender) waitTurn(ctx context.Context, job subscribers.Job, chat int64) 
 			if err != nil || d <= 0 {
 				return err
 			}
+
 			if err := wait(min(d, s.opt.ReclaimIdle/4)); err != nil {
 				return err
 			}
 		}
 	}
-	if err := until(s.lim.PauseLeft); err != nil {
+	pauseLeft := func(ctx context.Context) (time.Duration, error) {
+		d, err := s.lim.PauseLeft(ctx)
+		if d > 0 {
+			s.pauseSeen.Store(true)
+		}
+		return d, err
+	}
+	if err := until(pauseLeft); err != nil {
 		return err
 	}
 	if err := until(func(ctx context.Context) (time.Duration, error) { return s.lim.TakeChat(ctx, chat) }); err != nil {
 		return err
 	}
-	if err := until(s.lim.PauseLeft); err != nil {
+	if err := until(pauseLeft); err != nil {
 		return err
 	}
 	s.turn.Lock()

@@ -12,8 +12,10 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
+	"github.com/redis/go-redis/v9"
 
 	"nashra/bot/telegramtest"
+	"nashra/bot/tgerr"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -37,9 +39,12 @@ func newEnv(t testing.TB, limits telegramtest.Limits) *env {
 	}
 }
 
+// api is a client of the fake Bot API that sees HTTP statuses, as the
+// program's sender does (tgerr.Transport).
 func (e *env) api(extra ...tg.Option) *tg.Bot {
 	e.t.Helper()
-	b, err := e.srv.Client(append([]tg.Option{tg.WithSkipGetMe()}, extra...)...)
+	opts := []tg.Option{tg.WithSkipGetMe(), tg.WithHTTPClient(time.Minute, &http.Client{Transport: tgerr.Transport(nil)})}
+	b, err := e.srv.Client(append(opts, extra...)...)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -52,8 +57,9 @@ func (e *env) sender(consumer string, mod func(*Options)) *Sender {
 	e.t.Helper()
 	opt := Options{
 		API: e.api(), Store: e.store, RDB: e.redis.Client, Prefix: e.redis.Prefix,
-		Rate: 200, Consumer: consumer, Workers: 3, MaxAttempts: 3,
+		Rate: 200, Consumer: consumer, Workers: 3,
 		ReclaimEvery: time.Hour, ReclaimIdle: time.Hour, RetryBackoff: 10 * time.Millisecond,
+		OutageBackoff: 10 * time.Millisecond, MaxOutageBackoff: 100 * time.Millisecond,
 	}
 	if mod != nil {
 		mod(&opt)
@@ -473,8 +479,9 @@ func TestServerErrors(t *testing.T) {
 	}{
 		// The Bot API itself says the call failed: nothing was sent, retry.
 		{"json 500 retried", telegramtest.InternalError, "sent:", 1},
-		// A proxy's page: we cannot tell whether the request got through.
-		{"html 502 unknown", telegramtest.BadGateway, subscribers.StateUnknown, 0},
+		// A proxy's 502 page: it could not pass the call on (the status is
+		// seen), so nothing was sent: retried after the outage pause.
+		{"html 502 retried", telegramtest.BadGateway, "sent:", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -517,41 +524,17 @@ func TestRequestThatNeverLeftIsRetried(t *testing.T) {
 	rt := &refuseFirst{base: http.DefaultTransport}
 	rt.n.Store(2)
 	s := e.sender("a", func(o *Options) {
-		o.API = e.api(tg.WithHTTPClient(time.Minute, &http.Client{Transport: rt}))
+		o.API = e.api(tg.WithHTTPClient(time.Minute, &http.Client{Transport: tgerr.Transport(rt)}))
 	})
 	start(t, s)
 	states := e.settle(jobs)
 	if !strings.HasPrefix(states[jobs[0].ID], "sent:") || len(e.srv.SentTo(jobs[0].ChatID)) != 1 {
 		t.Errorf("state %q, %d messages; want sent once after the refused attempts", states[jobs[0].ID], len(e.srv.SentTo(jobs[0].ChatID)))
 	}
-	if st := waitStats(s, func(st Stats) bool { return !(st.Retried != 2) }); st.Retried != 2 {
-		t.Errorf("stats = %+v; want 2 retries", st)
-	}
-}
-
-func TestUnreachableAPIDeadLetters(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, telegramtest.Limits{})
-	jobs := e.readers(7300, 2, "digest")
-	// A port nobody listens on: every request fails before it is written.
-	closed, err := tg.New(e.srv.Token(), tg.WithSkipGetMe(), tg.WithServerURL("http://127.0.0.1:1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := e.sender("a", func(o *Options) { o.API = closed; o.MaxAttempts = 3 })
-	start(t, s)
-	states := e.settle(jobs)
-	for _, j := range jobs {
-		if states[j.ID] != subscribers.StateDeadLetter {
-			t.Errorf("job %s ended %q; want %q", j.ID, states[j.ID], subscribers.StateDeadLetter)
-		}
-	}
-	dl, err := e.store.DeadLetters(context.Background(), 10)
-	if err != nil || len(dl) != 2 || !strings.Contains(dl[0].Reason, "connection refused") {
-		t.Errorf("dead letters = %+v, %v; want both jobs, reason connection refused", dl, err)
-	}
-	if st := waitStats(s, func(st Stats) bool { return !(st.Retried != 4 || st.Failed != 2) }); st.Retried != 4 || st.Failed != 2 {
-		t.Errorf("stats = %+v; want 4 retries and 2 failed (3 attempts each)", st)
+	// Refused connections are an outage, not the message's fault: no
+	// attempt counted, never unknown.
+	if st := waitStats(s, func(st Stats) bool { return st.Systemic == 2 && st.Sent == 1 }); st.Systemic != 2 || st.Retried != 0 || st.Unknown != 0 || st.Outage {
+		t.Errorf("stats = %+v; want 2 systemic errors, no retry counted, nothing unknown, outage over", st)
 	}
 }
 
@@ -572,16 +555,16 @@ func TestShutdownHandsBackAWaitingJob(t *testing.T) {
 	}
 	a := e.sender("a", func(o *Options) { o.Workers = 1 })
 	stop := start(t, a)
-	// The second message to the group waits ~3s for the group's limit.
+	// The second message to the group waits ~3s for the group's limit,
+	// read but not begun: a job is in flight only once its turn has come.
 	if _, err := e.srv.WaitMessages(testCtx(t), group, 1); err != nil {
 		t.Fatal(err)
 	}
-	waitState(t, e.store, jobs[1], func(st string) bool { return strings.HasPrefix(st, "inflight:a:") })
 	stop()
 	if st, _ := e.store.JobState(ctx, jobs[1]); st != subscribers.StateQueued {
 		t.Fatalf("after shutdown the waiting job is %q; want queued (handed back)", st)
 	}
-	start(t, e.sender("b", nil))
+	restart(t, e)
 	e.settle(jobs)
 	if msgs := e.srv.SentTo(group); len(msgs) != 2 || msgs[1].Text != "two" {
 		t.Errorf("group got %d messages; want both, once each", len(msgs))
@@ -621,6 +604,160 @@ func waitStats(s *Sender, ok func(Stats) bool) Stats {
 		st := s.Stats()
 		if ok(st) || time.Now().After(deadline) {
 			return st
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestRefusedMessages(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		description string
+		times       int // -1: refused every time
+		backoff     time.Duration
+		wantState   string
+		wantCalls   func(int) bool
+		wantRetried func(int64) bool
+	}{
+		// Nothing a retry can fix: dead-lettered at the first answer.
+		{"bad html", "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0", -1, 0,
+			subscribers.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
+		{"too long", "Bad Request: message is too long", -1, 0,
+			subscribers.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
+		{"bad buttons", "Bad Request: BUTTON_DATA_INVALID", -1, 0,
+			subscribers.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
+		// Another refusal may pass: retried until the job is older than
+		// MaxAge (the clock jumps a day after the third call), then
+		// dead-lettered.
+		{"refused until max age", "Bad Request: TOPIC_CLOSED", -1, 0,
+			subscribers.StateDeadLetter, func(n int) bool { return n >= 3 }, func(n int64) bool { return n >= 2 }},
+		{"refused twice, then sent", "Bad Request: TOPIC_CLOSED", 2, 0,
+			"sent:", func(n int) bool { return n == 3 }, func(n int64) bool { return n == 2 }},
+		// A backoff longer than a worker sleeps through: held aside.
+		{"refused once, held, then sent", "Bad Request: TOPIC_CLOSED", 1, holdAfter + 500*time.Millisecond,
+			"sent:", func(n int) bool { return n == 2 }, func(n int64) bool { return n == 1 }},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, telegramtest.Limits{})
+			jobs := e.readers(int64(7500+10*i), 3, "digest")
+			refused := jobs[1]
+			e.srv.Inject(telegramtest.Fault{Kind: telegramtest.APIError, Code: 400, Description: tt.description, ChatID: refused.ChatID, Times: tt.times})
+			var skew atomic.Int64
+			s := e.sender("a", func(o *Options) {
+				o.Now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+				if tt.backoff > 0 {
+					o.RetryBackoff = tt.backoff
+				}
+			})
+			start(t, s)
+			if tt.name == "refused until max age" {
+				waitCalls(t, e.srv, refused.ChatID, 3)
+				skew.Store(int64(25 * time.Hour))
+			}
+			states := e.settle(jobs)
+			if st := states[refused.ID]; !strings.HasPrefix(st, tt.wantState) {
+				t.Errorf("refused job ended %q; want %s…", st, tt.wantState)
+			}
+			calls := 0
+			for _, c := range e.srv.Calls("sendMessage") {
+				if c.Params["chat_id"] == fmt.Sprint(refused.ChatID) {
+					calls++
+				}
+			}
+			if !tt.wantCalls(calls) {
+				t.Errorf("%d calls for the refused message", calls)
+			}
+			if st := waitStats(s, func(st Stats) bool { return tt.wantRetried(st.Retried) }); !tt.wantRetried(st.Retried) {
+				t.Errorf("stats = %+v: unexpected retries", st)
+			}
+			e.exactlyOnce(jobs[0].ChatID, jobs[2].ChatID)
+			dl, err := e.store.DeadLetters(context.Background(), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantState == subscribers.StateDeadLetter {
+				if len(dl) != 1 || !strings.Contains(dl[0].Reason, tt.description) || dl[0].Job.Attempt != calls {
+					t.Errorf("dead letters = %+v; want the job with Telegram's reason and %d attempts", dl, calls)
+				}
+			} else if len(dl) != 0 {
+				t.Errorf("dead letters = %+v; want none", dl)
+			}
+		})
+	}
+}
+
+// A sender killed while its workers wait for their turn under the rate
+// limit leaves those jobs queued: they are sent after the restart, and
+// only the message that was on the wire at the kill is recorded unknown.
+func TestCrashWhileWaitingForTurnLosesNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, telegramtest.Limits{})
+	jobs := e.readers(7600, 80, "broadcast")
+	// a has its own Redis connection, closed at the crash: nothing it would
+	// still do reaches Redis, as after kill -9.
+	opt, err := redis.ParseURL(e.redis.URL)
+	if err != nil {
+		t.Skipf("needs a single Redis node: %v", err)
+	}
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { _ = rdb.Close() })
+	store := subscribers.New(rdb, subscribers.Options{Prefix: e.redis.Prefix})
+	// 2 messages a second: while one worker sends, the other three wait
+	// for their turn, each with jobs in hand (one per shard per read).
+	a := e.sender("a", func(o *Options) { o.Store, o.RDB, o.Workers, o.Rate, o.Batch = store, rdb, 4, 2, 1 })
+	var sends atomic.Int32
+	a.crashAfterSend = func(subscribers.Job) bool {
+		if sends.Add(1) == 3 {
+			_ = rdb.Close()
+			return true
+		}
+		return false
+	}
+	waitClosed(t, startUntilCrash(t, a), "sender a to crash")
+
+	restart(t, e)
+	states := e.settle(jobs)
+	unknown := 0
+	for _, j := range jobs {
+		n := len(e.srv.SentTo(j.ChatID))
+		switch st := states[j.ID]; {
+		case st == subscribers.StateUnknown:
+			unknown++
+			if n != 1 {
+				t.Errorf("job %s is unknown but its chat got %d messages; want 1 (it was on the wire)", j.ID, n)
+			}
+		case strings.HasPrefix(st, "sent:"):
+			if n != 1 {
+				t.Errorf("chat %d got %d messages; want exactly 1", j.ChatID, n)
+			}
+		default:
+			t.Errorf("job %s ended %q; want sent", j.ID, st)
+		}
+	}
+	if unknown > 1 {
+		t.Errorf("%d jobs unknown; want at most the one on the wire", unknown)
+	}
+}
+
+// waitCalls waits until the fake has seen n sendMessage calls to chat.
+func waitCalls(t testing.TB, srv *telegramtest.Server, chat int64, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := 0
+		for _, c := range srv.Calls("sendMessage") {
+			if c.Params["chat_id"] == fmt.Sprint(chat) {
+				got++
+			}
+		}
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chat %d: %d calls; want %d", chat, got, n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -47,6 +47,10 @@ type Fault struct {
 	// Times is how many matching calls the fault hits: 0 means once, a
 	// negative number means until ClearFaults.
 	Times int
+	// Until, when set, makes the fault an outage: it hits every matching
+	// call that arrives before Until (by the server's clock), whatever
+	// Times says, and is gone afterwards. See Outage.
+	Until time.Time
 
 	RetryAfter  int           // TooManyRequests; default 1
 	MigrateTo   int64         // Upgraded; default -100<ChatID without sign>
@@ -66,6 +70,14 @@ func (s *Server) Inject(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// Outage makes every call of method ("" for all) fail with kind (e.g.
+// InternalError, BadGateway) until the server's clock reaches until, as
+// when Telegram or the proxy in front of it is down for a while; calls
+// after that are answered normally.
+func (s *Server) Outage(method string, kind FaultKind, until time.Time) {
+	s.Inject(Fault{Kind: kind, Method: method, Until: until})
+}
+
 // ClearFaults removes every scripted fault (not Block or Migrate state).
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
@@ -76,6 +88,14 @@ func (s *Server) ClearFaults() {
 func (s *Server) takeFault(method string, chatID int64) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.now()
+	live := s.faults[:0]
+	for _, f := range s.faults {
+		if f.Until.IsZero() || now.Before(f.Until) {
+			live = append(live, f)
+		}
+	}
+	s.faults = live
 	for i, f := range s.faults {
 		if f.Method != "" && !strings.EqualFold(f.Method, method) {
 			continue
@@ -84,7 +104,7 @@ func (s *Server) takeFault(method string, chatID int64) *Fault {
 			continue
 		}
 		hit := *f
-		if f.Times > 0 {
+		if f.Until.IsZero() && f.Times > 0 {
 			f.Times--
 			if f.Times == 0 {
 				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)

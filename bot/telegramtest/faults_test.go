@@ -125,6 +125,34 @@ func TestFaultMatching(t *testing.T) {
 	}
 }
 
+func TestOutageEndsOnTime(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	srv := telegramtest.New(t, telegramtest.Options{Now: clock})
+	b := client(t, srv)
+	ctx := testContext(t)
+	srv.Outage("sendMessage", telegramtest.InternalError, clock().Add(time.Minute))
+	for i := range 5 {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: int64(i + 1), Text: "x"})
+		if err == nil || !strings.Contains(err.Error(), "500") {
+			t.Errorf("send %d during the outage: err = %v; want a 500", i, err)
+		}
+		advance(10 * time.Second)
+	}
+	if _, err := b.GetMe(ctx); err != nil {
+		t.Errorf("getMe during a sendMessage outage: %v; want it answered", err)
+	}
+	advance(10 * time.Second) // a minute has passed
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 1, Text: "x"}); err != nil {
+		t.Errorf("send after the outage: %v; want it delivered", err)
+	}
+	if got := len(srv.SentTo(1)); got != 1 {
+		t.Errorf("chat 1 got %d messages; want only the one after the outage", got)
+	}
+}
+
 func TestSlowAnswerHonoursContext(t *testing.T) {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	b := client(t, srv)

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"nashra/bot/sender"
+	"nashra/bot/tgerr"
 	"nashra/digest"
 	"nashra/digest/articles"
 	"nashra/subscribers"
@@ -30,13 +31,15 @@ func newBuilder(e *env, readers *subscribers.Store, arts *articles.Store) *diges
 }
 
 // newSender builds the outbox's sender with a Bot API client of its own,
-// sized for NASHRA_SEND_RATE.
+// sized for NASHRA_SEND_RATE. Its transport records each answer's HTTP
+// status, so that a proxy's HTML 502 is known as an outage (the request
+// did not get through) rather than a lost answer.
 func newSender(e *env, store *subscribers.Store, rdb redis.UniversalClient) (*sender.Sender, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 64
 	opts := []tg.Option{
 		tg.WithSkipGetMe(),
-		tg.WithHTTPClient(time.Minute, &http.Client{Transport: transport, Timeout: 40 * time.Second}),
+		tg.WithHTTPClient(time.Minute, &http.Client{Transport: tgerr.Transport(transport), Timeout: 40 * time.Second}),
 		tg.WithErrorsHandler(func(err error) { e.log.Debug("sender telegram", "err", err) }),
 	}
 	if e.cfg.APIURL != "" {

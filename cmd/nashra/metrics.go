@@ -61,7 +61,11 @@ var (
 	descThrottled = prometheus.NewDesc("nashra_telegram_throttled_total",
 		"429 Too Many Requests answers this instance's sender received.", nil, nil)
 	descRetried = prometheus.NewDesc("nashra_send_retries_total",
-		"Sends this instance retried after an error that did not deliver.", nil, nil)
+		"Messages Telegram refused that this instance queued again with a backoff.", nil, nil)
+	descSystemic = prometheus.NewDesc("nashra_telegram_systemic_errors_total",
+		"Calls this instance's sender saw fail because Telegram or the network did (5xx, refused, unreachable); never counted against a message.", nil, nil)
+	descOutage = prometheus.NewDesc("nashra_telegram_outage",
+		"1 while this instance's last call to Telegram failed for systemic reasons: every sender is paused.", nil, nil)
 	descQueue = prometheus.NewDesc("nashra_queue_depth",
 		"Jobs waiting or under way in the outbox, by priority (hi: digests and replies, lo: broadcasts).", []string{"priority"}, nil)
 	descReaders = prometheus.NewDesc("nashra_readers",
@@ -82,7 +86,7 @@ type stateCollector struct {
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descMessages, descThrottled, descRetried, descQueue,
+	for _, d := range []*prometheus.Desc{descMessages, descThrottled, descRetried, descSystemic, descOutage, descQueue,
 		descReaders, descFeedFailures, descFeedLastOK, descRedisUp} {
 		ch <- d
 	}
@@ -100,6 +104,12 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(descThrottled, prometheus.CounterValue, float64(st.Throttled429))
 		ch <- prometheus.MustNewConstMetric(descRetried, prometheus.CounterValue, float64(st.Retried))
+		ch <- prometheus.MustNewConstMetric(descSystemic, prometheus.CounterValue, float64(st.Systemic))
+		outage := 0.0
+		if st.Outage {
+			outage = 1
+		}
+		ch <- prometheus.MustNewConstMetric(descOutage, prometheus.GaugeValue, outage)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)

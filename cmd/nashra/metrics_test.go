@@ -78,7 +78,7 @@ func TestMetrics(t *testing.T) {
 	h := metricsHandler(metricsSources{
 		Store: store, Articles: arts, Feeds: []string{"https://7al.net/feed/", broken},
 		Sender: func() sender.Stats {
-			return sender.Stats{Sent: 12, Failed: 2, Blocked: 1, Unknown: 3, Throttled429: 5, Retried: 6}
+			return sender.Stats{Sent: 12, Failed: 2, Blocked: 1, Unknown: 3, Throttled429: 5, Retried: 6, Systemic: 7, Outage: true}
 		},
 		PollLatency: poll,
 	})
@@ -94,6 +94,8 @@ func TestMetrics(t *testing.T) {
 		`nashra_messages_total{result="unknown"} 3`,
 		`nashra_telegram_throttled_total 5`,
 		`nashra_send_retries_total 6`,
+		`nashra_telegram_systemic_errors_total 7`,
+		`nashra_telegram_outage 1`,
 		`nashra_queue_depth{priority="hi"} 1`,
 		`nashra_queue_depth{priority="lo"} 2`,
 		`nashra_readers{status="active"} 3`,

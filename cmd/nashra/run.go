@@ -50,6 +50,7 @@ var commands = []command{
 	{"eval", "ROUGE of the summariser and of Lead on a folder of articles with reference summaries (--dir, --words N | --third)", evalCommand},
 	{"export", "write every reader as one JSON object per line to stdout (backup)", exportCommand},
 	{"import", "read readers (one JSON object per line) from FILE or stdin; idempotent", importCommand},
+	{"outbox", "dead [--limit N] [--json]: list the dead letters, newest first; redrive [--all | --job ID | --kind K | --reason TEXT] [--dry-run]: send them again", outboxCommand},
 	{"signup-link", "print the t.me signup link, the HTML snippet for the site and a QR code", signupLinkCommand},
 	{"topics", "print the topic catalog", func(*flag.FlagSet) func(context.Context, *env) error { return runTopics }},
 	{"healthcheck", "exit 0 when the local /healthz answers 200 (for container health checks)", func(*flag.FlagSet) func(context.Context, *env) error { return runHealthcheck }},
