@@ -584,10 +584,28 @@ func permanent(err error) bool {
 	return false
 }
 
+// finish records the job's final state. The message has already gone (or
+// gone for good), so a Redis that is away (a restart, a failover) is
+// waited for: given up, the job would stay in flight and the janitor would
+// call it unknown, or send it again under ResendUnknown. It keeps trying
+// for half the janitor's patience, so the janitor never takes the job
+// meanwhile.
 func (s *Sender) finish(ctx context.Context, log *slog.Logger, job subscribers.Job, state string) {
-	if err := s.store.Finish(ctx, job, state); err != nil {
-		// The janitor will find it in flight and call it unknown.
-		log.Error("record job state", "state", state, "err", err)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.ReclaimIdle/2)
+	defer cancel()
+	wait := 100 * time.Millisecond
+	for {
+		err := s.store.Finish(rctx, job, state)
+		if err == nil {
+			return
+		}
+		if sleep(rctx, wait) != nil {
+			// The janitor will find it in flight and call it unknown.
+			log.Error("record job state: gave up", "state", state, "err", err)
+			return
+		}
+		log.Warn("record job state: retrying", "state", state, "err", err, "in", wait)
+		wait = min(2*wait, 5*time.Second)
 	}
 }
 
