@@ -116,7 +116,7 @@ type BroadcastProgress struct {
 	Enqueued  int64 // jobs queued
 	Sent      int64
 	Blocked   int64 // the reader blocked the bot or is gone
-	Failed    int64 // Telegram refused, or out of attempts
+	Failed    int64 // Telegram refused it for good, or kept refusing it past the sender's MaxAge
 	Unknown   int64 // the send may or may not have arrived
 	Skipped   int64 // the reader left before their turn, or the job was cancelled in the queue
 	Cancelled int64 // never fed: the broadcast was cancelled first
