@@ -460,10 +460,16 @@ func TestScheduleCommands(t *testing.T) {
 	if got := h.reader(110).Schedule; got != "30 7 * * *" {
 		t.Errorf("a bad time changed the schedule to %q", got)
 	}
-	if _, err := h.srv.PressButton(110, m.MessageID, 110, "time:instant"); err != nil {
-		t.Fatal(err)
+	// The choice is confirmed in a message of its own; wait for it, so the
+	// next reply read is /pause's.
+	m = h.sayIn(110, func() {
+		if _, err := h.srv.PressButton(110, m.MessageID, 110, "time:instant"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if got := h.reader(110).Schedule; got != subscribers.Instant {
+		t.Errorf("schedule after the instant button = %q; want instant (reply %q)", got, m.Text)
 	}
-	waitFor(t, func() bool { return h.reader(110).Schedule == subscribers.Instant })
 
 	m = h.say(u, "/pause")
 	wantContains(t, m, "أوقفنا الخلاصة") // "we paused the digest"
