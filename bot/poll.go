@@ -43,8 +43,12 @@ var ErrOtherPoller = errors.New("another poller is using the bot token")
 // poll fetches, stores and dispatches updates until ctx ends or Telegram
 // says another poller took over.
 func (b *Bot) poll(ctx context.Context, d *dispatcher) error {
-	if err := b.retry(ctx, "read the update inbox", func() error {
-		left, err := b.store.InboxUpdates(ctx)
+	// With Redis away at the start, polling goes on after inboxGrace; what
+	// the inbox holds waits for the next start.
+	ictx, cancel := context.WithTimeout(ctx, inboxGrace)
+	defer cancel()
+	if err := b.retry(ictx, "read the update inbox", func() error {
+		left, err := b.store.InboxUpdates(ictx)
 		if err != nil {
 			return err
 		}
@@ -58,25 +62,17 @@ func (b *Bot) poll(ctx context.Context, d *dispatcher) error {
 		}
 		return nil
 	}); err != nil {
-		return nil
+		if ctx.Err() != nil {
+			return nil
+		}
+		b.log.Error("the update inbox is unreachable: polling without reading it", "err", err)
 	}
 	var offset int64
 	wait := time.Duration(0)
 	for ctx.Err() == nil {
 		raws, err := b.getUpdates(ctx, offset)
 		if err == nil {
-			_ = b.retry(ctx, "store updates", func() error {
-				stored, err := b.storeBatch(ctx, raws, &offset)
-				if err != nil {
-					return err
-				}
-				for _, u := range stored {
-					if err := b.dispatchStored(ctx, d, u); err != nil {
-						return nil
-					}
-				}
-				return nil
-			})
+			b.storeAndDispatch(ctx, d, raws, &offset)
 			wait = 0
 			continue
 		}
@@ -96,6 +92,60 @@ func (b *Bot) poll(ctx context.Context, d *dispatcher) error {
 		}
 	}
 	return nil
+}
+
+// inboxGrace is how long a fetched batch waits for Redis to store it (a
+// restart, a failover). Past it the batch is handled without the inbox, so
+// that readers hear that nothing could be saved instead of hearing
+// nothing: their commands are not kept, but they know to send them again.
+const inboxGrace = 5 * time.Second
+
+// storeAndDispatch stores a fetched batch in the inbox, then hands it to
+// the chats; with Redis away longer than inboxGrace it hands the batch
+// over unstored.
+func (b *Bot) storeAndDispatch(ctx context.Context, d *dispatcher, raws []json.RawMessage, offset *int64) {
+	deadline := time.Now().Add(inboxGrace)
+	wait := 100 * time.Millisecond
+	for {
+		stored, err := b.storeBatch(ctx, raws, offset)
+		if err == nil {
+			for _, u := range stored {
+				if b.dispatchStored(ctx, d, u) != nil {
+					return // stopping: the rest stay in the inbox
+				}
+			}
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.log.Error("the update inbox is unreachable: handling updates without it", "err", err, "updates", len(raws))
+			b.dispatchUnstored(ctx, d, raws, offset)
+			return
+		}
+		b.log.Warn("store updates failed; retrying", "err", err, "in", wait)
+		if sleepCtx(ctx, wait) != nil {
+			return
+		}
+		wait = min(2*wait, time.Second)
+	}
+}
+
+// dispatchUnstored hands updates to their chats straight from Telegram and
+// confirms them: the handlers answer that nothing could be saved.
+func (b *Bot) dispatchUnstored(ctx context.Context, d *dispatcher, raws []json.RawMessage, offset *int64) {
+	for _, raw := range raws {
+		upd := &models.Update{}
+		if err := json.Unmarshal(raw, upd); err != nil {
+			b.log.Warn("unreadable update dropped", "err", err)
+			continue
+		}
+		*offset = max(*offset, upd.ID+1)
+		if d.submit(ctx, job{upd: upd, done: func(bool) {}}) != nil {
+			return
+		}
+	}
 }
 
 // storeBatch keeps a fetched batch in the inbox and moves the offset past
