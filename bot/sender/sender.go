@@ -589,9 +589,10 @@ func permanent(err error) bool {
 // waited for: given up, the job would stay in flight and the janitor would
 // call it unknown, or send it again under ResendUnknown. It keeps trying
 // for half the janitor's patience, so the janitor never takes the job
-// meanwhile.
+// meanwhile, and at least the 10 s any settling write gets (a single
+// write on a busy machine may take longer than a short patience).
 func (s *Sender) finish(ctx context.Context, log *slog.Logger, job subscribers.Job, state string) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.ReclaimIdle/2)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(s.opt.ReclaimIdle/2, 10*time.Second))
 	defer cancel()
 	wait := 100 * time.Millisecond
 	for {
