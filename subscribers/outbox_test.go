@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"nashra/subscribers"
 )
@@ -381,6 +382,9 @@ func TestRedriveQueuesADeadLetterOnce(t *testing.T) {
 	s, _ := newStore(t)
 	old := noticeJob("n:6", 4006, subscribers.Low)
 	deadLetter(t, s, old, "Bad Request: can't parse entities")
+	// A dead letter's time is its entry's, in ms: two in the same ms of
+	// different shards have no order.
+	time.Sleep(2 * time.Millisecond)
 	newer := noticeJob("n:7", 4007, subscribers.High)
 	deadLetter(t, s, newer, "migration loop")
 
