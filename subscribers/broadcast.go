@@ -140,13 +140,6 @@ func (p BroadcastProgress) Settled() bool {
 	return p.Ready == Shards && p.Unfed == 0 && p.Waiting == 0
 }
 
-func (s *Store) bcKey(id int64) string { return s.prefix + "bc:" + strconv.FormatInt(id, 10) }
-func (s *Store) bcActive() string      { return s.prefix + "bc:active" }
-
-func (k keys) bcProgress(id int64) string { return k.tag + "bc:" + strconv.FormatInt(id, 10) }
-func (k keys) bcTodo(id int64) string     { return k.bcProgress(id) + ":todo" }
-func (k keys) bcWait(id int64) string     { return k.bcProgress(id) + ":wait" }
-
 func bcJobID(id, chat int64) string {
 	return "b:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(chat, 10)
 }
@@ -157,13 +150,13 @@ func (s *Store) CreateBroadcast(ctx context.Context, b Broadcast) (Broadcast, er
 	if strings.TrimSpace(b.Text) == "" {
 		return Broadcast{}, errors.New("create broadcast: empty text")
 	}
-	id, err := s.rdb.Incr(ctx, s.prefix+"bc:seq").Result()
+	id, err := s.rdb.Incr(ctx, s.ks.BroadcastSeq()).Result()
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("create broadcast: %w", err)
 	}
 	now := s.now()
 	b.ID, b.Status, b.Created, b.Started, b.Total = id, BroadcastDraft, now, time.Time{}, 0
-	key := s.bcKey(id)
+	key := s.ks.Broadcast(id)
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, "text", b.Text, "by", b.By, "target", b.Topic, "status", string(b.Status),
 			"created", now.UnixMilli(), "updated", now.UnixMilli(), "total", 0,
@@ -174,7 +167,7 @@ func (s *Store) CreateBroadcast(ctx context.Context, b Broadcast) (Broadcast, er
 	if err == nil {
 		// Listed only once the record exists (the two keys may live on
 		// different nodes, so not in the same transaction).
-		err = s.rdb.SAdd(ctx, s.bcActive(), id).Err()
+		err = s.rdb.SAdd(ctx, s.ks.BroadcastsActive(), id).Err()
 	}
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("create broadcast %d: %w", id, err)
@@ -185,7 +178,7 @@ func (s *Store) CreateBroadcast(ctx context.Context, b Broadcast) (Broadcast, er
 // Broadcast returns the record of broadcast id, ErrNotFound when there is
 // none (never created, or expired).
 func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
-	h, err := s.rdb.HGetAll(ctx, s.bcKey(id)).Result()
+	h, err := s.rdb.HGetAll(ctx, s.ks.Broadcast(id)).Result()
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("broadcast %d: %w", id, err)
 	}
@@ -213,7 +206,7 @@ func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
 // SetBroadcastMessage records the message that shows the broadcast's
 // progress.
 func (s *Store) SetBroadcastMessage(ctx context.Context, id, chat int64, msg int) error {
-	err := s.rdb.HSet(ctx, s.bcKey(id), "status_chat", chat, "status_msg", msg).Err()
+	err := s.rdb.HSet(ctx, s.ks.Broadcast(id), "status_chat", chat, "status_msg", msg).Err()
 	if err != nil {
 		return fmt.Errorf("broadcast %d: record its message: %w", id, err)
 	}
@@ -222,7 +215,7 @@ func (s *Store) SetBroadcastMessage(ctx context.Context, id, chat int64, msg int
 
 // ActiveBroadcasts lists the broadcasts that need looking after.
 func (s *Store) ActiveBroadcasts(ctx context.Context) ([]int64, error) {
-	members, err := s.rdb.SMembers(ctx, s.bcActive()).Result()
+	members, err := s.rdb.SMembers(ctx, s.ks.BroadcastsActive()).Result()
 	if err != nil {
 		return nil, fmt.Errorf("active broadcasts: %w", err)
 	}
@@ -242,11 +235,11 @@ func (s *Store) BroadcastAudience(ctx context.Context, topic string) (int64, err
 	cmds := make([]*redis.IntCmd, Shards)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for n := range Shards {
-			k := s.shardKeys(n)
+			k := s.ks.Shard(n)
 			if topic == "" {
-				cmds[n] = p.SCard(ctx, k.status(Active))
+				cmds[n] = p.SCard(ctx, k.Status(string(Active)))
 			} else {
-				cmds[n] = p.SInterCard(ctx, 0, k.status(Active), k.index(TopicFollow(topic).Key))
+				cmds[n] = p.SInterCard(ctx, 0, k.Status(string(Active)), k.Index(TopicFollow(topic).Key))
 			}
 		}
 		return nil
@@ -268,7 +261,7 @@ func (s *Store) transition(ctx context.Context, id int64, to BroadcastStatus, fr
 	for _, f := range from {
 		args = append(args, string(f))
 	}
-	res, err := bcTransitionScript.Run(ctx, s.rdb, []string{s.bcKey(id)}, args...).Slice()
+	res, err := bcTransitionScript.Run(ctx, s.rdb, []string{s.ks.Broadcast(id)}, args...).Slice()
 	if err != nil {
 		return "", false, fmt.Errorf("broadcast %d to %s: %w", id, to, err)
 	}
@@ -300,8 +293,8 @@ func (s *Store) StartBroadcast(ctx context.Context, id int64) (Broadcast, error)
 		return Broadcast{}, err
 	}
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.bcKey(id), "total", b.Total)
-		p.SAdd(ctx, s.bcActive(), id)
+		p.HSet(ctx, s.ks.Broadcast(id), "total", b.Total)
+		p.SAdd(ctx, s.ks.BroadcastsActive(), id)
 		return nil
 	})
 	if err != nil {
@@ -316,10 +309,10 @@ func (s *Store) StartBroadcast(ctx context.Context, id int64) (Broadcast, error)
 func (s *Store) snapshot(ctx context.Context, b Broadcast) (int64, error) {
 	var total int64
 	for n := range Shards {
-		k := s.shardKeys(n)
-		keys := []string{k.bcProgress(b.ID), k.bcTodo(b.ID), k.status(Active)}
+		k := s.ks.Shard(n)
+		keys := []string{k.BroadcastProgress(b.ID), k.BroadcastTodo(b.ID), k.Status(string(Active))}
 		if b.Topic != "" {
-			keys = append(keys, k.index(TopicFollow(b.Topic).Key))
+			keys = append(keys, k.Index(TopicFollow(b.Topic).Key))
 		}
 		c, err := bcSnapshotScript.Run(ctx, s.rdb, keys).Int64()
 		if err != nil {
@@ -374,17 +367,17 @@ func (s *Store) CancelBroadcast(ctx context.Context, id int64) (BroadcastStatus,
 func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
 	prefix := "b:" + strconv.FormatInt(id, 10) + ":"
 	for n := range Shards {
-		k := s.shardKeys(n)
+		k := s.ks.Shard(n)
 		var states []string
 		start := "-"
 		for {
-			msgs, err := s.rdb.XRangeN(ctx, k.queue(Low), start, "+", 1000).Result()
+			msgs, err := s.rdb.XRangeN(ctx, k.Queue(Low.String()), start, "+", 1000).Result()
 			if err != nil && !errors.Is(err, redis.Nil) {
 				return fmt.Errorf("stop broadcast %d: read shard %d: %w", id, n, err)
 			}
 			for _, m := range msgs {
 				if job, _ := m.Values["job"].(string); strings.HasPrefix(job, prefix) {
-					states = append(states, k.job(job))
+					states = append(states, k.Job(job))
 				}
 			}
 			if len(msgs) < 1000 {
@@ -395,7 +388,7 @@ func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
 		for {
 			chunk := states[:min(len(states), 500)]
 			states = states[len(chunk):]
-			keys := append([]string{k.bcProgress(id), k.bcTodo(id)}, chunk...)
+			keys := append([]string{k.BroadcastProgress(id), k.BroadcastTodo(id)}, chunk...)
 			if err := bcStopScript.Run(ctx, s.rdb, keys, ttlSeconds()).Err(); err != nil {
 				return fmt.Errorf("stop broadcast %d: shard %d: %w", id, n, err)
 			}
@@ -428,20 +421,20 @@ func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, er
 		if err != nil {
 			return 0, err
 		}
-		if err := s.rdb.HSet(ctx, s.bcKey(id), "total", total).Err(); err != nil {
+		if err := s.rdb.HSet(ctx, s.ks.Broadcast(id), "total", total).Err(); err != nil {
 			return 0, fmt.Errorf("feed broadcast %d: %w", id, err)
 		}
 	}
 	maxQueued := int64(2 * batch)
 	fed := 0
 	for n := range Shards {
-		k := s.shardKeys(n)
+		k := s.ks.Shard(n)
 		for ctx.Err() == nil {
 			var xlen *redis.IntCmd
 			var next *redis.StringSliceCmd
 			_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-				xlen = p.XLen(ctx, k.queue(Low))
-				next = p.ZRange(ctx, k.bcTodo(id), 0, int64(batch-1))
+				xlen = p.XLen(ctx, k.Queue(Low.String()))
+				next = p.ZRange(ctx, k.BroadcastTodo(id), 0, int64(batch-1))
 				return nil
 			})
 			if err != nil && !errors.Is(err, redis.Nil) {
@@ -451,14 +444,14 @@ func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, er
 			if xlen.Val() >= maxQueued || len(chats) == 0 {
 				break
 			}
-			keys := []string{k.bcProgress(id), k.bcTodo(id), k.bcWait(id), k.queue(Low)}
+			keys := []string{k.BroadcastProgress(id), k.BroadcastTodo(id), k.BroadcastWait(id), k.Queue(Low.String())}
 			args := []any{ttlSeconds(), maxQueued, id, b.Text, s.now().UnixMilli()}
 			for _, c := range chats {
 				chat, err := strconv.ParseInt(c, 10, 64)
 				if err != nil {
 					return fed, fmt.Errorf("feed broadcast %d: shard %d: bad member %q", id, n, c)
 				}
-				keys = append(keys, k.reader(chat), k.job(bcJobID(id, chat)))
+				keys = append(keys, k.Reader(chat), k.Job(bcJobID(id, chat)))
 				args = append(args, c)
 			}
 			got, err := bcFeedScript.Run(ctx, s.rdb, keys, args...).Int()
@@ -490,8 +483,8 @@ func (s *Store) BroadcastProgress(ctx context.Context, id int64) (BroadcastProgr
 	cmds := make([]shardCmds, Shards)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for n := range Shards {
-			k := s.shardKeys(n)
-			cmds[n] = shardCmds{p.HGetAll(ctx, k.bcProgress(id)), p.ZCard(ctx, k.bcTodo(id)), p.SCard(ctx, k.bcWait(id))}
+			k := s.ks.Shard(n)
+			cmds[n] = shardCmds{p.HGetAll(ctx, k.BroadcastProgress(id)), p.ZCard(ctx, k.BroadcastTodo(id)), p.SCard(ctx, k.BroadcastWait(id))}
 		}
 		return nil
 	})
@@ -525,22 +518,22 @@ func (s *Store) BroadcastProgress(ctx context.Context, id int64) (BroadcastProgr
 // settle moves the final job states of shard n's wait set into its
 // counters.
 func (s *Store) settle(ctx context.Context, id int64, n int) error {
-	k := s.shardKeys(n)
+	k := s.ks.Shard(n)
 	var cursor uint64
 	for {
-		members, next, err := s.rdb.SScan(ctx, k.bcWait(id), cursor, "", 500).Result()
+		members, next, err := s.rdb.SScan(ctx, k.BroadcastWait(id), cursor, "", 500).Result()
 		if err != nil {
 			return fmt.Errorf("progress of broadcast %d: shard %d: %w", id, n, err)
 		}
 		if len(members) > 0 {
-			keys := []string{k.bcProgress(id), k.bcWait(id)}
+			keys := []string{k.BroadcastProgress(id), k.BroadcastWait(id)}
 			args := make([]any, 0, len(members))
 			for _, m := range members {
 				chat, err := strconv.ParseInt(m, 10, 64)
 				if err != nil {
 					continue
 				}
-				keys = append(keys, k.job(bcJobID(id, chat)))
+				keys = append(keys, k.Job(bcJobID(id, chat)))
 				args = append(args, m)
 			}
 			if err := bcSettleScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
@@ -565,13 +558,13 @@ func (s *Store) CompleteBroadcast(ctx context.Context, id int64) (bool, error) {
 // active list and lets its record and counters expire after BroadcastTTL.
 func (s *Store) CloseBroadcast(ctx context.Context, id int64) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.SRem(ctx, s.bcActive(), id)
-		p.Expire(ctx, s.bcKey(id), BroadcastTTL)
+		p.SRem(ctx, s.ks.BroadcastsActive(), id)
+		p.Expire(ctx, s.ks.Broadcast(id), BroadcastTTL)
 		for n := range Shards {
-			k := s.shardKeys(n)
-			p.Expire(ctx, k.bcProgress(id), BroadcastTTL)
-			p.Expire(ctx, k.bcTodo(id), BroadcastTTL)
-			p.Expire(ctx, k.bcWait(id), BroadcastTTL)
+			k := s.ks.Shard(n)
+			p.Expire(ctx, k.BroadcastProgress(id), BroadcastTTL)
+			p.Expire(ctx, k.BroadcastTodo(id), BroadcastTTL)
+			p.Expire(ctx, k.BroadcastWait(id), BroadcastTTL)
 		}
 		return nil
 	})
@@ -585,7 +578,7 @@ func (s *Store) CloseBroadcast(ctx context.Context, id int64) error {
 // progress message now: true at most once per every across instances (by
 // Redis's clock).
 func (s *Store) ClaimBroadcastEdit(ctx context.Context, id int64, every time.Duration) (bool, error) {
-	ok, err := bcEditScript.Run(ctx, s.rdb, []string{s.bcKey(id) + ":edit"}, every.Milliseconds()).Int()
+	ok, err := bcEditScript.Run(ctx, s.rdb, []string{s.ks.BroadcastEdit(id)}, every.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("broadcast %d: claim edit: %w", id, err)
 	}

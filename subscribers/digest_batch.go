@@ -3,6 +3,8 @@ package subscribers
 import (
 	"context"
 	"fmt"
+
+	"nashra/keyspace"
 )
 
 // DigestRequest is one reader's digest for EnqueueDigests.
@@ -34,20 +36,20 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 	if err := s.shareTexts(ctx, reqs); err != nil {
 		return nil, err
 	}
-	calls := make([]scriptCall, len(reqs))
+	calls := make([]keyspace.Call, len(reqs))
 	for i, r := range reqs {
-		k := s.keysFor(r.ChatID)
-		c := scriptCall{keys: []string{k.reader(r.ChatID), k.queue(High)}, args: []any{r.ExpectCursor, r.NewCursor, s.now().Unix(), ttlSeconds(), jobFields}}
+		k := s.ks.ForChat(r.ChatID)
+		c := keyspace.Call{Keys: []string{k.Reader(r.ChatID), k.Queue(High.String())}, Args: []any{r.ExpectCursor, r.NewCursor, s.now().Unix(), ttlSeconds(), jobFields}}
 		for _, j := range r.Jobs {
 			if j.ChatID != r.ChatID {
 				return nil, fmt.Errorf("enqueue digest for %d: job %s is for chat %d", r.ChatID, j.ID, j.ChatID)
 			}
-			c.keys = append(c.keys, k.job(j.ID))
-			c.args = append(c.args, s.encodeJob(j)...)
+			c.Keys = append(c.Keys, k.Job(j.ID))
+			c.Args = append(c.Args, s.encodeJob(j)...)
 		}
 		calls[i] = c
 	}
-	cmds, err := runScriptBatch(ctx, s.rdb, enqueueDigestScript, calls)
+	cmds, err := keyspace.RunBatch(ctx, s.rdb, enqueueDigestScript, calls)
 	if err != nil {
 		return nil, fmt.Errorf("enqueue digests: %w", err)
 	}

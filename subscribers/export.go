@@ -108,7 +108,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer) (int, error) {
 
 // shardReaders lists the chat IDs in shard n's readers set, in order.
 func (s *Store) shardReaders(ctx context.Context, n int) ([]int64, error) {
-	members, err := s.rdb.ZRange(ctx, s.shardKeys(n).all(), 0, -1).Result()
+	members, err := s.rdb.ZRange(ctx, s.ks.Shard(n).Readers(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("export: list readers of shard %d: %w", n, err)
 	}
@@ -131,9 +131,9 @@ func (s *Store) records(ctx context.Context, ids []int64) ([]Record, error) {
 	fget := make([]*redis.MapStringStringCmd, len(ids))
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			k := s.keysFor(id)
-			hget[i] = p.HGetAll(ctx, k.reader(id))
-			fget[i] = p.HGetAll(ctx, k.follows(id))
+			k := s.ks.ForChat(id)
+			hget[i] = p.HGetAll(ctx, k.Reader(id))
+			fget[i] = p.HGetAll(ctx, k.Follows(id))
 		}
 		return nil
 	})

@@ -15,13 +15,13 @@ import (
 // Delivery records of messages already sent (job states, kept JobTTL for
 // deduplication) are not reader data and expire by themselves.
 func (s *Store) Forget(ctx context.Context, chatID int64) error {
-	k := s.keysFor(chatID)
+	k := s.ks.ForChat(chatID)
 	for range 10 {
 		cur, err := s.currentState(ctx, []int64{chatID})
 		if err != nil {
 			return fmt.Errorf("forget %d: %w", chatID, err)
 		}
-		keys := append([]string{k.reader(chatID), k.follows(chatID), k.all()}, k.statusKeys()...)
+		keys := append([]string{k.Reader(chatID), k.Follows(chatID), k.Readers()}, k.StatusSets()...)
 		args := []any{chatID}
 		keys, args = appendIndex(k, keys, args, nil, cur[0].followKeys)
 		n, err := forgetScript.Run(ctx, s.rdb, keys, args...).Int()

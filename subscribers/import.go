@@ -15,6 +15,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"nashra/keyspace"
+
 	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
 )
@@ -300,12 +302,12 @@ func (s *Store) importBatch(ctx context.Context, items []importItem) (int, error
 		return 0, fmt.Errorf("import: %w", err)
 	}
 	now := s.now().Unix()
-	calls := make([]scriptCall, len(items))
+	calls := make([]keyspace.Call, len(items))
 	for i, it := range items {
 		keys, args := s.importArgs(it, cur[i], now)
-		calls[i] = scriptCall{keys: keys, args: args}
+		calls[i] = keyspace.Call{Keys: keys, Args: args}
 	}
-	cmds, err := runScriptBatch(ctx, s.rdb, importScript, calls)
+	cmds, err := keyspace.RunBatch(ctx, s.rdb, importScript, calls)
 	if err != nil {
 		return 0, fmt.Errorf("import: write readers: %w", err)
 	}
@@ -361,9 +363,9 @@ func (s *Store) currentState(ctx context.Context, ids []int64) ([]readerState, e
 	jn := make([]*redis.StringCmd, len(ids))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			k := s.keysFor(id)
-			fk[i] = p.HKeys(ctx, k.follows(id))
-			jn[i] = p.HGet(ctx, k.reader(id), fieldJoined)
+			k := s.ks.ForChat(id)
+			fk[i] = p.HKeys(ctx, k.Follows(id))
+			jn[i] = p.HGet(ctx, k.Reader(id), fieldJoined)
 		}
 		return nil
 	})
@@ -385,7 +387,7 @@ func (s *Store) currentState(ctx context.Context, ids []int64) ([]readerState, e
 
 // importArgs lays out importScript's keys and arguments (see scripts).
 func (s *Store) importArgs(it importItem, cur readerState, now int64) ([]string, []any) {
-	k := s.keysFor(it.chat)
+	k := s.ks.ForChat(it.chat)
 	joined := it.joined
 	if !it.hasJoined {
 		joined = now
@@ -401,7 +403,7 @@ func (s *Store) importArgs(it importItem, cur readerState, now int64) ([]string,
 	fields = append(fields, it.fields...)
 	fields = append(fields, fieldJoined, strconv.FormatInt(joined, 10), fieldUpdated, strconv.FormatInt(updated, 10))
 
-	keys := append([]string{k.reader(it.chat), k.follows(it.chat), k.all()}, k.statusKeys()...)
+	keys := append([]string{k.Reader(it.chat), k.Follows(it.chat), k.Readers()}, k.StatusSets()...)
 	args := make([]any, 0, 6+len(fields)+4*len(it.follows)+len(cur.followKeys))
 	args = append(args, it.chat, string(it.status), joined, len(fields)/2)
 	args = append(args, fields...)
@@ -415,12 +417,12 @@ func (s *Store) importArgs(it importItem, cur readerState, now int64) ([]string,
 
 // appendIndex declares the index sets of the follows in want and of those
 // in current: one key each, and its follow key as an argument, in order.
-func appendIndex(k keys, keys []string, args []any, want []Follow, current []string) ([]string, []any) {
+func appendIndex(k keyspace.Shard, keys []string, args []any, want []Follow, current []string) ([]string, []any) {
 	seen := make(map[string]bool, len(want)+len(current))
 	add := func(fk string) {
 		if !seen[fk] {
 			seen[fk] = true
-			keys = append(keys, k.index(fk))
+			keys = append(keys, k.Index(fk))
 			args = append(args, fk)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"nashra/keyspace"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -97,10 +99,6 @@ func IsFinal(state string) bool {
 	return state == StateUnknown || strings.HasPrefix(state, prefixSent) ||
 		strings.HasPrefix(state, prefixFailed) || strings.HasPrefix(state, prefixSkipped)
 }
-
-func (k keys) queue(p Priority) string { return k.tag + "q:" + p.String() }
-func (k keys) deadLetters() string     { return k.tag + "dlq" }
-func (k keys) job(id string) string    { return k.tag + "j:" + id }
 
 // jobFields is the number of values one encoded job takes in a stream entry
 // (field/value pairs; EnqueueDigest relies on it being fixed).
@@ -199,15 +197,15 @@ func (s *Store) Enqueue(ctx context.Context, jobs ...Job) error {
 
 // enqueueBatch runs one enqueue script per job in one pipeline.
 func (s *Store) enqueueBatch(ctx context.Context, jobs []Job) error {
-	calls := make([]scriptCall, len(jobs))
+	calls := make([]keyspace.Call, len(jobs))
 	for i, j := range jobs {
-		k := s.keysFor(j.ChatID)
-		calls[i] = scriptCall{
-			keys: []string{k.job(j.ID), k.queue(j.Priority)},
-			args: append([]any{ttlSeconds()}, s.encodeJob(j)...),
+		k := s.ks.ForChat(j.ChatID)
+		calls[i] = keyspace.Call{
+			Keys: []string{k.Job(j.ID), k.Queue(j.Priority.String())},
+			Args: append([]any{ttlSeconds()}, s.encodeJob(j)...),
 		}
 	}
-	cmds, err := runScriptBatch(ctx, s.rdb, enqueueScript, calls)
+	cmds, err := keyspace.RunBatch(ctx, s.rdb, enqueueScript, calls)
 	if err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
@@ -261,7 +259,7 @@ func (s *Store) readOnce(ctx context.Context, consumer string, shards []int, p P
 			for i, n := range which {
 				cmds[i] = pl.XReadGroup(ctx, &redis.XReadGroupArgs{
 					Group: Group, Consumer: consumer, Count: int64(count), Block: -1,
-					Streams: []string{s.shardKeys(n).queue(p), ">"},
+					Streams: []string{s.ks.Shard(n).Queue(p.String()), ">"},
 				})
 			}
 			return nil
@@ -325,11 +323,11 @@ func isNoGroup(err error) bool {
 
 // ensureGroups creates the consumer group on both streams of shard n.
 func (s *Store) ensureGroups(ctx context.Context, n int) error {
-	k := s.shardKeys(n)
+	k := s.ks.Shard(n)
 	for _, p := range []Priority{High, Low} {
-		err := s.rdb.XGroupCreateMkStream(ctx, k.queue(p), Group, "0").Err()
+		err := s.rdb.XGroupCreateMkStream(ctx, k.Queue(p.String()), Group, "0").Err()
 		if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
-			return fmt.Errorf("create group on %s: %w", k.queue(p), err)
+			return fmt.Errorf("create group on %s: %w", k.Queue(p.String()), err)
 		}
 	}
 	return nil
@@ -349,9 +347,9 @@ func (s *Store) drop(ctx context.Context, stream, id string) {
 // and deleted) or in flight at another consumer (left alone: its owner
 // finishes it, or the janitor reclaims it).
 func (s *Store) Begin(ctx context.Context, job Job, consumer string) (bool, error) {
-	k := s.keysFor(job.ChatID)
+	k := s.ks.ForChat(job.ChatID)
 	flight := prefixFlight + consumer + ":" + strconv.FormatInt(s.now().UnixMilli(), 10)
-	res, err := beginScript.Run(ctx, s.rdb, []string{k.job(job.ID), k.queue(job.Priority)},
+	res, err := beginScript.Run(ctx, s.rdb, []string{k.Job(job.ID), k.Queue(job.Priority.String())},
 		job.StreamID, flight, ttlSeconds()).Text()
 	if err != nil {
 		return false, fmt.Errorf("begin job %s: %w", job.ID, err)
@@ -365,8 +363,8 @@ func (s *Store) Finish(ctx context.Context, job Job, state string) error {
 	if !IsFinal(state) {
 		return fmt.Errorf("finish job %s: %q is not a final state", job.ID, state)
 	}
-	k := s.keysFor(job.ChatID)
-	err := finishScript.Run(ctx, s.rdb, []string{k.job(job.ID), k.queue(job.Priority)},
+	k := s.ks.ForChat(job.ChatID)
+	err := finishScript.Run(ctx, s.rdb, []string{k.Job(job.ID), k.Queue(job.Priority.String())},
 		job.StreamID, state, ttlSeconds()).Err()
 	if err != nil {
 		return fmt.Errorf("finish job %s: %w", job.ID, err)
@@ -395,11 +393,11 @@ func (s *Store) Retry(ctx context.Context, job Job) error {
 func (s *Store) DeadLetter(ctx context.Context, job Job, reason string) error {
 	next := job
 	next.Attempt++
-	k := s.keysFor(job.ChatID)
+	k := s.ks.ForChat(job.ChatID)
 	args := []any{job.StreamID, "dead", StateDeadLetter, ttlSeconds()}
 	args = append(args, s.encodeJob(next)...)
 	args = append(args, "reason", reason, "prio", job.Priority.String())
-	err := retryScript.Run(ctx, s.rdb, []string{k.job(job.ID), k.queue(job.Priority), k.deadLetters()}, args...).Err()
+	err := retryScript.Run(ctx, s.rdb, []string{k.Job(job.ID), k.Queue(job.Priority.String()), k.DeadLetters()}, args...).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("dead-letter job %s: %w", job.ID, err)
 	}
@@ -413,8 +411,8 @@ func (s *Store) DeadLetter(ctx context.Context, job Job, reason string) error {
 // must call unknown. The worker Begins it again before the next send. It
 // does nothing unless consumer owns the send.
 func (s *Store) Unbegin(ctx context.Context, job Job, consumer string) error {
-	k := s.keysFor(job.ChatID)
-	if err := unbeginScript.Run(ctx, s.rdb, []string{k.job(job.ID)}, prefixFlight+consumer+":", ttlSeconds()).Err(); err != nil {
+	k := s.ks.ForChat(job.ChatID)
+	if err := unbeginScript.Run(ctx, s.rdb, []string{k.Job(job.ID)}, prefixFlight+consumer+":", ttlSeconds()).Err(); err != nil {
 		return fmt.Errorf("unbegin job %s: %w", job.ID, err)
 	}
 	return nil
@@ -427,9 +425,9 @@ func (s *Store) Requeue(ctx context.Context, job Job) error {
 }
 
 func (s *Store) again(ctx context.Context, old, next Job) error {
-	k := s.keysFor(old.ChatID)
+	k := s.ks.ForChat(old.ChatID)
 	args := append([]any{old.StreamID, "again", "", ttlSeconds()}, s.encodeJob(next)...)
-	err := retryScript.Run(ctx, s.rdb, []string{k.job(old.ID), k.queue(old.Priority), k.deadLetters()}, args...).Err()
+	err := retryScript.Run(ctx, s.rdb, []string{k.Job(old.ID), k.Queue(old.Priority.String()), k.DeadLetters()}, args...).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("requeue job %s: %w", old.ID, err)
 	}
@@ -442,7 +440,7 @@ func (s *Store) again(ctx context.Context, old, next Job) error {
 // rate limit longer than the janitor's idle threshold.
 func (s *Store) Touch(ctx context.Context, job Job, consumer string) error {
 	err := s.rdb.XClaimJustID(ctx, &redis.XClaimArgs{
-		Stream: s.keysFor(job.ChatID).queue(job.Priority), Group: Group, Consumer: consumer,
+		Stream: s.ks.ForChat(job.ChatID).Queue(job.Priority.String()), Group: Group, Consumer: consumer,
 		MinIdle: 0, Messages: []string{job.StreamID},
 	}).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -463,7 +461,7 @@ func (s *Store) Touch(ctx context.Context, job Job, consumer string) error {
 // minIdle must be longer than the longest send (HTTP timeout); senders
 // Touch jobs that wait longer.
 func (s *Store) Reclaim(ctx context.Context, consumer string, shard int, minIdle time.Duration, resendUnknown bool) ([]Job, int, error) {
-	k := s.shardKeys(shard)
+	k := s.ks.Shard(shard)
 	resend := "0"
 	if resendUnknown {
 		resend = "1"
@@ -473,7 +471,7 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, shard int, minIdle
 		unknown   int
 	)
 	for _, p := range []Priority{High, Low} {
-		stream := k.queue(p)
+		stream := k.Queue(p.String())
 		start := "0-0"
 		for {
 			msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
@@ -491,7 +489,7 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, shard int, minIdle
 					s.drop(ctx, stream, m.ID)
 					continue
 				}
-				res, err := reclaimScript.Run(ctx, s.rdb, []string{k.job(j.ID), stream}, m.ID, resend, ttlSeconds()).Text()
+				res, err := reclaimScript.Run(ctx, s.rdb, []string{k.Job(j.ID), stream}, m.ID, resend, ttlSeconds()).Text()
 				if err != nil {
 					return reclaimed, unknown, fmt.Errorf("reclaim job %s: %w", j.ID, err)
 				}
@@ -516,9 +514,9 @@ func (s *Store) QueueDepth(ctx context.Context) (hi, lo int64, err error) {
 	var his, los []*redis.IntCmd
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for n := range Shards {
-			k := s.shardKeys(n)
-			his = append(his, p.XLen(ctx, k.queue(High)))
-			los = append(los, p.XLen(ctx, k.queue(Low)))
+			k := s.ks.Shard(n)
+			his = append(his, p.XLen(ctx, k.Queue(High.String())))
+			los = append(los, p.XLen(ctx, k.Queue(Low.String())))
 		}
 		return nil
 	})
@@ -535,7 +533,7 @@ func (s *Store) QueueDepth(ctx context.Context) (hi, lo int64, err error) {
 // JobState returns the job's state, "" when it has none (never queued, or
 // older than JobTTL).
 func (s *Store) JobState(ctx context.Context, job Job) (string, error) {
-	st, err := s.rdb.Get(ctx, s.keysFor(job.ChatID).job(job.ID)).Result()
+	st, err := s.rdb.Get(ctx, s.ks.ForChat(job.ChatID).Job(job.ID)).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", nil
 	}
@@ -560,7 +558,7 @@ type DeadLetter struct {
 func (s *Store) DeadLetters(ctx context.Context, count int64) ([]DeadLetter, error) {
 	var out []DeadLetter
 	for n := range Shards {
-		msgs, err := s.rdb.XRevRangeN(ctx, s.shardKeys(n).deadLetters(), "+", "-", count).Result()
+		msgs, err := s.rdb.XRevRangeN(ctx, s.ks.Shard(n).DeadLetters(), "+", "-", count).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return nil, fmt.Errorf("dead letters: %w", err)
 		}
@@ -605,11 +603,11 @@ func (s *Store) Redrive(ctx context.Context, dl DeadLetter) (string, error) {
 	if j.ID == "" || j.ChatID == 0 {
 		return "", fmt.Errorf("redrive dead letter %s: not a job", j.StreamID)
 	}
-	k := s.keysFor(j.ChatID) // a dead letter lives in its job's shard
+	k := s.ks.ForChat(j.ChatID) // a dead letter lives in its job's shard
 	next := j
 	next.Attempt, next.NotBefore, next.EnqueuedAt = 0, time.Time{}, s.now()
 	args := append([]any{j.StreamID, ttlSeconds()}, s.encodeJob(next)...)
-	res, err := redriveScript.Run(ctx, s.rdb, []string{k.job(j.ID), k.deadLetters(), k.queue(j.Priority)}, args...).Text()
+	res, err := redriveScript.Run(ctx, s.rdb, []string{k.Job(j.ID), k.DeadLetters(), k.Queue(j.Priority.String())}, args...).Text()
 	if err != nil {
 		return "", fmt.Errorf("redrive job %s: %w", j.ID, err)
 	}
@@ -636,13 +634,13 @@ func (s *Store) MoveReader(ctx context.Context, from, to int64) error {
 	if from == to {
 		return nil
 	}
-	ko, kn := s.keysFor(from), s.keysFor(to)
+	ko, kn := s.ks.ForChat(from), s.ks.ForChat(to)
 	var rget, fget *redis.MapStringStringCmd
 	var nexists *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		rget = p.HGetAll(ctx, ko.reader(from))
-		fget = p.HGetAll(ctx, ko.follows(from))
-		nexists = p.Exists(ctx, kn.reader(to))
+		rget = p.HGetAll(ctx, ko.Reader(from))
+		fget = p.HGetAll(ctx, ko.Follows(from))
+		nexists = p.Exists(ctx, kn.Reader(to))
 		return nil
 	})
 	if err != nil {
@@ -668,19 +666,19 @@ func (s *Store) MoveReader(ctx context.Context, from, to int64) error {
 	delete(old, "status_reason")
 	delete(old, "updated")
 
-	keys := append([]string{kn.reader(to), kn.follows(to), kn.all()}, kn.statusKeys()...)
+	keys := append([]string{kn.Reader(to), kn.Follows(to), kn.Readers()}, kn.StatusSets()...)
 	args := []any{to, from, s.now().Unix(), len(old)}
 	for f, v := range old {
 		args = append(args, f, v)
 	}
 	for key, label := range fget.Val() {
-		keys = append(keys, kn.index(key))
+		keys = append(keys, kn.Index(key))
 		args = append(args, key, label)
 	}
 	if err := copyReaderScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
 		return fmt.Errorf("move reader %d to %d: copy: %w", from, to, err)
 	}
-	if err := s.rdb.HSet(ctx, ko.reader(from), "migrated_to", to).Err(); err != nil {
+	if err := s.rdb.HSet(ctx, ko.Reader(from), "migrated_to", to).Err(); err != nil {
 		return fmt.Errorf("move reader %d to %d: mark: %w", from, to, err)
 	}
 	if _, err := s.SetStatus(ctx, from, Blocked, movedReason); err != nil {

@@ -38,9 +38,9 @@ func (s *Store) DigestStates(ctx context.Context, ids []int64) ([]DigestState, e
 	fl := make([]*redis.MapStringStringCmd, len(ids))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			k := s.keysFor(id)
-			hm[i] = p.HMGet(ctx, k.reader(id), "status", "cur", "sched", "lang", "chat_type", "joined", "last_digest_at")
-			fl[i] = p.HGetAll(ctx, k.follows(id))
+			k := s.ks.ForChat(id)
+			hm[i] = p.HMGet(ctx, k.Reader(id), "status", "cur", "sched", "lang", "chat_type", "joined", "last_digest_at")
+			fl[i] = p.HGetAll(ctx, k.Follows(id))
 		}
 		return nil
 	})

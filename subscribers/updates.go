@@ -14,16 +14,12 @@ import (
 // recognised.
 const updateTTL = 25 * time.Hour
 
-func (s *Store) claimKey(updateID int64) string {
-	return s.prefix + "upd:" + strconv.FormatInt(updateID, 10)
-}
-
 // ClaimUpdate reports whether this is the first time any instance handles
 // the Telegram update id. A long-polling bot that stops before confirming
 // its last batch gets that batch again; the claim makes sure a reader's
 // command is answered once.
 func (s *Store) ClaimUpdate(ctx context.Context, updateID int64) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.claimKey(updateID), 1, updateTTL).Result()
+	ok, err := s.rdb.SetNX(ctx, s.ks.UpdateClaim(updateID), 1, updateTTL).Result()
 	if err != nil {
 		return false, fmt.Errorf("claim update %d: %w", updateID, err)
 	}
@@ -43,10 +39,6 @@ func (s *Store) ClaimUpdate(ctx context.Context, updateID int64) (bool, error) {
 // The keys share a hash tag, so storing is one script on a cluster. The
 // seen markers, not stream IDs, recognise a re-fetch: Telegram may restart
 // update ids from a random number after a quiet week.
-func (s *Store) inboxKey() string { return s.prefix + "{inbox}:q" }
-func (s *Store) inboxSeenKey(id int64) string {
-	return s.prefix + "{inbox}:seen:" + strconv.FormatInt(id, 10)
-}
 
 // storeUpdatesScript: KEYS stream, then one seen key per update. ARGV ttl
 // seconds, then id and raw JSON per update. Returns, per update, the new
@@ -78,10 +70,10 @@ func (s *Store) StoreUpdates(ctx context.Context, ids []int64, raws [][]byte) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	keys := []string{s.inboxKey()}
+	keys := []string{s.ks.Inbox()}
 	args := []any{int64(updateTTL / time.Second)}
 	for i, id := range ids {
-		keys = append(keys, s.inboxSeenKey(id))
+		keys = append(keys, s.ks.InboxSeen(id))
 		args = append(args, id, raws[i])
 	}
 	res, err := storeUpdatesScript.Run(ctx, s.rdb, keys, args...).StringSlice()
@@ -100,7 +92,7 @@ func (s *Store) StoreUpdates(ctx context.Context, ids []int64, raws [][]byte) ([
 // InboxUpdates returns every update stored and not yet handled, oldest
 // first: what a poller that stopped or died left behind.
 func (s *Store) InboxUpdates(ctx context.Context) ([]InboxUpdate, error) {
-	msgs, err := s.rdb.XRange(ctx, s.inboxKey(), "-", "+").Result()
+	msgs, err := s.rdb.XRange(ctx, s.ks.Inbox(), "-", "+").Result()
 	if err != nil {
 		return nil, fmt.Errorf("read inbox: %w", err)
 	}
@@ -119,7 +111,7 @@ func (s *Store) InboxUpdates(ctx context.Context) ([]InboxUpdate, error) {
 
 // UpdateHandled removes a handled update from the inbox.
 func (s *Store) UpdateHandled(ctx context.Context, entry string) error {
-	if err := s.rdb.XDel(ctx, s.inboxKey(), entry).Err(); err != nil {
+	if err := s.rdb.XDel(ctx, s.ks.Inbox(), entry).Err(); err != nil {
 		return fmt.Errorf("inbox done %s: %w", entry, err)
 	}
 	return nil
@@ -128,7 +120,7 @@ func (s *Store) UpdateHandled(ctx context.Context, entry string) error {
 // ReleaseUpdate undoes ClaimUpdate for a handler that was cancelled
 // before it finished, so that the update is handled when it comes again.
 func (s *Store) ReleaseUpdate(ctx context.Context, updateID int64) error {
-	if err := s.rdb.Del(ctx, s.claimKey(updateID)).Err(); err != nil {
+	if err := s.rdb.Del(ctx, s.ks.UpdateClaim(updateID)).Err(); err != nil {
 		return fmt.Errorf("release update %d: %w", updateID, err)
 	}
 	return nil
