@@ -18,14 +18,16 @@ import (
 	"nashra/bot/ratelimit"
 	"nashra/digest"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 )
 
 // Options configures a Bot.
 type Options struct {
 	Token   string
-	APIURL  string // Bot API base URL without a trailing slash
-	Store   *subscribers.Store
+	APIURL  string             // Bot API base URL without a trailing slash
+	Store   *subscribers.Store // the readers
+	Outbox  *outbox.Store      // the queue of messages to send, for /stats
 	Catalog *topics.Catalog
 	Admins  []int64
 	Log     *slog.Logger
@@ -59,6 +61,7 @@ type Bot struct {
 	httpc    *http.Client // the api's client, for getUpdates
 	apiURL   string
 	store    *subscribers.Store
+	outbox   *outbox.Store
 	lim      *ratelimit.Limiter
 	catalog  *topics.Catalog
 	admins   map[int64]bool
@@ -73,8 +76,8 @@ type Bot struct {
 
 // New builds a Bot; it does not touch the network.
 func New(opt Options) (*Bot, error) {
-	if opt.Store == nil || opt.Catalog == nil {
-		return nil, errors.New("bot: a store and a topic catalog are required")
+	if opt.Store == nil || opt.Outbox == nil || opt.Catalog == nil {
+		return nil, errors.New("bot: the readers, the outbox and a topic catalog are required")
 	}
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
@@ -93,6 +96,7 @@ func New(opt Options) (*Bot, error) {
 	}
 	b := &Bot{
 		store:   opt.Store,
+		outbox:  opt.Outbox,
 		lim:     opt.Limiter,
 		catalog: opt.Catalog,
 		admins:  make(map[int64]bool, len(opt.Admins)),

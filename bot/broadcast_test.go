@@ -17,6 +17,7 @@ import (
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -31,6 +32,7 @@ type bcHarness struct {
 	srv   *telegramtest.Server
 	r     *redistest.Redis
 	store *subscribers.Store
+	queue *outbox.Store
 	bot   *bot.Bot
 }
 
@@ -39,6 +41,7 @@ func newBCHarness(t *testing.T, cfg bot.BroadcastConfig) *bcHarness {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
 	if cfg.FeedEvery == 0 {
 		cfg.FeedEvery = 50 * time.Millisecond
 	}
@@ -46,13 +49,13 @@ func newBCHarness(t *testing.T, cfg bot.BroadcastConfig) *bcHarness {
 		cfg.BatchSize = 20
 	}
 	b, err := bot.New(bot.Options{
-		Token: srv.Token(), APIURL: srv.URL(), Store: store, Catalog: topics.Builtin(),
+		Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue, Catalog: topics.Builtin(),
 		Admins: []int64{bcAdmin}, PollTimeout: 5 * time.Second, Broadcast: cfg,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &bcHarness{t: t, srv: srv, r: r, store: store, bot: b}
+	h := &bcHarness{t: t, srv: srv, r: r, store: store, queue: queue, bot: b}
 	h.loop(func(ctx context.Context) { _ = b.Run(ctx) })
 	return h
 }
@@ -82,7 +85,7 @@ func (h *bcHarness) sender(consumer string, reclaimIdle time.Duration) (stop fun
 		h.t.Fatal(err)
 	}
 	s, err := sender.New(sender.Options{
-		API: api, Store: h.store, RDB: h.r.Client, Prefix: h.r.Prefix, Rate: 2000, Consumer: consumer,
+		API: api, Outbox: h.queue, Readers: h.store, RDB: h.r.Client, Prefix: h.r.Prefix, Rate: 2000, Consumer: consumer,
 		Workers: 8, Batch: 8, ReclaimEvery: 100 * time.Millisecond, ReclaimIdle: reclaimIdle,
 		SendTimeout: reclaimIdle * 4 / 5, RetryBackoff: 10 * time.Millisecond,
 	})
@@ -212,11 +215,11 @@ func (h *bcHarness) checkOnce(id int64, want map[int64]int) {
 		if got[c] == w {
 			continue
 		}
-		st, err := h.store.JobState(context.Background(), subscribers.Job{ID: fmt.Sprintf("b:%d:%d", id, c), ChatID: c})
+		st, err := h.queue.JobState(context.Background(), outbox.Job{ID: fmt.Sprintf("b:%d:%d", id, c), ChatID: c})
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if st == subscribers.StateUnknown && got[c] <= 1 {
+		if st == outbox.StateUnknown && got[c] <= 1 {
 			continue
 		}
 		if bad++; bad <= 10 {

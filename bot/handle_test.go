@@ -13,6 +13,7 @@ import (
 
 	"nashra/bot/telegramtest"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -42,6 +43,7 @@ func newTestBot(t *testing.T, logw *syncBuffer) (*Bot, *telegramtest.Server) {
 		Token:   srv.Token(),
 		APIURL:  srv.URL(),
 		Store:   subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
+		Outbox:  outbox.New(r.Client, outbox.Options{Prefix: r.Prefix}),
 		Catalog: topics.Builtin(),
 		Log:     slog.New(slog.NewTextHandler(logw, nil)),
 	})

@@ -15,6 +15,7 @@ import (
 	"nashra/bot/telegramtest"
 	"nashra/digest/articles"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -32,11 +33,13 @@ func newStatsHarness(t *testing.T, now time.Time) *harness {
 	r := redistest.New(t)
 	clock := func() time.Time { return now }
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: clock})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: clock})
 	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
 	b, err := bot.New(bot.Options{
 		Token:       srv.Token(),
 		APIURL:      srv.URL(),
 		Store:       store,
+		Outbox:      queue,
 		Catalog:     topics.Builtin(),
 		Admins:      []int64{adminID},
 		PollTimeout: 5 * time.Second,

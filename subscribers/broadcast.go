@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"nashra/outbox"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -371,7 +373,7 @@ func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
 		var states []string
 		start := "-"
 		for {
-			msgs, err := s.rdb.XRangeN(ctx, k.Queue(Low.String()), start, "+", 1000).Result()
+			msgs, err := s.rdb.XRangeN(ctx, k.Queue(outbox.Low.String()), start, "+", 1000).Result()
 			if err != nil && !errors.Is(err, redis.Nil) {
 				return fmt.Errorf("stop broadcast %d: read shard %d: %w", id, n, err)
 			}
@@ -389,7 +391,7 @@ func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
 			chunk := states[:min(len(states), 500)]
 			states = states[len(chunk):]
 			keys := append([]string{k.BroadcastProgress(id), k.BroadcastTodo(id)}, chunk...)
-			if err := bcStopScript.Run(ctx, s.rdb, keys, ttlSeconds()).Err(); err != nil {
+			if err := bcStopScript.Run(ctx, s.rdb, keys, int64(outbox.JobTTL/time.Second)).Err(); err != nil {
 				return fmt.Errorf("stop broadcast %d: shard %d: %w", id, n, err)
 			}
 			if len(states) == 0 {
@@ -433,7 +435,7 @@ func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, er
 			var xlen *redis.IntCmd
 			var next *redis.StringSliceCmd
 			_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-				xlen = p.XLen(ctx, k.Queue(Low.String()))
+				xlen = p.XLen(ctx, k.Queue(outbox.Low.String()))
 				next = p.ZRange(ctx, k.BroadcastTodo(id), 0, int64(batch-1))
 				return nil
 			})
@@ -444,8 +446,8 @@ func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, er
 			if xlen.Val() >= maxQueued || len(chats) == 0 {
 				break
 			}
-			keys := []string{k.BroadcastProgress(id), k.BroadcastTodo(id), k.BroadcastWait(id), k.Queue(Low.String())}
-			args := []any{ttlSeconds(), maxQueued, id, b.Text, s.now().UnixMilli()}
+			keys := []string{k.BroadcastProgress(id), k.BroadcastTodo(id), k.BroadcastWait(id), k.Queue(outbox.Low.String())}
+			args := []any{int64(outbox.JobTTL / time.Second), maxQueued, id, b.Text, s.now().UnixMilli()}
 			for _, c := range chats {
 				chat, err := strconv.ParseInt(c, 10, 64)
 				if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -17,13 +18,15 @@ import (
 type bcEnv struct {
 	t     *testing.T
 	store *subscribers.Store
+	queue *outbox.Store
 	r     *redistest.Redis
 }
 
 func newBCEnv(t *testing.T) *bcEnv {
 	t.Helper()
 	r := redistest.New(t)
-	return &bcEnv{t: t, r: r, store: subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})}
+	return &bcEnv{t: t, r: r, store: subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
+		queue: outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})}
 }
 
 // readers starts chats base..base+n-1, with status st.
@@ -63,12 +66,12 @@ func (e *bcEnv) start(text, topic string) subscribers.Broadcast {
 // deliver plays a sender: it takes every queued job, begins it and
 // finishes it with the state outcome gives. It returns the jobs it sent,
 // by chat.
-func (e *bcEnv) deliver(outcome func(subscribers.Job) string) map[int64][]subscribers.Job {
+func (e *bcEnv) deliver(outcome func(outbox.Job) string) map[int64][]outbox.Job {
 	e.t.Helper()
 	ctx := context.Background()
-	got := map[int64][]subscribers.Job{}
+	got := map[int64][]outbox.Job{}
 	for {
-		jobs, err := e.store.Read(ctx, "test", allShards(), 100, 0)
+		jobs, err := e.queue.Read(ctx, "test", allShards, 100, 0)
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -76,14 +79,14 @@ func (e *bcEnv) deliver(outcome func(subscribers.Job) string) map[int64][]subscr
 			return got
 		}
 		for _, j := range jobs {
-			ok, err := e.store.Begin(ctx, j, "test")
+			ok, err := e.queue.Begin(ctx, j, "test")
 			if err != nil {
 				e.t.Fatal(err)
 			}
 			if !ok {
 				continue
 			}
-			if err := e.store.Finish(ctx, j, outcome(j)); err != nil {
+			if err := e.queue.Finish(ctx, j, outcome(j)); err != nil {
 				e.t.Fatal(err)
 			}
 			got[j.ChatID] = append(got[j.ChatID], j)
@@ -91,13 +94,13 @@ func (e *bcEnv) deliver(outcome func(subscribers.Job) string) map[int64][]subscr
 	}
 }
 
-func sent(subscribers.Job) string { return "sent:1" }
+func sent(outbox.Job) string { return "sent:1" }
 
 // run feeds and delivers until the broadcast settles.
-func (e *bcEnv) run(id int64, batch int, outcome func(subscribers.Job) string) (map[int64][]subscribers.Job, subscribers.BroadcastProgress) {
+func (e *bcEnv) run(id int64, batch int, outcome func(outbox.Job) string) (map[int64][]outbox.Job, subscribers.BroadcastProgress) {
 	e.t.Helper()
 	ctx := context.Background()
-	all := map[int64][]subscribers.Job{}
+	all := map[int64][]outbox.Job{}
 	for range 10000 {
 		if _, err := e.store.FeedBroadcast(ctx, id, batch); err != nil {
 			e.t.Fatal(err)
@@ -141,12 +144,12 @@ func TestBroadcastReachesEachActiveReaderOnce(t *testing.T) {
 		t.Fatalf("started broadcast = %+v; want running with total 97", b)
 	}
 	// Every tenth reader blocked the bot; one answer was lost.
-	got, p := e.run(b.ID, 7, func(j subscribers.Job) string {
+	got, p := e.run(b.ID, 7, func(j outbox.Job) string {
 		switch {
 		case j.ChatID%10 == 0:
 			return "failed:blocked"
 		case j.ChatID == 1001:
-			return subscribers.StateUnknown
+			return outbox.StateUnknown
 		}
 		return "sent:1"
 	})
@@ -157,7 +160,7 @@ func TestBroadcastReachesEachActiveReaderOnce(t *testing.T) {
 			continue
 		}
 		j := js[0]
-		if want := fmt.Sprintf("b:%d:%d", b.ID, c); j.ID != want || j.Kind != "broadcast" || j.Text != b.Text || j.Priority != subscribers.Low {
+		if want := fmt.Sprintf("b:%d:%d", b.ID, c); j.ID != want || j.Kind != "broadcast" || j.Text != b.Text || j.Priority != outbox.Low {
 			t.Errorf("job = %+v; want ID %s, kind broadcast, low priority, the text", j, want)
 		}
 	}
@@ -390,7 +393,7 @@ func TestBroadcastProgressScales(t *testing.T) {
 	wg.Wait()
 	b := e.start("x", "")
 	start := time.Now()
-	_, p := e.run(b.ID, 500, func(j subscribers.Job) string {
+	_, p := e.run(b.ID, 500, func(j outbox.Job) string {
 		if j.ChatID%10 == 0 {
 			return "failed:blocked"
 		}
@@ -424,3 +427,11 @@ func TestClaimBroadcastEditAtMostOncePerPeriod(t *testing.T) {
 		t.Error("a claim after the period was refused")
 	}
 }
+
+var allShards = func() []int {
+	out := make([]int, outbox.Shards)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}()

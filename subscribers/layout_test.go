@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -69,6 +70,7 @@ func TestKeyLayout(t *testing.T) {
 	r := redistest.New(t)
 	now := time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
 	s := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: func() time.Time { return now }})
+	q := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: func() time.Time { return now }})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -94,32 +96,32 @@ func TestKeyLayout(t *testing.T) {
 	must(s.RecordDaily(ctx, chat, subscribers.StatSentDigest, now, 1))
 
 	// The outbox: a digest with a shared text, sent; a notice, dead-lettered.
-	ok, err := s.EnqueueDigest(ctx, chat, 0, 9, []subscribers.Job{{
-		ID: "d:17:0-9:0", ChatID: chat, Kind: "digest", Text: "<b>نشرة</b>", Ref: "digest-ref:0", Priority: subscribers.High,
+	ok, err := q.EnqueueDigest(ctx, chat, 0, 9, []outbox.Job{{
+		ID: "d:17:0-9:0", ChatID: chat, Kind: "digest", Text: "<b>نشرة</b>", Ref: "digest-ref:0", Priority: outbox.High,
 	}})
 	must(err)
 	if !ok {
 		t.Fatal("digest refused")
 	}
-	must(s.Enqueue(ctx, subscribers.Job{ID: "n:17:1", ChatID: chat, Kind: "notice", Text: "hello", Priority: subscribers.Low}))
-	jobs, err := s.Read(ctx, "c1", []int{1}, 10, 0)
+	must(q.Enqueue(ctx, outbox.Job{ID: "n:17:1", ChatID: chat, Kind: "notice", Text: "hello", Priority: outbox.Low}))
+	jobs, err := q.Read(ctx, "c1", []int{1}, 10, 0)
 	must(err)
 	if len(jobs) != 1 || jobs[0].ID != "d:17:0-9:0" {
 		t.Fatalf("read %+v; want the digest first", jobs)
 	}
-	if ok, err := s.Begin(ctx, jobs[0], "c1"); err != nil || !ok {
+	if ok, err := q.Begin(ctx, jobs[0], "c1"); err != nil || !ok {
 		t.Fatalf("Begin = %v, %v", ok, err)
 	}
-	must(s.Finish(ctx, jobs[0], "sent:11"))
-	jobs, err = s.Read(ctx, "c1", []int{1}, 10, 0)
+	must(q.Finish(ctx, jobs[0], "sent:11"))
+	jobs, err = q.Read(ctx, "c1", []int{1}, 10, 0)
 	must(err)
 	if len(jobs) != 1 {
 		t.Fatalf("read %+v; want the notice", jobs)
 	}
-	if ok, err := s.Begin(ctx, jobs[0], "c1"); err != nil || !ok {
+	if ok, err := q.Begin(ctx, jobs[0], "c1"); err != nil || !ok {
 		t.Fatalf("Begin = %v, %v", ok, err)
 	}
-	must(s.DeadLetter(ctx, jobs[0], "Bad Request: can't parse entities"))
+	must(q.DeadLetter(ctx, jobs[0], "Bad Request: can't parse entities"))
 
 	// A broadcast to the followers of a topic: fed, sent, counted, done.
 	b, err := s.CreateBroadcast(ctx, subscribers.Broadcast{Text: "<b>خبر</b>", By: 42, Topic: "sdf"}) // "news"
@@ -130,17 +132,17 @@ func TestKeyLayout(t *testing.T) {
 	if n, err := s.FeedBroadcast(ctx, b.ID, 10); err != nil || n != 1 {
 		t.Fatalf("FeedBroadcast = %d, %v; want 1", n, err)
 	}
-	jobs, err = s.Read(ctx, "c1", []int{1}, 10, 0)
+	jobs, err = q.Read(ctx, "c1", []int{1}, 10, 0)
 	must(err)
 	if len(jobs) != 1 {
 		t.Fatalf("read %+v; want the broadcast", jobs)
 	}
-	if ok, err := s.Begin(ctx, jobs[0], "c1"); err != nil || !ok {
+	if ok, err := q.Begin(ctx, jobs[0], "c1"); err != nil || !ok {
 		t.Fatalf("Begin = %v, %v", ok, err)
 	}
 	// The entry is kept (not finished) so that its layout shows; its state
 	// is written as the sender would.
-	must(r.Client.Set(ctx, r.Prefix+"{r1}:j:b:1:17", "sent:12", subscribers.JobTTL).Err())
+	must(r.Client.Set(ctx, r.Prefix+"{r1}:j:b:1:17", "sent:12", outbox.JobTTL).Err())
 	p, err := s.BroadcastProgress(ctx, b.ID)
 	must(err)
 	if !p.Settled() || p.Sent != 1 {

@@ -1,9 +1,10 @@
-// Package subscribers owns the readers' state in Redis: each reader's record
+// Package subscribers owns the readers in Redis: each reader's record
 // (status, language, schedule, digest cursor, signup source), what they
-// follow, and the topic → readers index.
+// follow, the topic → readers index, the daily counters of /stats, export
+// and import, forgetting a reader, and moving a group to its supergroup.
 //
-// Every key lives under one prefix. A reader's keys and the shard-wide sets
-// they belong to share a hash tag ({rN}, N = chat ID mod Shards), so each
+// A reader's keys and the shard-wide sets they belong to share a hash tag
+// ({rN}, N = chat ID mod Shards; the layout is keyspace's), so each
 // multi-key change is one Lua script on one slot and the same code runs on
 // Redis Cluster.
 package subscribers

@@ -18,6 +18,7 @@ import (
 	"nashra/bot/ratelimit"
 	"nashra/digest/articles"
 	"nashra/digest/schedule"
+	"nashra/outbox"
 	"nashra/redact"
 	"nashra/subscribers"
 )
@@ -72,9 +73,10 @@ func runServe(ctx context.Context, e *env) error {
 		return err
 	}
 	store := subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix})
+	outboxStore := outbox.New(rdb, outbox.Options{Prefix: e.cfg.RedisPrefix})
 	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
-	builder := newBuilder(e, store, articleStore)
-	snd, err := newSender(e, store, rdb)
+	builder := newBuilder(e, store, outboxStore, articleStore)
+	snd, err := newSender(e, store, outboxStore, rdb)
 	if err != nil {
 		return err
 	}
@@ -83,6 +85,7 @@ func runServe(ctx context.Context, e *env) error {
 		Limiter:         ratelimit.New(rdb, e.cfg.RedisPrefix, e.cfg.SendRate, replyHeadroom),
 		APIURL:          e.cfg.APIURL,
 		Store:           store,
+		Outbox:          outboxStore,
 		Catalog:         catalog,
 		Admins:          e.cfg.Admins,
 		Log:             e.log,
@@ -105,7 +108,7 @@ func runServe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency}))
+	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Outbox: outboxStore, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency}))
 	mux.Handle("GET /healthz", healthHandler(healthOptions{Redis: store, Telegram: tgCheck, Articles: articleStore, Feeds: e.cfg.Feeds, MaxPollAge: maxPollAge(e.cfg.PollSchedule, time.Now()), Started: time.Now()}))
 	if e.cfg.WebhookURL != "" {
 		u, _ := url.Parse(e.cfg.WebhookURL)

@@ -1,12 +1,13 @@
-package subscribers
+package outbox
 
 import "github.com/redis/go-redis/v9"
 
 // Outbox scripts. Each one touches a job's state key and the stream the
 // job sits in (and, for a digest, the reader), all under one shard's hash
 // tag, so a state change and the ack that goes with it are one step: there
-// is no crash point between "marked" and "acked". As in scripts.go, every
-// read and check comes before the first write.
+// is no crash point between "marked" and "acked". As in every script of
+// nashra, every read and check comes before the first write: neither Lua
+// nor MULTI rolls back.
 //
 // Job states (the value of <tag>j:<job id>, EX 7d):
 //
@@ -152,44 +153,4 @@ end
 redis.call('XACK', KEYS[2], 'senders', ARGV[1])
 redis.call('XDEL', KEYS[2], ARGV[1])
 return out
-`)
-
-// copyReaderScript: KEYS new reader, new follows, all readers, the four
-// status sets (active, paused, blocked, stopped), then one follow index per
-// follow. ARGV new chat, old chat, now, number of reader field/value pairs,
-// those pairs, then follow key/label pairs (in the order of the index
-// keys). A new chat that is not a reader yet gets the old record; one that
-// already is (it sent /start, or an earlier try got this far) keeps its
-// own fields, gains the missing ones and the follows, and takes the larger
-// cursor, so no article is sent to the group twice. Running it again
-// changes nothing.
-var copyReaderScript = redis.NewScript(`
-local chat, from, now = ARGV[1], ARGV[2], ARGV[3]
-local nf = tonumber(ARGV[4])
-local old = {}
-for i = 0, nf - 1 do old[ARGV[5 + 2 * i]] = ARGV[6 + 2 * i] end
-local exists = redis.call('EXISTS', KEYS[1]) == 1
-local names = {'active', 'paused', 'blocked', 'stopped'}
-if exists then
-  for k, v in pairs(old) do redis.call('HSETNX', KEYS[1], k, v) end
-  local curNew = tonumber(redis.call('HGET', KEYS[1], 'cur') or '0') or 0
-  local curOld = tonumber(old['cur'] or '0') or 0
-  if curOld > curNew then redis.call('HSET', KEYS[1], 'cur', old['cur']) end
-else
-  local st = old['status'] or 'active'
-  for k, v in pairs(old) do redis.call('HSET', KEYS[1], k, v) end
-  redis.call('HSET', KEYS[1], 'status', st, 'migrated_from', from, 'updated', now,
-    'status_reason', 'migrated from ' .. from)
-  for i, name in ipairs(names) do
-    if name == st then redis.call('SADD', KEYS[3 + i], chat) else redis.call('SREM', KEYS[3 + i], chat) end
-  end
-  redis.call('ZADD', KEYS[3], tonumber(old['joined'] or now) or now, chat)
-end
-local fbase = 5 + 2 * nf
-for i = 8, #KEYS do
-  local j = fbase + 2 * (i - 8)
-  redis.call('HSETNX', KEYS[2], ARGV[j], ARGV[j + 1])
-  redis.call('SADD', KEYS[i], chat)
-end
-return exists and 1 or 0
 `)
