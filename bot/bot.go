@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nashra/bot/ratelimit"
+	"nashra/broadcasts"
 	"nashra/digest"
 	"nashra/digest/topics"
 	"nashra/outbox"
@@ -25,12 +26,15 @@ import (
 // Options configures a Bot.
 type Options struct {
 	Token   string
-	APIURL  string             // Bot API base URL without a trailing slash
-	Store   *subscribers.Store // the readers
-	Outbox  *outbox.Store      // the queue of messages to send, for /stats
+	APIURL  string // Bot API base URL without a trailing slash
+	Store   *subscribers.Store
 	Catalog *topics.Catalog
 	Admins  []int64
 	Log     *slog.Logger
+	// Outbox is the queue of messages to send (its depth shows in /stats);
+	// Broadcasts holds the admins' announcements.
+	Outbox     *outbox.Store
+	Broadcasts *broadcasts.Store
 	// Digests builds a reader's digest on demand (/digest); nil disables it.
 	Digests DigestBuilder
 	// Broadcast and Stats serve the admin commands.
@@ -61,13 +65,15 @@ type Bot struct {
 	httpc    *http.Client // the api's client, for getUpdates
 	apiURL   string
 	store    *subscribers.Store
-	outbox   *outbox.Store
 	lim      *ratelimit.Limiter
 	catalog  *topics.Catalog
 	admins   map[int64]bool
 	log      *slog.Logger
 	username string
 	opt      Options
+	// outbox and broadcasts: see Options.
+	outbox     *outbox.Store
+	broadcasts *broadcasts.Store
 
 	// disp takes updates while the bot runs (polling or webhook); nil
 	// otherwise.
@@ -76,8 +82,8 @@ type Bot struct {
 
 // New builds a Bot; it does not touch the network.
 func New(opt Options) (*Bot, error) {
-	if opt.Store == nil || opt.Outbox == nil || opt.Catalog == nil {
-		return nil, errors.New("bot: the readers, the outbox and a topic catalog are required")
+	if opt.Store == nil || opt.Outbox == nil || opt.Broadcasts == nil || opt.Catalog == nil {
+		return nil, errors.New("bot: the readers, the outbox, the broadcasts and a topic catalog are required")
 	}
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
@@ -96,12 +102,14 @@ func New(opt Options) (*Bot, error) {
 	}
 	b := &Bot{
 		store:   opt.Store,
-		outbox:  opt.Outbox,
 		lim:     opt.Limiter,
 		catalog: opt.Catalog,
 		admins:  make(map[int64]bool, len(opt.Admins)),
 		log:     opt.Log,
 		opt:     opt,
+
+		outbox:     opt.Outbox,
+		broadcasts: opt.Broadcasts,
 	}
 	for _, id := range opt.Admins {
 		b.admins[id] = true

@@ -15,6 +15,7 @@ import (
 
 	"nashra/bot"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest"
 	"nashra/digest/articles"
 	"nashra/digest/topics"
@@ -50,6 +51,7 @@ func newHarness(t *testing.T) *harness {
 		APIURL:          srv.URL(),
 		Store:           store,
 		Outbox:          queue,
+		Broadcasts:      broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}),
 		Catalog:         topics.Builtin(),
 		Admins:          []int64{adminID},
 		PollTimeout:     5 * time.Second,
@@ -399,7 +401,8 @@ func TestCommandMenuFailureIsNotFatal(t *testing.T) {
 	r := redistest.New(t)
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
 	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
-	b, err := bot.New(bot.Options{Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue, Catalog: topics.Builtin(), PollTimeout: 5 * time.Second})
+	b, err := bot.New(bot.Options{Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue,
+		Broadcasts: broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}), Catalog: topics.Builtin(), PollTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

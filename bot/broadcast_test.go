@@ -16,6 +16,7 @@ import (
 	"nashra/bot"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest/topics"
 	"nashra/outbox"
 	"nashra/subscribers"
@@ -28,12 +29,13 @@ const bcAdmin = 900
 // Bot API and a test Redis; each loop can be stopped and started again, as
 // a crashed instance would be replaced.
 type bcHarness struct {
-	t     *testing.T
-	srv   *telegramtest.Server
-	r     *redistest.Redis
-	store *subscribers.Store
-	queue *outbox.Store
-	bot   *bot.Bot
+	t      *testing.T
+	srv    *telegramtest.Server
+	r      *redistest.Redis
+	store  *subscribers.Store
+	queue  *outbox.Store
+	bcasts *broadcasts.Store
+	bot    *bot.Bot
 }
 
 func newBCHarness(t *testing.T, cfg bot.BroadcastConfig) *bcHarness {
@@ -42,6 +44,7 @@ func newBCHarness(t *testing.T, cfg bot.BroadcastConfig) *bcHarness {
 	r := redistest.New(t)
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
 	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	bcasts := broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix})
 	if cfg.FeedEvery == 0 {
 		cfg.FeedEvery = 50 * time.Millisecond
 	}
@@ -49,13 +52,13 @@ func newBCHarness(t *testing.T, cfg bot.BroadcastConfig) *bcHarness {
 		cfg.BatchSize = 20
 	}
 	b, err := bot.New(bot.Options{
-		Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue, Catalog: topics.Builtin(),
+		Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue, Broadcasts: bcasts, Catalog: topics.Builtin(),
 		Admins: []int64{bcAdmin}, PollTimeout: 5 * time.Second, Broadcast: cfg,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &bcHarness{t: t, srv: srv, r: r, store: store, queue: queue, bot: b}
+	h := &bcHarness{t: t, srv: srv, r: r, store: store, queue: queue, bcasts: bcasts, bot: b}
 	h.loop(func(ctx context.Context) { _ = b.Run(ctx) })
 	return h
 }
@@ -189,7 +192,7 @@ func (h *bcHarness) waitClosed(timeout time.Duration) {
 	h.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		ids, err := h.store.ActiveBroadcasts(context.Background())
+		ids, err := h.bcasts.Active(context.Background())
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -197,7 +200,7 @@ func (h *bcHarness) waitClosed(timeout time.Duration) {
 			return
 		}
 		if time.Now().After(deadline) {
-			p, _ := h.store.BroadcastProgress(context.Background(), ids[0])
+			p, _ := h.bcasts.Progress(context.Background(), ids[0])
 			h.t.Fatalf("broadcasts %v still open after %v; progress %+v", ids, timeout, p)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -267,7 +270,7 @@ func TestBroadcastNonAdminReachesNoOne(t *testing.T) {
 	if got := h.received(); len(got) != 1 || got[555] != 3 {
 		t.Errorf("messages by chat = %v; want only the 3 refusals to 555", got)
 	}
-	if ids, _ := h.store.ActiveBroadcasts(context.Background()); len(ids) != 0 {
+	if ids, _ := h.bcasts.Active(context.Background()); len(ids) != 0 {
 		t.Errorf("a refused broadcast left records %v", ids)
 	}
 }
@@ -297,8 +300,8 @@ func TestBroadcastPreviewThenCancelReachesNoOne(t *testing.T) {
 	if got := h.received(); len(got) != 0 {
 		t.Errorf("a cancelled preview reached %v", got)
 	}
-	if _, err := h.store.StartBroadcast(context.Background(), 1); !errors.Is(err, subscribers.ErrBroadcastState) {
-		t.Errorf("confirming after cancel: err = %v; want ErrBroadcastState", err)
+	if _, err := h.bcasts.Start(context.Background(), 1); !errors.Is(err, broadcasts.ErrState) {
+		t.Errorf("confirming after cancel: err = %v; want ErrState", err)
 	}
 }
 
@@ -320,7 +323,7 @@ func TestBroadcastCommandErrors(t *testing.T) {
 		m := h.say(admin, tt.text, 1)[0]
 		bcWant(t, m, tt.want)
 	}
-	if ids, _ := h.store.ActiveBroadcasts(context.Background()); len(ids) != 0 {
+	if ids, _ := h.bcasts.Active(context.Background()); len(ids) != 0 {
 		t.Errorf("refused commands left broadcasts %v", ids)
 	}
 }
@@ -433,7 +436,7 @@ func TestBroadcastPauseResumeCancelButtons(t *testing.T) {
 		t.Fatalf("paused buttons %s; want resume", b)
 	}
 	h.press(paused, "bc:resume:1")
-	if b, _ := h.store.Broadcast(ctx, 1); b.Status != subscribers.BroadcastRunning {
+	if b, _ := h.bcasts.Get(ctx, 1); b.Status != broadcasts.Running {
 		t.Fatalf("after resume status = %s", b.Status)
 	}
 	// No sender yet: the feeder queues up to 2×batch per shard, then the
@@ -445,7 +448,7 @@ func TestBroadcastPauseResumeCancelButtons(t *testing.T) {
 	if got := h.received(); len(got) != 0 {
 		t.Errorf("a broadcast cancelled before any send reached %d chats", len(got))
 	}
-	p, err := h.store.BroadcastProgress(ctx, 1)
+	p, err := h.bcasts.Progress(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +493,7 @@ func broadcastToMany(t *testing.T, n int) {
 		}
 	}
 	h.checkOnce(1, want)
-	p, err := h.store.BroadcastProgress(ctx, 1)
+	p, err := h.bcasts.Progress(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -543,7 +546,7 @@ func TestBroadcastKilledMidwayResumesWithoutDuplicates(t *testing.T) {
 	}
 	stopFeeder()
 	stopSender()
-	mid, err := h.store.BroadcastProgress(context.Background(), 1)
+	mid, err := h.bcasts.Progress(context.Background(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -563,7 +566,7 @@ func TestBroadcastKilledMidwayResumesWithoutDuplicates(t *testing.T) {
 		want[c] = 1
 	}
 	h.checkOnce(1, want)
-	p, err := h.store.BroadcastProgress(context.Background(), 1)
+	p, err := h.bcasts.Progress(context.Background(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -582,7 +585,7 @@ func TestBroadcastDraftExpires(t *testing.T) {
 	_, control := h.preview(admin, "/broadcast x")
 	h.feeder()
 	time.Sleep(100 * time.Millisecond)
-	if ids, _ := h.store.ActiveBroadcasts(context.Background()); len(ids) != 1 {
+	if ids, _ := h.bcasts.Active(context.Background()); len(ids) != 1 {
 		t.Fatalf("a fresh draft was dropped: active %v", ids)
 	}
 	// The store stamps drafts with the wall clock; an hour and a bit later

@@ -13,6 +13,7 @@ import (
 	"nashra/bot"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest/articles"
 	"nashra/digest/topics"
 	"nashra/outbox"
@@ -40,6 +41,7 @@ func newStatsHarness(t *testing.T, now time.Time) *harness {
 		APIURL:      srv.URL(),
 		Store:       store,
 		Outbox:      queue,
+		Broadcasts:  broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}),
 		Catalog:     topics.Builtin(),
 		Admins:      []int64{adminID},
 		PollTimeout: 5 * time.Second,

@@ -13,6 +13,7 @@ import (
 	"nashra/bot"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest/topics"
 	"nashra/outbox"
 	"nashra/subscribers"
@@ -34,6 +35,7 @@ func runBot(t *testing.T, srv *telegramtest.Server, r *redistest.Redis, opt bot.
 	opt.Token, opt.APIURL = srv.Token(), srv.URL()
 	opt.Store = subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
 	opt.Outbox = outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	opt.Broadcasts = broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix})
 	opt.Catalog = topics.Builtin()
 	if opt.PollTimeout == 0 {
 		opt.PollTimeout = 5 * time.Second

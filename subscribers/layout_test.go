@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"nashra/broadcasts"
 	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
@@ -71,6 +72,7 @@ func TestKeyLayout(t *testing.T) {
 	now := time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
 	s := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: func() time.Time { return now }})
 	q := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: func() time.Time { return now }})
+	bc := broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix, Now: func() time.Time { return now }})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -124,13 +126,13 @@ func TestKeyLayout(t *testing.T) {
 	must(q.DeadLetter(ctx, jobs[0], "Bad Request: can't parse entities"))
 
 	// A broadcast to the followers of a topic: fed, sent, counted, done.
-	b, err := s.CreateBroadcast(ctx, subscribers.Broadcast{Text: "<b>خبر</b>", By: 42, Topic: "sdf"}) // "news"
+	b, err := bc.Create(ctx, broadcasts.Broadcast{Text: "<b>خبر</b>", By: 42, Topic: "sdf"}) // "news"
 	must(err)
-	must(s.SetBroadcastMessage(ctx, b.ID, 42, 7))
-	_, err = s.StartBroadcast(ctx, b.ID)
+	must(bc.SetMessage(ctx, b.ID, 42, 7))
+	_, err = bc.Start(ctx, b.ID)
 	must(err)
-	if n, err := s.FeedBroadcast(ctx, b.ID, 10); err != nil || n != 1 {
-		t.Fatalf("FeedBroadcast = %d, %v; want 1", n, err)
+	if n, err := bc.Feed(ctx, b.ID, 10); err != nil || n != 1 {
+		t.Fatalf("Feed = %d, %v; want 1", n, err)
 	}
 	jobs, err = q.Read(ctx, "c1", []int{1}, 10, 0)
 	must(err)
@@ -143,16 +145,16 @@ func TestKeyLayout(t *testing.T) {
 	// The entry is kept (not finished) so that its layout shows; its state
 	// is written as the sender would.
 	must(r.Client.Set(ctx, r.Prefix+"{r1}:j:b:1:17", "sent:12", outbox.JobTTL).Err())
-	p, err := s.BroadcastProgress(ctx, b.ID)
+	p, err := bc.Progress(ctx, b.ID)
 	must(err)
 	if !p.Settled() || p.Sent != 1 {
 		t.Fatalf("progress %+v; want settled, one sent", p)
 	}
-	if ok, err := s.CompleteBroadcast(ctx, b.ID); err != nil || !ok {
-		t.Fatalf("CompleteBroadcast = %v, %v", ok, err)
+	if ok, err := bc.Complete(ctx, b.ID); err != nil || !ok {
+		t.Fatalf("Complete = %v, %v", ok, err)
 	}
-	must(s.CloseBroadcast(ctx, b.ID))
-	_, err = s.ClaimBroadcastEdit(ctx, b.ID, time.Second)
+	must(bc.Close(ctx, b.ID))
+	_, err = bc.ClaimEdit(ctx, b.ID, time.Second)
 	must(err)
 
 	// Telegram updates: a claim, and one update in the inbox.

@@ -16,6 +16,7 @@ import (
 
 	"nashra/bot"
 	"nashra/bot/ratelimit"
+	"nashra/broadcasts"
 	"nashra/digest/articles"
 	"nashra/digest/schedule"
 	"nashra/outbox"
@@ -74,6 +75,7 @@ func runServe(ctx context.Context, e *env) error {
 	}
 	store := subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix})
 	outboxStore := outbox.New(rdb, outbox.Options{Prefix: e.cfg.RedisPrefix})
+	broadcastStore := broadcasts.New(rdb, broadcasts.Options{Prefix: e.cfg.RedisPrefix})
 	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
 	builder := newBuilder(e, store, outboxStore, articleStore)
 	snd, err := newSender(e, store, outboxStore, rdb)
@@ -86,6 +88,7 @@ func runServe(ctx context.Context, e *env) error {
 		APIURL:          e.cfg.APIURL,
 		Store:           store,
 		Outbox:          outboxStore,
+		Broadcasts:      broadcastStore,
 		Catalog:         catalog,
 		Admins:          e.cfg.Admins,
 		Log:             e.log,

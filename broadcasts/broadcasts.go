@@ -1,21 +1,11 @@
-package subscribers
-
-import (
-	"context"
-	"errors"
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
-
-	"nashra/outbox"
-
-	"github.com/redis/go-redis/v9"
-)
-
-// Broadcasts: one message from an admin to every active reader, or to the
-// active followers of one topic, sent through the low-priority outbox.
+// Package broadcasts is the admins' announcements in Redis: one message
+// from an admin to every active reader, or to the active followers of one
+// topic, sent through the low-priority outbox. It holds the drafts, their
+// state machine (draft → running ⇄ paused → done, or cancelled), the
+// snapshot of each one's audience, the feeding of jobs into the outbox,
+// the count of how each ended, and the claims on editing the progress
+// message. The keys are keyspace's; the jobs are outbox jobs, their entries
+// made by outbox.Entry.
 //
 //	<prefix>bc:seq              INCR counter of broadcast IDs
 //	<prefix>bc:active           SET of broadcasts someone must look after
@@ -63,38 +53,85 @@ import (
 //
 // Where a crash can fall, and what the next pass (any instance) does:
 //
-//	in CreateBroadcast, before the SADD   an orphan draft record, expires in BroadcastTTL; the admin got no preview
-//	confirmed, some shards not copied     FeedBroadcast copies the missing shards (the copy is once per shard)
+//	in Create, before the SADD            an orphan draft record, expires in TTL; the admin got no preview
+//	confirmed, some shards not copied     Feed copies the missing shards (the copy is once per shard)
 //	between two feeding steps             the next step starts at what is left in todo
 //	inside a step                         nothing: one script, all or nothing
 //	after a step, job not sent yet        the job sits in the stream; the sender (or its janitor) sends it
 //	while counting                        each chat leaves wait in the step that counts it: counted once
 //	cancelled, shards not all stopped     the loop sees Stopped < Shards and stops them again
 //	done, progress message not final yet  the record stays in bc:active until the final edit is made
+package broadcasts
 
-// BroadcastStatus is where a broadcast stands.
-type BroadcastStatus string
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
-const (
-	// BroadcastDraft waits for the admin's confirmation.
-	BroadcastDraft BroadcastStatus = "draft"
-	// BroadcastRunning is being fed to the outbox.
-	BroadcastRunning BroadcastStatus = "running"
-	// BroadcastPaused is not fed until resumed.
-	BroadcastPaused BroadcastStatus = "paused"
-	// BroadcastCancelled was stopped by an admin (or never confirmed).
-	BroadcastCancelled BroadcastStatus = "cancelled"
-	// BroadcastDone reached every reader of its audience.
-	BroadcastDone BroadcastStatus = "done"
+	"nashra/keyspace"
+	"nashra/outbox"
+	"nashra/subscribers"
+
+	"github.com/redis/go-redis/v9"
 )
 
-// BroadcastTTL is how long a finished broadcast's record and counters are
-// kept; an unconfirmed draft is kept as long.
-const BroadcastTTL = 30 * 24 * time.Hour
+// Shards is the number of reader shards a broadcast's audience spreads over.
+const Shards = keyspace.Shards
 
-// ErrBroadcastState is returned when a broadcast's status does not allow
+// ErrNotFound is returned for a broadcast that was never created or has
+// expired.
+var ErrNotFound = errors.New("broadcast not found")
+
+// Options configures a Store. The zero value is usable; Prefix defaults to
+// keyspace.DefaultPrefix.
+type Options struct {
+	Prefix string
+	Now    func() time.Time
+}
+
+// Store keeps broadcasts. It is safe for concurrent use.
+type Store struct {
+	rdb redis.UniversalClient
+	ks  keyspace.Space
+	now func() time.Time
+}
+
+// New returns a Store on rdb.
+func New(rdb redis.UniversalClient, opt Options) *Store {
+	s := &Store{rdb: rdb, ks: keyspace.New(opt.Prefix), now: opt.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// Status is where a broadcast stands.
+type Status string
+
+const (
+	// Draft waits for the admin's confirmation.
+	Draft Status = "draft"
+	// Running is being fed to the outbox.
+	Running Status = "running"
+	// Paused is not fed until resumed.
+	Paused Status = "paused"
+	// Cancelled was stopped by an admin (or never confirmed).
+	Cancelled Status = "cancelled"
+	// Done reached every reader of its audience.
+	Done Status = "done"
+)
+
+// TTL is how long a finished broadcast's record and counters are
+// kept; an unconfirmed draft is kept as long.
+const TTL = 30 * 24 * time.Hour
+
+// ErrState is returned when a broadcast's status does not allow
 // the change asked for (confirming one that is already cancelled).
-var ErrBroadcastState = errors.New("not allowed in the broadcast's status")
+var ErrState = errors.New("not allowed in the broadcast's status")
 
 // Broadcast is a broadcast's record.
 type Broadcast struct {
@@ -102,7 +139,7 @@ type Broadcast struct {
 	Text    string // Telegram HTML, escaped by the caller
 	By      int64  // the admin's user ID
 	Topic   string // catalog slug of the audience, "" for every active reader
-	Status  BroadcastStatus
+	Status  Status
 	Created time.Time
 	Started time.Time // first confirmation; zero for a draft
 	// Total is the audience at confirmation, 0 before.
@@ -112,8 +149,8 @@ type Broadcast struct {
 	StatusMsg  int
 }
 
-// BroadcastProgress sums a broadcast's shards.
-type BroadcastProgress struct {
+// Progress sums a broadcast's shards.
+type Progress struct {
 	Total     int64 // audience at confirmation
 	Enqueued  int64 // jobs queued
 	Sent      int64
@@ -130,15 +167,15 @@ type BroadcastProgress struct {
 }
 
 // Finished counts the readers the broadcast is over for.
-func (p BroadcastProgress) Finished() int64 {
+func (p Progress) Finished() int64 {
 	return p.Sent + p.Blocked + p.Failed + p.Unknown + p.Skipped + p.Cancelled
 }
 
 // Remaining counts the readers still to be reached.
-func (p BroadcastProgress) Remaining() int64 { return max(p.Total-p.Finished(), 0) }
+func (p Progress) Remaining() int64 { return max(p.Total-p.Finished(), 0) }
 
 // Settled reports whether every reader of the audience is accounted for.
-func (p BroadcastProgress) Settled() bool {
+func (p Progress) Settled() bool {
 	return p.Ready == Shards && p.Unfed == 0 && p.Waiting == 0
 }
 
@@ -146,9 +183,9 @@ func bcJobID(id, chat int64) string {
 	return "b:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(chat, 10)
 }
 
-// CreateBroadcast stores a draft of b (Text, By, Topic) and returns it with
+// Create stores a draft of b (Text, By, Topic) and returns it with
 // its ID.
-func (s *Store) CreateBroadcast(ctx context.Context, b Broadcast) (Broadcast, error) {
+func (s *Store) Create(ctx context.Context, b Broadcast) (Broadcast, error) {
 	if strings.TrimSpace(b.Text) == "" {
 		return Broadcast{}, errors.New("create broadcast: empty text")
 	}
@@ -157,13 +194,13 @@ func (s *Store) CreateBroadcast(ctx context.Context, b Broadcast) (Broadcast, er
 		return Broadcast{}, fmt.Errorf("create broadcast: %w", err)
 	}
 	now := s.now()
-	b.ID, b.Status, b.Created, b.Started, b.Total = id, BroadcastDraft, now, time.Time{}, 0
+	b.ID, b.Status, b.Created, b.Started, b.Total = id, Draft, now, time.Time{}, 0
 	key := s.ks.Broadcast(id)
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, "text", b.Text, "by", b.By, "target", b.Topic, "status", string(b.Status),
 			"created", now.UnixMilli(), "updated", now.UnixMilli(), "total", 0,
 			"status_chat", b.StatusChat, "status_msg", b.StatusMsg)
-		p.Expire(ctx, key, BroadcastTTL)
+		p.Expire(ctx, key, TTL)
 		return nil
 	})
 	if err == nil {
@@ -177,9 +214,9 @@ func (s *Store) CreateBroadcast(ctx context.Context, b Broadcast) (Broadcast, er
 	return b, nil
 }
 
-// Broadcast returns the record of broadcast id, ErrNotFound when there is
+// Get returns the record of broadcast id, ErrNotFound when there is
 // none (never created, or expired).
-func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
+func (s *Store) Get(ctx context.Context, id int64) (Broadcast, error) {
 	h, err := s.rdb.HGetAll(ctx, s.ks.Broadcast(id)).Result()
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("broadcast %d: %w", id, err)
@@ -195,7 +232,7 @@ func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
 		return time.UnixMilli(n)
 	}
 	b := Broadcast{
-		ID: id, Text: h["text"], Topic: h["target"], Status: BroadcastStatus(h["status"]),
+		ID: id, Text: h["text"], Topic: h["target"], Status: Status(h["status"]),
 		Created: ms("created"), Started: ms("started"),
 	}
 	b.By, _ = strconv.ParseInt(h["by"], 10, 64)
@@ -205,9 +242,9 @@ func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
 	return b, nil
 }
 
-// SetBroadcastMessage records the message that shows the broadcast's
+// SetMessage records the message that shows the broadcast's
 // progress.
-func (s *Store) SetBroadcastMessage(ctx context.Context, id, chat int64, msg int) error {
+func (s *Store) SetMessage(ctx context.Context, id, chat int64, msg int) error {
 	err := s.rdb.HSet(ctx, s.ks.Broadcast(id), "status_chat", chat, "status_msg", msg).Err()
 	if err != nil {
 		return fmt.Errorf("broadcast %d: record its message: %w", id, err)
@@ -215,8 +252,8 @@ func (s *Store) SetBroadcastMessage(ctx context.Context, id, chat int64, msg int
 	return nil
 }
 
-// ActiveBroadcasts lists the broadcasts that need looking after.
-func (s *Store) ActiveBroadcasts(ctx context.Context) ([]int64, error) {
+// Active lists the broadcasts that need looking after.
+func (s *Store) Active(ctx context.Context) ([]int64, error) {
 	members, err := s.rdb.SMembers(ctx, s.ks.BroadcastsActive()).Result()
 	if err != nil {
 		return nil, fmt.Errorf("active broadcasts: %w", err)
@@ -231,17 +268,17 @@ func (s *Store) ActiveBroadcasts(ctx context.Context) ([]int64, error) {
 	return out, nil
 }
 
-// BroadcastAudience counts the active readers, or the active followers of
+// Audience counts the active readers, or the active followers of
 // topic, now.
-func (s *Store) BroadcastAudience(ctx context.Context, topic string) (int64, error) {
+func (s *Store) Audience(ctx context.Context, topic string) (int64, error) {
 	cmds := make([]*redis.IntCmd, Shards)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for n := range Shards {
 			k := s.ks.Shard(n)
 			if topic == "" {
-				cmds[n] = p.SCard(ctx, k.Status(string(Active)))
+				cmds[n] = p.SCard(ctx, k.Status(keyspace.StatusActive))
 			} else {
-				cmds[n] = p.SInterCard(ctx, 0, k.Status(string(Active)), k.Index(TopicFollow(topic).Key))
+				cmds[n] = p.SInterCard(ctx, 0, k.Status(keyspace.StatusActive), k.Index(subscribers.TopicFollow(topic).Key))
 			}
 		}
 		return nil
@@ -258,7 +295,7 @@ func (s *Store) BroadcastAudience(ctx context.Context, topic string) (int64, err
 
 // transition moves broadcast id to status to when its status is one of
 // from. It returns the status it had (or has, when not moved).
-func (s *Store) transition(ctx context.Context, id int64, to BroadcastStatus, from ...BroadcastStatus) (BroadcastStatus, bool, error) {
+func (s *Store) transition(ctx context.Context, id int64, to Status, from ...Status) (Status, bool, error) {
 	args := []any{string(to), s.now().UnixMilli()}
 	for _, f := range from {
 		args = append(args, string(f))
@@ -272,22 +309,22 @@ func (s *Store) transition(ctx context.Context, id int64, to BroadcastStatus, fr
 	}
 	cur, _ := res[1].(string)
 	n, _ := res[0].(int64)
-	return BroadcastStatus(cur), n == 1, nil
+	return Status(cur), n == 1, nil
 }
 
-// StartBroadcast confirms a draft: it copies the audience of every shard
+// Start confirms a draft: it copies the audience of every shard
 // and records the total. Confirming a running broadcast again only
 // completes what a crash may have left undone. Any other status gives
-// ErrBroadcastState.
-func (s *Store) StartBroadcast(ctx context.Context, id int64) (Broadcast, error) {
-	prev, moved, err := s.transition(ctx, id, BroadcastRunning, BroadcastDraft)
+// ErrState.
+func (s *Store) Start(ctx context.Context, id int64) (Broadcast, error) {
+	prev, moved, err := s.transition(ctx, id, Running, Draft)
 	if err != nil {
 		return Broadcast{}, err
 	}
-	if !moved && prev != BroadcastRunning {
-		return Broadcast{}, fmt.Errorf("start broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+	if !moved && prev != Running {
+		return Broadcast{}, fmt.Errorf("start broadcast %d: it is %s: %w", id, prev, ErrState)
 	}
-	b, err := s.Broadcast(ctx, id)
+	b, err := s.Get(ctx, id)
 	if err != nil {
 		return Broadcast{}, err
 	}
@@ -302,7 +339,7 @@ func (s *Store) StartBroadcast(ctx context.Context, id int64) (Broadcast, error)
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("start broadcast %d: %w", id, err)
 	}
-	b.Status = BroadcastRunning
+	b.Status = Running
 	return b, nil
 }
 
@@ -312,9 +349,9 @@ func (s *Store) snapshot(ctx context.Context, b Broadcast) (int64, error) {
 	var total int64
 	for n := range Shards {
 		k := s.ks.Shard(n)
-		keys := []string{k.BroadcastProgress(b.ID), k.BroadcastTodo(b.ID), k.Status(string(Active))}
+		keys := []string{k.BroadcastProgress(b.ID), k.BroadcastTodo(b.ID), k.Status(keyspace.StatusActive)}
 		if b.Topic != "" {
-			keys = append(keys, k.Index(TopicFollow(b.Topic).Key))
+			keys = append(keys, k.Index(subscribers.TopicFollow(b.Topic).Key))
 		}
 		c, err := bcSnapshotScript.Run(ctx, s.rdb, keys).Int64()
 		if err != nil {
@@ -325,48 +362,48 @@ func (s *Store) snapshot(ctx context.Context, b Broadcast) (int64, error) {
 	return total, nil
 }
 
-// PauseBroadcast stops feeding a running broadcast. It returns the status
-// the broadcast had; ErrBroadcastState unless it was running or paused.
-func (s *Store) PauseBroadcast(ctx context.Context, id int64) (BroadcastStatus, error) {
-	prev, moved, err := s.transition(ctx, id, BroadcastPaused, BroadcastRunning)
-	if err == nil && !moved && prev != BroadcastPaused {
-		err = fmt.Errorf("pause broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+// Pause stops feeding a running broadcast. It returns the status
+// the broadcast had; ErrState unless it was running or paused.
+func (s *Store) Pause(ctx context.Context, id int64) (Status, error) {
+	prev, moved, err := s.transition(ctx, id, Paused, Running)
+	if err == nil && !moved && prev != Paused {
+		err = fmt.Errorf("pause broadcast %d: it is %s: %w", id, prev, ErrState)
 	}
 	return prev, err
 }
 
-// ResumeBroadcast feeds a paused broadcast again. It returns the status
-// the broadcast had; ErrBroadcastState unless it was paused or running.
-func (s *Store) ResumeBroadcast(ctx context.Context, id int64) (BroadcastStatus, error) {
-	prev, moved, err := s.transition(ctx, id, BroadcastRunning, BroadcastPaused)
-	if err == nil && !moved && prev != BroadcastRunning {
-		err = fmt.Errorf("resume broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+// Resume feeds a paused broadcast again. It returns the status
+// the broadcast had; ErrState unless it was paused or running.
+func (s *Store) Resume(ctx context.Context, id int64) (Status, error) {
+	prev, moved, err := s.transition(ctx, id, Running, Paused)
+	if err == nil && !moved && prev != Running {
+		err = fmt.Errorf("resume broadcast %d: it is %s: %w", id, prev, ErrState)
 	}
 	return prev, err
 }
 
-// CancelBroadcast cancels a draft, running or paused broadcast and stops
-// every shard (see StopBroadcast). A draft is closed at once. It returns
-// the status the broadcast had; ErrBroadcastState when it was done.
+// Cancel cancels a draft, running or paused broadcast and stops
+// every shard (see Stop). A draft is closed at once. It returns
+// the status the broadcast had; ErrState when it was done.
 // Cancelling a cancelled broadcast again only completes the stop.
-func (s *Store) CancelBroadcast(ctx context.Context, id int64) (BroadcastStatus, error) {
-	prev, moved, err := s.transition(ctx, id, BroadcastCancelled, BroadcastDraft, BroadcastRunning, BroadcastPaused)
+func (s *Store) Cancel(ctx context.Context, id int64) (Status, error) {
+	prev, moved, err := s.transition(ctx, id, Cancelled, Draft, Running, Paused)
 	if err != nil {
 		return "", err
 	}
-	if !moved && prev != BroadcastCancelled {
-		return prev, fmt.Errorf("cancel broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+	if !moved && prev != Cancelled {
+		return prev, fmt.Errorf("cancel broadcast %d: it is %s: %w", id, prev, ErrState)
 	}
-	if prev == BroadcastDraft {
-		return prev, s.CloseBroadcast(ctx, id)
+	if prev == Draft {
+		return prev, s.Close(ctx, id)
 	}
-	return prev, s.StopBroadcast(ctx, id)
+	return prev, s.Stop(ctx, id)
 }
 
-// StopBroadcast stops every shard of a cancelled broadcast: readers not
+// Stop stops every shard of a cancelled broadcast: readers not
 // fed are counted as cancelled, queued jobs become "skipped:cancelled".
 // Safe to run again, and by several instances at once.
-func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
+func (s *Store) Stop(ctx context.Context, id int64) error {
 	prefix := "b:" + strconv.FormatInt(id, 10) + ":"
 	for n := range Shards {
 		k := s.ks.Shard(n)
@@ -402,22 +439,22 @@ func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
 	return nil
 }
 
-// FeedBroadcast queues the next jobs of a running broadcast, batch chats
+// Feed queues the next jobs of a running broadcast, batch chats
 // per script, in each shard whose low-priority stream holds fewer than
 // 2×batch entries (so digests and replies keep flowing and a pause takes
 // effect soon). It does nothing unless the broadcast is running. It
 // returns the number of jobs queued.
-func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, error) {
+func (s *Store) Feed(ctx context.Context, id int64, batch int) (int, error) {
 	batch = max(batch, 1)
-	b, err := s.Broadcast(ctx, id)
+	b, err := s.Get(ctx, id)
 	if err != nil {
 		return 0, err
 	}
-	if b.Status != BroadcastRunning {
+	if b.Status != Running {
 		return 0, nil
 	}
 	if b.Total == 0 {
-		// A crash during StartBroadcast may have left shards without their
+		// A crash during Start may have left shards without their
 		// audience; the snapshot script skips the shards that have one.
 		total, err := s.snapshot(ctx, b)
 		if err != nil {
@@ -469,13 +506,13 @@ func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, er
 	return fed, ctx.Err()
 }
 
-// BroadcastProgress counts the jobs of broadcast id that reached a final
+// Progress counts the jobs of broadcast id that reached a final
 // state since the last call, then returns the sums of every shard. Safe to
 // run by several instances at once: each job is counted once.
-func (s *Store) BroadcastProgress(ctx context.Context, id int64) (BroadcastProgress, error) {
+func (s *Store) Progress(ctx context.Context, id int64) (Progress, error) {
 	for n := range Shards {
 		if err := s.settle(ctx, id, n); err != nil {
-			return BroadcastProgress{}, err
+			return Progress{}, err
 		}
 	}
 	type shardCmds struct {
@@ -491,9 +528,9 @@ func (s *Store) BroadcastProgress(ctx context.Context, id int64) (BroadcastProgr
 		return nil
 	})
 	if err != nil {
-		return BroadcastProgress{}, fmt.Errorf("progress of broadcast %d: %w", id, err)
+		return Progress{}, fmt.Errorf("progress of broadcast %d: %w", id, err)
 	}
-	var p BroadcastProgress
+	var p Progress
 	for _, c := range cmds {
 		h := c.h.Val()
 		get := func(f string) int64 { n, _ := strconv.ParseInt(h[f], 10, 64); return n }
@@ -549,24 +586,24 @@ func (s *Store) settle(ctx context.Context, id int64, n int) error {
 	}
 }
 
-// CompleteBroadcast marks a running broadcast done; the caller checks
+// Complete marks a running broadcast done; the caller checks
 // first that its progress is Settled. Only one caller gets true.
-func (s *Store) CompleteBroadcast(ctx context.Context, id int64) (bool, error) {
-	_, moved, err := s.transition(ctx, id, BroadcastDone, BroadcastRunning)
+func (s *Store) Complete(ctx context.Context, id int64) (bool, error) {
+	_, moved, err := s.transition(ctx, id, Done, Running)
 	return moved, err
 }
 
-// CloseBroadcast takes a finished (done or cancelled) broadcast off the
-// active list and lets its record and counters expire after BroadcastTTL.
-func (s *Store) CloseBroadcast(ctx context.Context, id int64) error {
+// Close takes a finished (done or cancelled) broadcast off the
+// active list and lets its record and counters expire after TTL.
+func (s *Store) Close(ctx context.Context, id int64) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.SRem(ctx, s.ks.BroadcastsActive(), id)
-		p.Expire(ctx, s.ks.Broadcast(id), BroadcastTTL)
+		p.Expire(ctx, s.ks.Broadcast(id), TTL)
 		for n := range Shards {
 			k := s.ks.Shard(n)
-			p.Expire(ctx, k.BroadcastProgress(id), BroadcastTTL)
-			p.Expire(ctx, k.BroadcastTodo(id), BroadcastTTL)
-			p.Expire(ctx, k.BroadcastWait(id), BroadcastTTL)
+			p.Expire(ctx, k.BroadcastProgress(id), TTL)
+			p.Expire(ctx, k.BroadcastTodo(id), TTL)
+			p.Expire(ctx, k.BroadcastWait(id), TTL)
 		}
 		return nil
 	})
@@ -576,10 +613,10 @@ func (s *Store) CloseBroadcast(ctx context.Context, id int64) error {
 	return nil
 }
 
-// ClaimBroadcastEdit reports whether the caller may edit broadcast id's
+// ClaimEdit reports whether the caller may edit broadcast id's
 // progress message now: true at most once per every across instances (by
 // Redis's clock).
-func (s *Store) ClaimBroadcastEdit(ctx context.Context, id int64, every time.Duration) (bool, error) {
+func (s *Store) ClaimEdit(ctx context.Context, id int64, every time.Duration) (bool, error) {
 	ok, err := bcEditScript.Run(ctx, s.rdb, []string{s.ks.BroadcastEdit(id)}, every.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("broadcast %d: claim edit: %w", id, err)

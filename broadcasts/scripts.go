@@ -1,4 +1,4 @@
-package subscribers
+package broadcasts
 
 import "github.com/redis/go-redis/v9"
 
