@@ -14,6 +14,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/telegramtest"
 	"nashra/broadcasts"
 	"nashra/digest"
@@ -52,6 +53,7 @@ func newHarness(t *testing.T) *harness {
 		Store:           store,
 		Outbox:          queue,
 		Broadcasts:      broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}),
+		Inbox:           inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
 		Catalog:         topics.Builtin(),
 		Admins:          []int64{adminID},
 		PollTimeout:     5 * time.Second,
@@ -402,7 +404,8 @@ func TestCommandMenuFailureIsNotFatal(t *testing.T) {
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
 	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
 	b, err := bot.New(bot.Options{Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue,
-		Broadcasts: broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}), Catalog: topics.Builtin(), PollTimeout: 5 * time.Second})
+		Broadcasts: broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}), Inbox: inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
+		Catalog: topics.Builtin(), PollTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

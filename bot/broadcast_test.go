@@ -14,6 +14,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
 	"nashra/broadcasts"
@@ -52,7 +53,8 @@ func newBCHarness(t *testing.T, cfg bot.BroadcastConfig) *bcHarness {
 		cfg.BatchSize = 20
 	}
 	b, err := bot.New(bot.Options{
-		Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue, Broadcasts: bcasts, Catalog: topics.Builtin(),
+		Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue, Broadcasts: bcasts,
+		Inbox: inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}), Catalog: topics.Builtin(),
 		Admins: []int64{bcAdmin}, PollTimeout: 5 * time.Second, Broadcast: cfg,
 	})
 	if err != nil {

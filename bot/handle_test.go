@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bot/inbox"
 	"nashra/bot/telegramtest"
 	"nashra/broadcasts"
 	"nashra/digest/topics"
@@ -46,6 +47,7 @@ func newTestBot(t *testing.T, logw *syncBuffer) (*Bot, *telegramtest.Server) {
 		Store:      subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
 		Outbox:     outbox.New(r.Client, outbox.Options{Prefix: r.Prefix}),
 		Broadcasts: broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}),
+		Inbox:      inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
 		Catalog:    topics.Builtin(),
 		Log:        slog.New(slog.NewTextHandler(logw, nil)),
 	})

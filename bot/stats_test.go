@@ -11,6 +11,7 @@ import (
 	"unicode/utf16"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
 	"nashra/broadcasts"
@@ -42,6 +43,7 @@ func newStatsHarness(t *testing.T, now time.Time) *harness {
 		Store:       store,
 		Outbox:      queue,
 		Broadcasts:  broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}),
+		Inbox:       inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
 		Catalog:     topics.Builtin(),
 		Admins:      []int64{adminID},
 		PollTimeout: 5 * time.Second,

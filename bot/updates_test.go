@@ -11,6 +11,7 @@ import (
 	tg "github.com/go-telegram/bot"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
 	"nashra/broadcasts"
@@ -36,6 +37,7 @@ func runBot(t *testing.T, srv *telegramtest.Server, r *redistest.Redis, opt bot.
 	opt.Store = subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
 	opt.Outbox = outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
 	opt.Broadcasts = broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix})
+	opt.Inbox = inbox.New(r.Client, inbox.Options{Prefix: r.Prefix})
 	opt.Catalog = topics.Builtin()
 	if opt.PollTimeout == 0 {
 		opt.PollTimeout = 5 * time.Second

@@ -72,11 +72,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"nashra/keyspace"
 	"nashra/outbox"
 	"nashra/subscribers"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Shards is the number of reader shards a broadcast's audience spreads over.

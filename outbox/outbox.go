@@ -21,9 +21,9 @@ import (
 	"strings"
 	"time"
 
-	"nashra/keyspace"
-
 	"github.com/redis/go-redis/v9"
+
+	"nashra/keyspace"
 )
 
 // JobTTL is how long a job's state is kept: the window in which feeding the

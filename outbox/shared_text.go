@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"nashra/keyspace"
-
 	"github.com/redis/go-redis/v9"
+
+	"nashra/keyspace"
 )
 
 // ErrTextExpired is returned for a job whose shared text is gone (the job

@@ -15,10 +15,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"nashra/keyspace"
-
 	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
+
+	"nashra/keyspace"
 )
 
 // ImportReport says what Import did.

@@ -15,9 +15,9 @@ import (
 	"fmt"
 	"time"
 
-	"nashra/keyspace"
-
 	"github.com/redis/go-redis/v9"
+
+	"nashra/keyspace"
 )
 
 // Shards is the number of hash tags readers are spread over.

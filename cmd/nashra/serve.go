@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/ratelimit"
 	"nashra/broadcasts"
 	"nashra/digest/articles"
@@ -76,6 +77,7 @@ func runServe(ctx context.Context, e *env) error {
 	store := subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix})
 	outboxStore := outbox.New(rdb, outbox.Options{Prefix: e.cfg.RedisPrefix})
 	broadcastStore := broadcasts.New(rdb, broadcasts.Options{Prefix: e.cfg.RedisPrefix})
+	inboxStore := inbox.New(rdb, inbox.Options{Prefix: e.cfg.RedisPrefix})
 	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
 	builder := newBuilder(e, store, outboxStore, articleStore)
 	snd, err := newSender(e, store, outboxStore, rdb)
@@ -89,6 +91,7 @@ func runServe(ctx context.Context, e *env) error {
 		Store:           store,
 		Outbox:          outboxStore,
 		Broadcasts:      broadcastStore,
+		Inbox:           inboxStore,
 		Catalog:         catalog,
 		Admins:          e.cfg.Admins,
 		Log:             e.log,

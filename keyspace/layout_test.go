@@ -1,4 +1,4 @@
-package subscribers_test
+package keyspace_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"nashra/bot/inbox"
 	"nashra/broadcasts"
 	"nashra/outbox"
 	"nashra/subscribers"
@@ -16,8 +17,9 @@ import (
 
 // The key layout is what deployed data is: a key renamed, a field renamed
 // or a stream entry laid out differently strands what Redis already holds.
-// This test drives every kind of record through its store and compares
-// everything written, key by key, with wantLayout.
+// This test drives every kind of record through its store (subscribers,
+// outbox, broadcasts, bot/inbox) and compares everything written, key by
+// key, with wantLayout.
 
 // wantLayout lists every key (without the prefix), its type, whether it
 // expires, and its content: hash fields sorted, stream entries in order
@@ -73,6 +75,7 @@ func TestKeyLayout(t *testing.T) {
 	s := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: func() time.Time { return now }})
 	q := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: func() time.Time { return now }})
 	bc := broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix, Now: func() time.Time { return now }})
+	in := inbox.New(r.Client, inbox.Options{Prefix: r.Prefix})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -158,9 +161,9 @@ func TestKeyLayout(t *testing.T) {
 	must(err)
 
 	// Telegram updates: a claim, and one update in the inbox.
-	_, err = s.ClaimUpdate(ctx, 5)
+	_, err = in.Claim(ctx, 5)
 	must(err)
-	_, err = s.StoreUpdates(ctx, []int64{5}, [][]byte{[]byte(`{"update_id":5}`)})
+	_, err = in.Add(ctx, []int64{5}, [][]byte{[]byte(`{"update_id":5}`)})
 	must(err)
 
 	got := layout(t, r)

@@ -1,4 +1,8 @@
-package subscribers
+// Package inbox keeps the Telegram updates the bot polled until they are
+// handled, and the claims that make sure each update is answered once
+// across restarts, redeliveries and several instances. Only the bot uses
+// it; the keys are keyspace's (upd:<id>, {inbox}:q, {inbox}:seen:<id>).
+package inbox
 
 import (
 	"context"
@@ -7,18 +11,38 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"nashra/keyspace"
 )
+
+// Options configures a Store. The zero value is usable; Prefix defaults to
+// keyspace.DefaultPrefix.
+type Options struct {
+	Prefix string
+}
+
+// Store is the update inbox and the update claims. It is safe for
+// concurrent use.
+type Store struct {
+	rdb redis.UniversalClient
+	ks  keyspace.Space
+}
+
+// New returns a Store on rdb.
+func New(rdb redis.UniversalClient, opt Options) *Store {
+	return &Store{rdb: rdb, ks: keyspace.New(opt.Prefix)}
+}
 
 // updateTTL covers Telegram's own retention of unconfirmed updates (24 h):
 // an update redelivered after a restart or by webhook retries is still
 // recognised.
 const updateTTL = 25 * time.Hour
 
-// ClaimUpdate reports whether this is the first time any instance handles
+// Claim reports whether this is the first time any instance handles
 // the Telegram update id. A long-polling bot that stops before confirming
 // its last batch gets that batch again; the claim makes sure a reader's
 // command is answered once.
-func (s *Store) ClaimUpdate(ctx context.Context, updateID int64) (bool, error) {
+func (s *Store) Claim(ctx context.Context, updateID int64) (bool, error) {
 	ok, err := s.rdb.SetNX(ctx, s.ks.UpdateClaim(updateID), 1, updateTTL).Result()
 	if err != nil {
 		return false, fmt.Errorf("claim update %d: %w", updateID, err)
@@ -56,17 +80,17 @@ end
 return out
 `)
 
-// InboxUpdate is an update waiting in the inbox.
-type InboxUpdate struct {
-	Entry string // stream entry, for UpdateHandled
+// Update is an update waiting in the inbox.
+type Update struct {
+	Entry string // stream entry, for Handled
 	ID    int64
 	Raw   []byte // the update's JSON as Telegram sent it
 }
 
-// StoreUpdates puts fetched updates in the inbox, in order, and returns
+// Add puts fetched updates in the inbox, in order, and returns
 // those stored now; an update stored before (fetched again because its
 // confirmation never reached Telegram) is left out.
-func (s *Store) StoreUpdates(ctx context.Context, ids []int64, raws [][]byte) ([]InboxUpdate, error) {
+func (s *Store) Add(ctx context.Context, ids []int64, raws [][]byte) ([]Update, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -80,23 +104,23 @@ func (s *Store) StoreUpdates(ctx context.Context, ids []int64, raws [][]byte) ([
 	if err != nil {
 		return nil, fmt.Errorf("store updates: %w", err)
 	}
-	var fresh []InboxUpdate
+	var fresh []Update
 	for i, entry := range res {
 		if entry != "" {
-			fresh = append(fresh, InboxUpdate{Entry: entry, ID: ids[i], Raw: raws[i]})
+			fresh = append(fresh, Update{Entry: entry, ID: ids[i], Raw: raws[i]})
 		}
 	}
 	return fresh, nil
 }
 
-// InboxUpdates returns every update stored and not yet handled, oldest
+// Pending returns every update stored and not yet handled, oldest
 // first: what a poller that stopped or died left behind.
-func (s *Store) InboxUpdates(ctx context.Context) ([]InboxUpdate, error) {
+func (s *Store) Pending(ctx context.Context) ([]Update, error) {
 	msgs, err := s.rdb.XRange(ctx, s.ks.Inbox(), "-", "+").Result()
 	if err != nil {
 		return nil, fmt.Errorf("read inbox: %w", err)
 	}
-	out := make([]InboxUpdate, 0, len(msgs))
+	out := make([]Update, 0, len(msgs))
 	for _, m := range msgs {
 		idStr, _ := m.Values["id"].(string)
 		raw, _ := m.Values["u"].(string)
@@ -104,22 +128,22 @@ func (s *Store) InboxUpdates(ctx context.Context) ([]InboxUpdate, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read inbox: entry %s has no update id", m.ID)
 		}
-		out = append(out, InboxUpdate{Entry: m.ID, ID: id, Raw: []byte(raw)})
+		out = append(out, Update{Entry: m.ID, ID: id, Raw: []byte(raw)})
 	}
 	return out, nil
 }
 
-// UpdateHandled removes a handled update from the inbox.
-func (s *Store) UpdateHandled(ctx context.Context, entry string) error {
+// Handled removes a handled update from the inbox.
+func (s *Store) Handled(ctx context.Context, entry string) error {
 	if err := s.rdb.XDel(ctx, s.ks.Inbox(), entry).Err(); err != nil {
 		return fmt.Errorf("inbox done %s: %w", entry, err)
 	}
 	return nil
 }
 
-// ReleaseUpdate undoes ClaimUpdate for a handler that was cancelled
+// Release undoes Claim for a handler that was cancelled
 // before it finished, so that the update is handled when it comes again.
-func (s *Store) ReleaseUpdate(ctx context.Context, updateID int64) error {
+func (s *Store) Release(ctx context.Context, updateID int64) error {
 	if err := s.rdb.Del(ctx, s.ks.UpdateClaim(updateID)).Err(); err != nil {
 		return fmt.Errorf("release update %d: %w", updateID, err)
 	}
