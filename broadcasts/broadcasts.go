@@ -179,9 +179,14 @@ func (p Progress) Settled() bool {
 	return p.Ready == Shards && p.Unfed == 0 && p.Waiting == 0
 }
 
-func bcJobID(id, chat int64) string {
-	return "b:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(chat, 10)
-}
+// JobKind is the Kind of a broadcast's jobs.
+const JobKind = "broadcast"
+
+// jobIDPrefix starts the outbox job ID of every chat's copy of broadcast
+// id: "b:<id>:<chat>".
+func jobIDPrefix(id int64) string { return "b:" + strconv.FormatInt(id, 10) + ":" }
+
+func jobID(id, chat int64) string { return jobIDPrefix(id) + strconv.FormatInt(chat, 10) }
 
 // Create stores a draft of b (Text, By, Topic) and returns it with
 // its ID.
@@ -197,9 +202,9 @@ func (s *Store) Create(ctx context.Context, b Broadcast) (Broadcast, error) {
 	b.ID, b.Status, b.Created, b.Started, b.Total = id, Draft, now, time.Time{}, 0
 	key := s.ks.Broadcast(id)
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, key, "text", b.Text, "by", b.By, "target", b.Topic, "status", string(b.Status),
-			"created", now.UnixMilli(), "updated", now.UnixMilli(), "total", 0,
-			"status_chat", b.StatusChat, "status_msg", b.StatusMsg)
+		p.HSet(ctx, key, recText, b.Text, recBy, b.By, recTarget, b.Topic, recStatus, string(b.Status),
+			recCreated, now.UnixMilli(), recUpdated, now.UnixMilli(), recTotal, 0,
+			recStatusChat, b.StatusChat, recStatusMsg, b.StatusMsg)
 		p.Expire(ctx, key, TTL)
 		return nil
 	})
@@ -232,20 +237,20 @@ func (s *Store) Get(ctx context.Context, id int64) (Broadcast, error) {
 		return time.UnixMilli(n)
 	}
 	b := Broadcast{
-		ID: id, Text: h["text"], Topic: h["target"], Status: Status(h["status"]),
-		Created: ms("created"), Started: ms("started"),
+		ID: id, Text: h[recText], Topic: h[recTarget], Status: Status(h[recStatus]),
+		Created: ms(recCreated), Started: ms(recStarted),
 	}
-	b.By, _ = strconv.ParseInt(h["by"], 10, 64)
-	b.Total, _ = strconv.ParseInt(h["total"], 10, 64)
-	b.StatusChat, _ = strconv.ParseInt(h["status_chat"], 10, 64)
-	b.StatusMsg, _ = strconv.Atoi(h["status_msg"])
+	b.By, _ = strconv.ParseInt(h[recBy], 10, 64)
+	b.Total, _ = strconv.ParseInt(h[recTotal], 10, 64)
+	b.StatusChat, _ = strconv.ParseInt(h[recStatusChat], 10, 64)
+	b.StatusMsg, _ = strconv.Atoi(h[recStatusMsg])
 	return b, nil
 }
 
 // SetMessage records the message that shows the broadcast's
 // progress.
 func (s *Store) SetMessage(ctx context.Context, id, chat int64, msg int) error {
-	err := s.rdb.HSet(ctx, s.ks.Broadcast(id), "status_chat", chat, "status_msg", msg).Err()
+	err := s.rdb.HSet(ctx, s.ks.Broadcast(id), recStatusChat, chat, recStatusMsg, msg).Err()
 	if err != nil {
 		return fmt.Errorf("broadcast %d: record its message: %w", id, err)
 	}
@@ -332,7 +337,7 @@ func (s *Store) Start(ctx context.Context, id int64) (Broadcast, error) {
 		return Broadcast{}, err
 	}
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.ks.Broadcast(id), "total", b.Total)
+		p.HSet(ctx, s.ks.Broadcast(id), recTotal, b.Total)
 		p.SAdd(ctx, s.ks.BroadcastsActive(), id)
 		return nil
 	})
@@ -404,7 +409,7 @@ func (s *Store) Cancel(ctx context.Context, id int64) (Status, error) {
 // fed are counted as cancelled, queued jobs become "skipped:cancelled".
 // Safe to run again, and by several instances at once.
 func (s *Store) Stop(ctx context.Context, id int64) error {
-	prefix := "b:" + strconv.FormatInt(id, 10) + ":"
+	prefix := jobIDPrefix(id)
 	for n := range Shards {
 		k := s.ks.Shard(n)
 		var states []string
@@ -415,7 +420,7 @@ func (s *Store) Stop(ctx context.Context, id int64) error {
 				return fmt.Errorf("stop broadcast %d: read shard %d: %w", id, n, err)
 			}
 			for _, m := range msgs {
-				if job, _ := m.Values["job"].(string); strings.HasPrefix(job, prefix) {
+				if job, _ := m.Values[keyspace.JobID].(string); strings.HasPrefix(job, prefix) {
 					states = append(states, k.Job(job))
 				}
 			}
@@ -460,11 +465,14 @@ func (s *Store) Feed(ctx context.Context, id int64, batch int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if err := s.rdb.HSet(ctx, s.ks.Broadcast(id), "total", total).Err(); err != nil {
+		if err := s.rdb.HSet(ctx, s.ks.Broadcast(id), recTotal, total).Err(); err != nil {
 			return 0, fmt.Errorf("feed broadcast %d: %w", id, err)
 		}
 	}
 	maxQueued := int64(2 * batch)
+	// Every chat's job is this one with its own ID and chat (set by the
+	// script), queued now.
+	entry := outbox.Entry(outbox.Job{Kind: JobKind, Text: b.Text, Priority: outbox.Low, EnqueuedAt: s.now()})
 	fed := 0
 	for n := range Shards {
 		k := s.ks.Shard(n)
@@ -484,13 +492,14 @@ func (s *Store) Feed(ctx context.Context, id int64, batch int) (int, error) {
 				break
 			}
 			keys := []string{k.BroadcastProgress(id), k.BroadcastTodo(id), k.BroadcastWait(id), k.Queue(outbox.Low.String())}
-			args := []any{int64(outbox.JobTTL / time.Second), maxQueued, id, b.Text, s.now().UnixMilli()}
+			args := []any{int64(outbox.JobTTL / time.Second), maxQueued, jobIDPrefix(id), len(entry)}
+			args = append(args, entry...)
 			for _, c := range chats {
 				chat, err := strconv.ParseInt(c, 10, 64)
 				if err != nil {
 					return fed, fmt.Errorf("feed broadcast %d: shard %d: bad member %q", id, n, c)
 				}
-				keys = append(keys, k.Reader(chat), k.Job(bcJobID(id, chat)))
+				keys = append(keys, k.Reader(chat), k.Job(jobID(id, chat)))
 				args = append(args, c)
 			}
 			got, err := bcFeedScript.Run(ctx, s.rdb, keys, args...).Int()
@@ -534,20 +543,20 @@ func (s *Store) Progress(ctx context.Context, id int64) (Progress, error) {
 	for _, c := range cmds {
 		h := c.h.Val()
 		get := func(f string) int64 { n, _ := strconv.ParseInt(h[f], 10, 64); return n }
-		if _, ok := h["total"]; ok {
+		if _, ok := h[progTotal]; ok {
 			p.Ready++
 		}
-		if _, ok := h["stop"]; ok {
+		if _, ok := h[progStop]; ok {
 			p.Stopped++
 		}
-		p.Total += get("total")
-		p.Enqueued += get("enqueued")
-		p.Sent += get("sent")
-		p.Blocked += get("blocked")
-		p.Failed += get("failed")
-		p.Unknown += get("unknown")
-		p.Skipped += get("skipped")
-		p.Cancelled += get("cancelled")
+		p.Total += get(progTotal)
+		p.Enqueued += get(progEnqueued)
+		p.Sent += get(progSent)
+		p.Blocked += get(progBlocked)
+		p.Failed += get(progFailed)
+		p.Unknown += get(progUnknown)
+		p.Skipped += get(progSkipped)
+		p.Cancelled += get(progCancelled)
 		p.Unfed += c.todo.Val()
 		p.Waiting += c.wait.Val()
 	}
@@ -572,7 +581,7 @@ func (s *Store) settle(ctx context.Context, id int64, n int) error {
 				if err != nil {
 					continue
 				}
-				keys = append(keys, k.Job(bcJobID(id, chat)))
+				keys = append(keys, k.Job(jobID(id, chat)))
 				args = append(args, m)
 			}
 			if err := bcSettleScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {

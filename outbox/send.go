@@ -154,7 +154,7 @@ func (s *Store) Begin(ctx context.Context, job Job, consumer string) (bool, erro
 	if err != nil {
 		return false, fmt.Errorf("begin job %s: %w", job.ID, err)
 	}
-	return res == "go", nil
+	return res == beginOwned, nil
 }
 
 // Finish records the job's final state ("sent:<id>", "failed:<reason>",
@@ -194,7 +194,7 @@ func (s *Store) DeadLetter(ctx context.Context, job Job, reason string) error {
 	next := job
 	next.Attempt++
 	k := s.ks.ForChat(job.ChatID)
-	args := []any{job.StreamID, "dead", StateDeadLetter, ttlSeconds()}
+	args := []any{job.StreamID, retryDead, StateDeadLetter, ttlSeconds()}
 	args = append(args, s.encodeJob(next)...)
 	args = append(args, keyspace.DeadReason, reason, keyspace.DeadPriority, job.Priority.String())
 	err := retryScript.Run(ctx, s.rdb, []string{k.Job(job.ID), k.Queue(job.Priority.String()), k.DeadLetters()}, args...).Err()
@@ -226,7 +226,7 @@ func (s *Store) Requeue(ctx context.Context, job Job) error {
 
 func (s *Store) again(ctx context.Context, old, next Job) error {
 	k := s.ks.ForChat(old.ChatID)
-	args := append([]any{old.StreamID, "again", "", ttlSeconds()}, s.encodeJob(next)...)
+	args := append([]any{old.StreamID, retryAgain, "", ttlSeconds()}, s.encodeJob(next)...)
 	err := retryScript.Run(ctx, s.rdb, []string{k.Job(old.ID), k.Queue(old.Priority.String()), k.DeadLetters()}, args...).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("requeue job %s: %w", old.ID, err)
@@ -262,9 +262,9 @@ func (s *Store) Touch(ctx context.Context, job Job, consumer string) error {
 // Touch jobs that wait longer.
 func (s *Store) Reclaim(ctx context.Context, consumer string, shard int, minIdle time.Duration, resendUnknown bool) ([]Job, int, error) {
 	k := s.ks.Shard(shard)
-	resend := "0"
+	resend := ""
 	if resendUnknown {
-		resend = "1"
+		resend = reclaimResendFlag
 	}
 	var (
 		reclaimed []Job
@@ -294,7 +294,7 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, shard int, minIdle
 					return reclaimed, unknown, fmt.Errorf("reclaim job %s: %w", j.ID, err)
 				}
 				switch res {
-				case "redeliver":
+				case reclaimResend:
 					reclaimed = append(reclaimed, j)
 				case StateUnknown:
 					unknown++

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/redis/go-redis/v9"
+	"nashra/keyspace"
 )
 
 // Forget deletes everything stored about chatID: the record, the follows,
@@ -40,7 +40,7 @@ func (s *Store) Forget(ctx context.Context, chatID int64) error {
 // follow key of each index key, in the order of KEYS. Returns how many of
 // the reader's two hashes existed, or -1 without writing when a follow is
 // not declared (it was added since the caller read the follows).
-var forgetScript = redis.NewScript(`
+var forgetScript = keyspace.Script(`
 local chat = ARGV[1]
 local index = {}
 for i = 2, #ARGV do index[ARGV[i]] = KEYS[6 + i] end
@@ -53,4 +53,4 @@ local n = redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('ZREM', KEYS[3], chat)
 for i = 4, 7 do redis.call('SREM', KEYS[i], chat) end
 return n
-`)
+`, nil)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"nashra/keyspace"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -47,18 +49,18 @@ func (s *Store) MoveReader(ctx context.Context, from, to int64) error {
 		return nil
 	case len(old) == 0:
 		return ErrNotFound
-	case old["status"] == string(Blocked) && old["status_reason"] == movedReason && nexists.Val() == 1:
+	case old[keyspace.FieldStatus] == string(Blocked) && old[keyspace.FieldStatusReason] == movedReason && nexists.Val() == 1:
 		return nil // both steps done
 	}
-	if old["status"] == string(Blocked) && old["status_reason"] == movedReason {
-		old["status"] = string(Active)
+	if old[keyspace.FieldStatus] == string(Blocked) && old[keyspace.FieldStatusReason] == movedReason {
+		old[keyspace.FieldStatus] = string(Active)
 	}
-	if old["chat_type"] == "group" {
-		old["chat_type"] = "supergroup"
+	if old[keyspace.FieldChatType] == "group" {
+		old[keyspace.FieldChatType] = "supergroup"
 	}
-	delete(old, "migrated_to")
-	delete(old, "status_reason")
-	delete(old, "updated")
+	delete(old, keyspace.FieldMigratedTo)
+	delete(old, keyspace.FieldStatusReason)
+	delete(old, keyspace.FieldUpdated)
 
 	keys := append([]string{kn.Reader(to), kn.Follows(to), kn.Readers()}, kn.StatusSets()...)
 	args := []any{to, from, s.now().Unix(), len(old)}
@@ -72,7 +74,7 @@ func (s *Store) MoveReader(ctx context.Context, from, to int64) error {
 	if err := copyReaderScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
 		return fmt.Errorf("move reader %d to %d: copy: %w", from, to, err)
 	}
-	if err := s.rdb.HSet(ctx, ko.Reader(from), "migrated_to", to).Err(); err != nil {
+	if err := s.rdb.HSet(ctx, ko.Reader(from), keyspace.FieldMigratedTo, to).Err(); err != nil {
 		return fmt.Errorf("move reader %d to %d: mark: %w", from, to, err)
 	}
 	if _, err := s.SetStatus(ctx, from, Blocked, movedReason); err != nil {
@@ -90,27 +92,26 @@ func (s *Store) MoveReader(ctx context.Context, from, to int64) error {
 // own fields, gains the missing ones and the follows, and takes the larger
 // cursor, so no article is sent to the group twice. Running it again
 // changes nothing.
-var copyReaderScript = redis.NewScript(`
+var copyReaderScript = keyspace.Script(`
 local chat, from, now = ARGV[1], ARGV[2], ARGV[3]
 local nf = tonumber(ARGV[4])
 local old = {}
 for i = 0, nf - 1 do old[ARGV[5 + 2 * i]] = ARGV[6 + 2 * i] end
 local exists = redis.call('EXISTS', KEYS[1]) == 1
-local names = {'active', 'paused', 'blocked', 'stopped'}
 if exists then
   for k, v in pairs(old) do redis.call('HSETNX', KEYS[1], k, v) end
-  local curNew = tonumber(redis.call('HGET', KEYS[1], 'cur') or '0') or 0
-  local curOld = tonumber(old['cur'] or '0') or 0
-  if curOld > curNew then redis.call('HSET', KEYS[1], 'cur', old['cur']) end
+  local curNew = tonumber(redis.call('HGET', KEYS[1], $FieldCursor) or '0') or 0
+  local curOld = tonumber(old[$FieldCursor] or '0') or 0
+  if curOld > curNew then redis.call('HSET', KEYS[1], $FieldCursor, old[$FieldCursor]) end
 else
-  local st = old['status'] or 'active'
+  local st = old[$FieldStatus] or $StatusActive
   for k, v in pairs(old) do redis.call('HSET', KEYS[1], k, v) end
-  redis.call('HSET', KEYS[1], 'status', st, 'migrated_from', from, 'updated', now,
-    'status_reason', 'migrated from ' .. from)
-  for i, name in ipairs(names) do
+  redis.call('HSET', KEYS[1], $FieldStatus, st, $FieldMigratedFrom, from, $FieldUpdated, now,
+    $FieldStatusReason, 'migrated from ' .. from)
+  for i, name in ipairs($Statuses) do
     if name == st then redis.call('SADD', KEYS[3 + i], chat) else redis.call('SREM', KEYS[3 + i], chat) end
   end
-  redis.call('ZADD', KEYS[3], tonumber(old['joined'] or now) or now, chat)
+  redis.call('ZADD', KEYS[3], tonumber(old[$FieldJoined] or now) or now, chat)
 end
 local fbase = 5 + 2 * nf
 for i = 8, #KEYS do
@@ -119,4 +120,4 @@ for i = 8, #KEYS do
   redis.call('SADD', KEYS[i], chat)
 end
 return exists and 1 or 0
-`)
+`, nil)

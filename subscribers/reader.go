@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"nashra/keyspace"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -15,18 +17,26 @@ type Status string
 
 const (
 	// Active readers receive digests.
-	Active Status = "active"
+	Active Status = keyspace.StatusActive
 	// Paused readers keep their follows and receive nothing until they resume.
-	Paused Status = "paused"
+	Paused Status = keyspace.StatusPaused
 	// Blocked readers blocked the bot or their chat is gone (403, chat not
 	// found). They are kept; /start makes them active again.
-	Blocked Status = "blocked"
+	Blocked Status = keyspace.StatusBlocked
 	// Stopped readers unsubscribed with /stop; /start brings them back with
 	// their follows.
-	Stopped Status = "stopped"
+	Stopped Status = keyspace.StatusStopped
 )
 
-var statuses = []Status{Active, Paused, Blocked, Stopped}
+// statuses are the statuses in the order of keyspace.Statuses, the order
+// of the status sets the scripts take.
+var statuses = func() []Status {
+	out := make([]Status, len(keyspace.Statuses))
+	for i, st := range keyspace.Statuses {
+		out[i] = Status(st)
+	}
+	return out
+}()
 
 // Valid reports whether st is a known status.
 func (st Status) Valid() bool {
@@ -84,7 +94,7 @@ func (s *Store) Start(ctx context.Context, chatID int64, j Joined) (StartResult,
 	if err != nil {
 		return StartResult{}, fmt.Errorf("start reader %d: %w", chatID, err)
 	}
-	if res[0] == "created" {
+	if res[0] == startCreated {
 		s.countStart(ctx, chatID, StartResult{Created: true}, j.Source)
 		return StartResult{Created: true}, nil
 	}
@@ -111,16 +121,16 @@ func (s *Store) Get(ctx context.Context, chatID int64) (Reader, error) {
 	}
 	r := Reader{
 		ChatID:       chatID,
-		Status:       Status(h["status"]),
-		Lang:         h["lang"],
-		Schedule:     h["sched"],
-		Source:       h["source"],
-		ChatType:     h["chat_type"],
-		StatusReason: h["status_reason"],
-		JoinedAt:     unixTime(h["joined"]),
-		UpdatedAt:    unixTime(h["updated"]),
+		Status:       Status(h[keyspace.FieldStatus]),
+		Lang:         h[keyspace.FieldLang],
+		Schedule:     h[keyspace.FieldSchedule],
+		Source:       h[keyspace.FieldSource],
+		ChatType:     h[keyspace.FieldChatType],
+		StatusReason: h[keyspace.FieldStatusReason],
+		JoinedAt:     unixTime(h[keyspace.FieldJoined]),
+		UpdatedAt:    unixTime(h[keyspace.FieldUpdated]),
 	}
-	r.Cursor, _ = strconv.ParseInt(h["cur"], 10, 64)
+	r.Cursor, _ = strconv.ParseInt(h[keyspace.FieldCursor], 10, 64)
 	r.Follows = decodeFollows(fget.Val())
 	return r, nil
 }
@@ -156,12 +166,12 @@ func (s *Store) SetLang(ctx context.Context, chatID int64, lang string) error {
 	if lang != "ar" && lang != "en" {
 		return fmt.Errorf("set language of %d: unsupported language %q", chatID, lang)
 	}
-	return s.setField(ctx, chatID, "lang", lang)
+	return s.setField(ctx, chatID, keyspace.FieldLang, lang)
 }
 
 // Lang returns the reader's language, "ar" for a chat that is not a reader.
 func (s *Store) Lang(ctx context.Context, chatID int64) (string, error) {
-	lang, err := s.rdb.HGet(ctx, s.ks.ForChat(chatID).Reader(chatID), "lang").Result()
+	lang, err := s.rdb.HGet(ctx, s.ks.ForChat(chatID).Reader(chatID), keyspace.FieldLang).Result()
 	if errors.Is(err, redis.Nil) || (err == nil && lang == "") {
 		return "ar", nil
 	}

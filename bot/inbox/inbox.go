@@ -64,21 +64,27 @@ func (s *Store) Claim(ctx context.Context, updateID int64) (bool, error) {
 // seen markers, not stream IDs, recognise a re-fetch: Telegram may restart
 // update ids from a random number after a quiet week.
 
+// Fields of an inbox entry.
+const (
+	fieldID     = "id" // the update's ID
+	fieldUpdate = "u"  // its JSON as Telegram sent it
+)
+
 // storeUpdatesScript: KEYS stream, then one seen key per update. ARGV ttl
 // seconds, then id and raw JSON per update. Returns, per update, the new
 // stream entry's ID, or "" when it was stored before.
-var storeUpdatesScript = redis.NewScript(`
+var storeUpdatesScript = keyspace.Script(`
 local out = {}
 for i = 2, #KEYS do
   local id, raw = ARGV[2 * i - 2], ARGV[2 * i - 1]
   if redis.call('SET', KEYS[i], 1, 'NX', 'EX', ARGV[1]) then
-    out[#out + 1] = redis.call('XADD', KEYS[1], '*', 'id', id, 'u', raw)
+    out[#out + 1] = redis.call('XADD', KEYS[1], '*', $FieldID, id, $FieldUpdate, raw)
   else
     out[#out + 1] = ''
   end
 end
 return out
-`)
+`, keyspace.Words{"FieldID": fieldID, "FieldUpdate": fieldUpdate})
 
 // Update is an update waiting in the inbox.
 type Update struct {
@@ -122,8 +128,8 @@ func (s *Store) Pending(ctx context.Context) ([]Update, error) {
 	}
 	out := make([]Update, 0, len(msgs))
 	for _, m := range msgs {
-		idStr, _ := m.Values["id"].(string)
-		raw, _ := m.Values["u"].(string)
+		idStr, _ := m.Values[fieldID].(string)
+		raw, _ := m.Values[fieldUpdate].(string)
 		id, err := strconv.ParseInt(idStr, 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("read inbox: entry %s has no update id", m.ID)

@@ -32,7 +32,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -406,7 +405,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 		if ok, _ := s.outbox.Begin(settle, job, s.opt.Consumer); ok {
 			log.Warn("job dropped: its shared text expired")
 			s.skipped.Add(1)
-			s.finish(settle, log, job, "skipped:expired")
+			s.finish(settle, log, job, outbox.StateSkipped("expired"))
 		}
 		return nil
 	}
@@ -473,7 +472,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			// Counters move before the state: whoever sees the job
 			// finished also sees it counted.
 			s.sent.Add(1)
-			s.finish(settle, log, job, "sent:"+strconv.Itoa(id))
+			s.finish(settle, log, job, outbox.StateSent(id))
 			// The daily count feeds /stats; it is not delivery state.
 			if err := s.readers.RecordDaily(settle, job.ChatID, "sent:"+job.Kind, s.now(), 1); err != nil {
 				log.Warn("count delivery", "err", err)
@@ -495,7 +494,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 		case outBlocked:
 			s.markBlocked(settle, log, chat, err)
 			s.blocked.Add(1)
-			s.finish(settle, log, job, "failed:blocked")
+			s.finish(settle, log, job, outbox.StateBlocked)
 			return nil
 		case outMigrated:
 			to := tgerr.MigrateTo(err)
