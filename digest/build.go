@@ -24,11 +24,25 @@ import (
 // at most: the latest ones, not the archive.
 const DefaultFirstDigest = 5
 
+// ReaderSource is what the builder reads about readers (a
+// *subscribers.Store).
+type ReaderSource interface {
+	ChatIDs(ctx context.Context, st subscribers.Status, fn func(ids []int64) error) error
+	DigestStates(ctx context.Context, ids []int64) ([]subscribers.DigestState, error)
+}
+
+// DigestQueue takes the digests built (an *outbox.Store): queueing each
+// moves its reader's cursor in the same atomic step, and refuses one built
+// on a cursor that has moved since (false at its index).
+type DigestQueue interface {
+	EnqueueDigests(ctx context.Context, reqs []outbox.DigestRequest) ([]bool, error)
+}
+
 // Builder builds the digests that are due and queues them, moving each
 // reader's cursor in the same atomic step.
 type Builder struct {
-	Readers  *subscribers.Store
-	Outbox   *outbox.Store
+	Readers  ReaderSource
+	Outbox   DigestQueue
 	Articles *articles.Store
 	// DefaultSchedule applies to readers who have not chosen a time.
 	DefaultSchedule string
@@ -146,8 +160,8 @@ func (b *Builder) ForReader(ctx context.Context, chatID int64) (*Digest, error) 
 	if len(d.Articles) == 0 {
 		return nil, nil
 	}
-	ok, err := b.Outbox.EnqueueDigest(ctx, chatID, d.From, d.To, d.jobs())
-	if err != nil || !ok {
+	ok, err := b.Outbox.EnqueueDigests(ctx, []outbox.DigestRequest{{ChatID: chatID, ExpectCursor: d.From, NewCursor: d.To, Jobs: d.jobs()}})
+	if err != nil || !ok[0] {
 		return nil, err
 	}
 	d.Queued = true
