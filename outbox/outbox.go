@@ -2,7 +2,7 @@
 // in Redis: one pair of streams per reader shard (q:hi for digests and
 // replies, q:lo for broadcasts, read by the consumer group "senders"), each
 // job's state, the dead letters and the digest texts that jobs share.
-// bot/sender drains it; the digest builder, the bot and broadcasts fill it.
+// bot/sender drains it; the digest builder and broadcasts fill it.
 //
 // A job lives in its reader's shard, so its state, its stream entry and the
 // reader's record change together in one script on one slot: queueing a
