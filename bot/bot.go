@@ -15,9 +15,12 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bot/inbox"
 	"nashra/bot/ratelimit"
+	"nashra/broadcasts"
 	"nashra/digest"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 )
 
@@ -29,6 +32,12 @@ type Options struct {
 	Catalog *topics.Catalog
 	Admins  []int64
 	Log     *slog.Logger
+	// Outbox is the queue of messages to send (its depth shows in /stats);
+	// Broadcasts holds the admins' announcements; Inbox the polled updates
+	// until they are handled, and the claims that answer each once.
+	Outbox     *outbox.Store
+	Broadcasts *broadcasts.Store
+	Inbox      *inbox.Store
 	// Digests builds a reader's digest on demand (/digest); nil disables it.
 	Digests DigestBuilder
 	// Broadcast and Stats serve the admin commands.
@@ -65,6 +74,10 @@ type Bot struct {
 	log      *slog.Logger
 	username string
 	opt      Options
+	// outbox, broadcasts and inbox: see Options.
+	outbox     *outbox.Store
+	broadcasts *broadcasts.Store
+	inbox      *inbox.Store
 
 	// disp takes updates while the bot runs (polling or webhook); nil
 	// otherwise.
@@ -73,8 +86,8 @@ type Bot struct {
 
 // New builds a Bot; it does not touch the network.
 func New(opt Options) (*Bot, error) {
-	if opt.Store == nil || opt.Catalog == nil {
-		return nil, errors.New("bot: a store and a topic catalog are required")
+	if opt.Store == nil || opt.Outbox == nil || opt.Broadcasts == nil || opt.Inbox == nil || opt.Catalog == nil {
+		return nil, errors.New("bot: the readers, the outbox, the broadcasts, the inbox and a topic catalog are required")
 	}
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
@@ -98,6 +111,10 @@ func New(opt Options) (*Bot, error) {
 		admins:  make(map[int64]bool, len(opt.Admins)),
 		log:     opt.Log,
 		opt:     opt,
+
+		outbox:     opt.Outbox,
+		broadcasts: opt.Broadcasts,
+		inbox:      opt.Inbox,
 	}
 	for _, id := range opt.Admins {
 		b.admins[id] = true
@@ -206,7 +223,7 @@ func (b *Bot) handle(ctx context.Context, upd *models.Update) (handled bool) {
 			handled = true
 		}
 	}()
-	first, err := b.store.ClaimUpdate(ctx, upd.ID)
+	first, err := b.inbox.Claim(ctx, upd.ID)
 	if err != nil {
 		if ctx.Err() != nil {
 			return false
@@ -228,7 +245,7 @@ func (b *Bot) handle(ctx context.Context, upd *models.Update) (handled bool) {
 	if ctx.Err() != nil {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		if err := b.store.ReleaseUpdate(rctx, upd.ID); err != nil {
+		if err := b.inbox.Release(rctx, upd.ID); err != nil {
 			b.log.Warn("release update", "update_id", upd.ID, "err", err)
 		}
 		return false

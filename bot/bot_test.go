@@ -14,10 +14,13 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest"
 	"nashra/digest/articles"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -29,6 +32,7 @@ type harness struct {
 	t     *testing.T
 	srv   *telegramtest.Server
 	store *subscribers.Store
+	queue *outbox.Store
 	arts  *articles.Store
 	redis *redistest.Redis
 	done  chan error
@@ -40,16 +44,20 @@ func newHarness(t *testing.T) *harness {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
 	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
 	loc, _ := time.LoadLocation("Asia/Damascus")
 	b, err := bot.New(bot.Options{
 		Token:           srv.Token(),
 		APIURL:          srv.URL(),
 		Store:           store,
+		Outbox:          queue,
+		Broadcasts:      broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}),
+		Inbox:           inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
 		Catalog:         topics.Builtin(),
 		Admins:          []int64{adminID},
 		PollTimeout:     5 * time.Second,
-		Digests:         &digest.Builder{Readers: store, Articles: arts, DefaultSchedule: "0 8 * * *", Location: loc},
+		Digests:         &digest.Builder{Readers: store, Outbox: queue, Articles: arts, DefaultSchedule: "0 8 * * *", Location: loc},
 		DefaultSchedule: "0 8 * * *",
 		Location:        loc,
 	})
@@ -57,7 +65,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, srv: srv, store: store, arts: arts, redis: r, done: make(chan error, 1), stop: cancel}
+	h := &harness{t: t, srv: srv, store: store, queue: queue, arts: arts, redis: r, done: make(chan error, 1), stop: cancel}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(func() { h.shutdown() })
 	return h
@@ -394,7 +402,10 @@ func TestCommandMenuFailureIsNotFatal(t *testing.T) {
 	srv.Inject(telegramtest.Fault{Kind: telegramtest.InternalError, Method: "setMyCommands", Times: -1})
 	r := redistest.New(t)
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
-	b, err := bot.New(bot.Options{Token: srv.Token(), APIURL: srv.URL(), Store: store, Catalog: topics.Builtin(), PollTimeout: 5 * time.Second})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	b, err := bot.New(bot.Options{Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue,
+		Broadcasts: broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}), Inbox: inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
+		Catalog: topics.Builtin(), PollTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,7 +506,7 @@ func TestDigestCommandQueuesWhatIsNew(t *testing.T) {
 	h.arts.Ingest(ctx, articles.Article{ID: "x1", Link: "https://7al.net/x1", Title: "SDF statement", Topics: []string{"sdf"}, InScope: true}, nil)
 	upd := h.srv.SendText(u, "/digest")
 	waitFor(t, func() bool {
-		hi, _, _ := h.store.QueueDepth(ctx)
+		hi, _, _ := h.queue.QueueDepth(ctx)
 		return hi == 1
 	})
 	if r := h.reader(111); r.Cursor != 1 {

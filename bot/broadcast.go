@@ -15,7 +15,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nashra/bot/tgerr"
-	"nashra/subscribers"
+	"nashra/broadcasts"
 )
 
 // /broadcast: an admin's message to every active reader, or to the active
@@ -102,7 +102,7 @@ func (b *Bot) broadcast(ctx context.Context, c chatCtx, args string, m *models.M
 		b.send(ctx, c.id, fmt.Sprintf(t.TooLong, maxBroadcastLen), nil)
 		return nil
 	}
-	audience, err := b.store.BroadcastAudience(ctx, slug)
+	audience, err := b.broadcasts.Audience(ctx, slug)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (b *Bot) broadcast(ctx context.Context, c chatCtx, args string, m *models.M
 		b.send(ctx, c.id, t.NoAudience, nil)
 		return nil
 	}
-	bc, err := b.store.CreateBroadcast(ctx, subscribers.Broadcast{Text: html.EscapeString(body), By: c.from, Topic: slug})
+	bc, err := b.broadcasts.Create(ctx, broadcasts.Broadcast{Text: html.EscapeString(body), By: c.from, Topic: slug})
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (b *Bot) broadcast(ctx context.Context, c chatCtx, args string, m *models.M
 		{Text: t.Cancel, CallbackData: "bc:cancel:" + id},
 	}}}
 	if msg := b.sendMessage(ctx, c.id, fmt.Sprintf(t.Preview, bc.ID, line), kb); msg != nil {
-		return b.store.SetBroadcastMessage(ctx, bc.ID, c.id, msg.ID)
+		return b.broadcasts.SetMessage(ctx, bc.ID, c.id, msg.ID)
 	}
 	return nil
 }
@@ -195,33 +195,33 @@ func (b *Bot) onBroadcastButton(ctx context.Context, c chatCtx, msgID int, arg s
 		return "", nil
 	}
 	log := b.log.With("broadcast", id, "user_id", c.from, "action", action)
-	var prev subscribers.BroadcastStatus
+	var prev broadcasts.Status
 	toast := ""
 	switch action {
 	case "confirm":
-		_, err = b.store.StartBroadcast(ctx, id)
+		_, err = b.broadcasts.Start(ctx, id)
 		if err == nil {
 			// The control message shows the progress from now on.
-			err = b.store.SetBroadcastMessage(ctx, id, c.id, msgID)
+			err = b.broadcasts.SetMessage(ctx, id, c.id, msgID)
 		}
 		toast = t.Started
 	case "cancel":
-		prev, err = b.store.CancelBroadcast(ctx, id)
+		prev, err = b.broadcasts.Cancel(ctx, id)
 		toast = t.Cancelled
 	case "pause":
-		_, err = b.store.PauseBroadcast(ctx, id)
+		_, err = b.broadcasts.Pause(ctx, id)
 		toast = t.Paused
 	case "resume":
-		_, err = b.store.ResumeBroadcast(ctx, id)
+		_, err = b.broadcasts.Resume(ctx, id)
 		toast = t.Resumed
 	default:
 		return "", nil
 	}
 	switch {
-	case errors.Is(err, subscribers.ErrNotFound):
+	case errors.Is(err, broadcasts.ErrNotFound):
 		return t.Gone, nil
-	case errors.Is(err, subscribers.ErrBroadcastState):
-		bc, gerr := b.store.Broadcast(ctx, id)
+	case errors.Is(err, broadcasts.ErrState):
+		bc, gerr := b.broadcasts.Get(ctx, id)
 		if gerr != nil {
 			return t.Gone, nil
 		}
@@ -230,21 +230,21 @@ func (b *Bot) onBroadcastButton(ctx context.Context, c chatCtx, msgID int, arg s
 		return "", err
 	}
 	log.Info("broadcast " + action)
-	if action == "cancel" && prev == subscribers.BroadcastDraft {
+	if action == "cancel" && prev == broadcasts.Draft {
 		b.edit(ctx, c.id, msgID, fmt.Sprintf(t.DraftDropped, id), nil)
 		return toast, nil
 	}
-	bc, err := b.store.Broadcast(ctx, id)
+	bc, err := b.broadcasts.Get(ctx, id)
 	if err != nil {
 		return "", err
 	}
-	p, err := b.store.BroadcastProgress(ctx, id)
+	p, err := b.broadcasts.Progress(ctx, id)
 	if err != nil {
 		return "", err
 	}
 	b.showProgress(ctx, bc, p)
 	// The next automatic edit comes a full period later.
-	if _, err := b.store.ClaimBroadcastEdit(ctx, id, b.bcConfig().ProgressEvery); err != nil {
+	if _, err := b.broadcasts.ClaimEdit(ctx, id, b.bcConfig().ProgressEvery); err != nil {
 		log.Warn("throttle progress edits", "err", err)
 	}
 	return toast, nil
@@ -260,7 +260,7 @@ func (b *Bot) RunBroadcasts(ctx context.Context) error {
 	tick := time.NewTicker(cfg.FeedEvery)
 	defer tick.Stop()
 	for {
-		ids, err := b.store.ActiveBroadcasts(ctx)
+		ids, err := b.broadcasts.Active(ctx)
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("list broadcasts", "err", err)
 		}
@@ -278,15 +278,15 @@ func (b *Bot) RunBroadcasts(ctx context.Context) error {
 }
 
 func (b *Bot) tendBroadcast(ctx context.Context, cfg BroadcastConfig, id int64) error {
-	bc, err := b.store.Broadcast(ctx, id)
-	if errors.Is(err, subscribers.ErrNotFound) {
-		return b.store.CloseBroadcast(ctx, id) // expired record
+	bc, err := b.broadcasts.Get(ctx, id)
+	if errors.Is(err, broadcasts.ErrNotFound) {
+		return b.broadcasts.Close(ctx, id) // expired record
 	}
 	if err != nil {
 		return err
 	}
 	switch bc.Status {
-	case subscribers.BroadcastDraft:
+	case broadcasts.Draft:
 		if cfg.Now().Sub(bc.Created) < cfg.DraftTTL {
 			return nil
 		}
@@ -296,45 +296,45 @@ func (b *Bot) tendBroadcast(ctx context.Context, cfg BroadcastConfig, id int64) 
 			lang, _ := b.store.Lang(ctx, bc.StatusChat)
 			b.edit(ctx, bc.StatusChat, bc.StatusMsg, fmt.Sprintf(bcTextsFor(lang).DraftExpired, id), nil)
 		}
-		if _, err := b.store.CancelBroadcast(ctx, id); err != nil && !errors.Is(err, subscribers.ErrBroadcastState) {
+		if _, err := b.broadcasts.Cancel(ctx, id); err != nil && !errors.Is(err, broadcasts.ErrState) {
 			return err
 		}
 		return nil
-	case subscribers.BroadcastRunning:
-		if _, err := b.store.FeedBroadcast(ctx, id, cfg.BatchSize); err != nil {
+	case broadcasts.Running:
+		if _, err := b.broadcasts.Feed(ctx, id, cfg.BatchSize); err != nil {
 			return err
 		}
 	}
-	p, err := b.store.BroadcastProgress(ctx, id)
+	p, err := b.broadcasts.Progress(ctx, id)
 	if err != nil {
 		return err
 	}
 	final := false
 	switch bc.Status {
-	case subscribers.BroadcastRunning:
+	case broadcasts.Running:
 		if p.Settled() {
-			if _, err := b.store.CompleteBroadcast(ctx, id); err != nil {
+			if _, err := b.broadcasts.Complete(ctx, id); err != nil {
 				return err
 			}
-			bc.Status, final = subscribers.BroadcastDone, true
+			bc.Status, final = broadcasts.Done, true
 			b.log.Info("broadcast done", "broadcast", id, "total", p.Total, "sent", p.Sent,
 				"blocked", p.Blocked, "failed", p.Failed, "unknown", p.Unknown, "skipped", p.Skipped)
 		}
-	case subscribers.BroadcastCancelled:
-		if p.Stopped < subscribers.Shards {
+	case broadcasts.Cancelled:
+		if p.Stopped < broadcasts.Shards {
 			// The canceller stopped before it finished stopping.
-			return b.store.StopBroadcast(ctx, id)
+			return b.broadcasts.Stop(ctx, id)
 		}
 		final = p.Settled()
-	case subscribers.BroadcastDone:
+	case broadcasts.Done:
 		final = true // a crash came between completing and closing
 	}
 	if final {
 		// Shown before closing, so a crash in between shows it again.
 		b.showProgress(ctx, bc, p)
-		return b.store.CloseBroadcast(ctx, id)
+		return b.broadcasts.Close(ctx, id)
 	}
-	ok, err := b.store.ClaimBroadcastEdit(ctx, id, cfg.ProgressEvery)
+	ok, err := b.broadcasts.ClaimEdit(ctx, id, cfg.ProgressEvery)
 	if err != nil || !ok {
 		return err
 	}
@@ -343,7 +343,7 @@ func (b *Bot) tendBroadcast(ctx context.Context, cfg BroadcastConfig, id int64) 
 }
 
 // showProgress edits the broadcast's progress message.
-func (b *Bot) showProgress(ctx context.Context, bc subscribers.Broadcast, p subscribers.BroadcastProgress) {
+func (b *Bot) showProgress(ctx context.Context, bc broadcasts.Broadcast, p broadcasts.Progress) {
 	if bc.StatusMsg == 0 {
 		return
 	}
@@ -352,22 +352,22 @@ func (b *Bot) showProgress(ctx context.Context, bc subscribers.Broadcast, p subs
 	b.edit(ctx, bc.StatusChat, bc.StatusMsg, text, kb)
 }
 
-func statusWord(t bcTexts, st subscribers.BroadcastStatus) string {
+func statusWord(t bcTexts, st broadcasts.Status) string {
 	switch st {
-	case subscribers.BroadcastRunning:
+	case broadcasts.Running:
 		return t.StRunning
-	case subscribers.BroadcastPaused:
+	case broadcasts.Paused:
 		return t.StPaused
-	case subscribers.BroadcastDone:
+	case broadcasts.Done:
 		return t.StDone
-	case subscribers.BroadcastCancelled:
+	case broadcasts.Cancelled:
 		return t.StCancelled
 	}
 	return html.EscapeString(string(st))
 }
 
 // progressView renders the progress message and its buttons.
-func (b *Bot) progressView(lang string, bc subscribers.Broadcast, p subscribers.BroadcastProgress, now time.Time) (string, *models.InlineKeyboardMarkup) {
+func (b *Bot) progressView(lang string, bc broadcasts.Broadcast, p broadcasts.Progress, now time.Time) (string, *models.InlineKeyboardMarkup) {
 	t := bcTextsFor(lang)
 	to := t.ToEveryone
 	if bc.Topic != "" {
@@ -391,16 +391,16 @@ func (b *Bot) progressView(lang string, bc subscribers.Broadcast, p subscribers.
 	total := max(p.Total, bc.Total)
 	elapsed := now.Sub(bc.Started)
 	switch bc.Status {
-	case subscribers.BroadcastRunning, subscribers.BroadcastPaused:
+	case broadcasts.Running, broadcasts.Paused:
 		last := fmt.Sprintf(t.Remaining, p.Remaining(), total)
 		// The average rate since the start: the sender runs at a steady
 		// rate, so it predicts well (a pause makes it pessimistic).
-		if done := p.Finished() - p.Cancelled; bc.Status == subscribers.BroadcastRunning && done > 0 && elapsed > time.Second && !bc.Started.IsZero() {
+		if done := p.Finished() - p.Cancelled; bc.Status == broadcasts.Running && done > 0 && elapsed > time.Second && !bc.Started.IsZero() {
 			eta := time.Duration(float64(elapsed) * float64(p.Remaining()) / float64(done))
 			last += " · " + fmt.Sprintf(t.ETA, clock(eta))
 		}
 		lines = append(lines, last)
-	case subscribers.BroadcastDone:
+	case broadcasts.Done:
 		if !bc.Started.IsZero() {
 			lines = append(lines, fmt.Sprintf(t.Took, clock(elapsed)))
 		}
@@ -408,12 +408,12 @@ func (b *Bot) progressView(lang string, bc subscribers.Broadcast, p subscribers.
 	var kb *models.InlineKeyboardMarkup
 	id := strconv.FormatInt(bc.ID, 10)
 	switch bc.Status {
-	case subscribers.BroadcastRunning:
+	case broadcasts.Running:
 		kb = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
 			{Text: t.Pause, CallbackData: "bc:pause:" + id},
 			{Text: t.Cancel, CallbackData: "bc:cancel:" + id},
 		}}}
-	case subscribers.BroadcastPaused:
+	case broadcasts.Paused:
 		kb = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
 			{Text: t.Resume, CallbackData: "bc:resume:" + id},
 			{Text: t.Cancel, CallbackData: "bc:cancel:" + id},

@@ -14,9 +14,12 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -27,11 +30,13 @@ const bcAdmin = 900
 // Bot API and a test Redis; each loop can be stopped and started again, as
 // a crashed instance would be replaced.
 type bcHarness struct {
-	t     *testing.T
-	srv   *telegramtest.Server
-	r     *redistest.Redis
-	store *subscribers.Store
-	bot   *bot.Bot
+	t      *testing.T
+	srv    *telegramtest.Server
+	r      *redistest.Redis
+	store  *subscribers.Store
+	queue  *outbox.Store
+	bcasts *broadcasts.Store
+	bot    *bot.Bot
 }
 
 func newBCHarness(t *testing.T, cfg bot.BroadcastConfig) *bcHarness {
@@ -39,6 +44,8 @@ func newBCHarness(t *testing.T, cfg bot.BroadcastConfig) *bcHarness {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	bcasts := broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix})
 	if cfg.FeedEvery == 0 {
 		cfg.FeedEvery = 50 * time.Millisecond
 	}
@@ -46,13 +53,14 @@ func newBCHarness(t *testing.T, cfg bot.BroadcastConfig) *bcHarness {
 		cfg.BatchSize = 20
 	}
 	b, err := bot.New(bot.Options{
-		Token: srv.Token(), APIURL: srv.URL(), Store: store, Catalog: topics.Builtin(),
+		Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: queue, Broadcasts: bcasts,
+		Inbox: inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}), Catalog: topics.Builtin(),
 		Admins: []int64{bcAdmin}, PollTimeout: 5 * time.Second, Broadcast: cfg,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &bcHarness{t: t, srv: srv, r: r, store: store, bot: b}
+	h := &bcHarness{t: t, srv: srv, r: r, store: store, queue: queue, bcasts: bcasts, bot: b}
 	h.loop(func(ctx context.Context) { _ = b.Run(ctx) })
 	return h
 }
@@ -82,7 +90,7 @@ func (h *bcHarness) sender(consumer string, reclaimIdle time.Duration) (stop fun
 		h.t.Fatal(err)
 	}
 	s, err := sender.New(sender.Options{
-		API: api, Store: h.store, RDB: h.r.Client, Prefix: h.r.Prefix, Rate: 2000, Consumer: consumer,
+		API: api, Outbox: h.queue, Readers: h.store, RDB: h.r.Client, Prefix: h.r.Prefix, Rate: 2000, Consumer: consumer,
 		Workers: 8, Batch: 8, ReclaimEvery: 100 * time.Millisecond, ReclaimIdle: reclaimIdle,
 		SendTimeout: reclaimIdle * 4 / 5, RetryBackoff: 10 * time.Millisecond,
 	})
@@ -186,7 +194,7 @@ func (h *bcHarness) waitClosed(timeout time.Duration) {
 	h.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		ids, err := h.store.ActiveBroadcasts(context.Background())
+		ids, err := h.bcasts.Active(context.Background())
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -194,7 +202,7 @@ func (h *bcHarness) waitClosed(timeout time.Duration) {
 			return
 		}
 		if time.Now().After(deadline) {
-			p, _ := h.store.BroadcastProgress(context.Background(), ids[0])
+			p, _ := h.bcasts.Progress(context.Background(), ids[0])
 			h.t.Fatalf("broadcasts %v still open after %v; progress %+v", ids, timeout, p)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -212,11 +220,11 @@ func (h *bcHarness) checkOnce(id int64, want map[int64]int) {
 		if got[c] == w {
 			continue
 		}
-		st, err := h.store.JobState(context.Background(), subscribers.Job{ID: fmt.Sprintf("b:%d:%d", id, c), ChatID: c})
+		st, err := h.queue.JobState(context.Background(), outbox.Job{ID: fmt.Sprintf("b:%d:%d", id, c), ChatID: c})
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if st == subscribers.StateUnknown && got[c] <= 1 {
+		if st == outbox.StateUnknown && got[c] <= 1 {
 			continue
 		}
 		if bad++; bad <= 10 {
@@ -264,7 +272,7 @@ func TestBroadcastNonAdminReachesNoOne(t *testing.T) {
 	if got := h.received(); len(got) != 1 || got[555] != 3 {
 		t.Errorf("messages by chat = %v; want only the 3 refusals to 555", got)
 	}
-	if ids, _ := h.store.ActiveBroadcasts(context.Background()); len(ids) != 0 {
+	if ids, _ := h.bcasts.Active(context.Background()); len(ids) != 0 {
 		t.Errorf("a refused broadcast left records %v", ids)
 	}
 }
@@ -294,8 +302,8 @@ func TestBroadcastPreviewThenCancelReachesNoOne(t *testing.T) {
 	if got := h.received(); len(got) != 0 {
 		t.Errorf("a cancelled preview reached %v", got)
 	}
-	if _, err := h.store.StartBroadcast(context.Background(), 1); !errors.Is(err, subscribers.ErrBroadcastState) {
-		t.Errorf("confirming after cancel: err = %v; want ErrBroadcastState", err)
+	if _, err := h.bcasts.Start(context.Background(), 1); !errors.Is(err, broadcasts.ErrState) {
+		t.Errorf("confirming after cancel: err = %v; want ErrState", err)
 	}
 }
 
@@ -317,7 +325,7 @@ func TestBroadcastCommandErrors(t *testing.T) {
 		m := h.say(admin, tt.text, 1)[0]
 		bcWant(t, m, tt.want)
 	}
-	if ids, _ := h.store.ActiveBroadcasts(context.Background()); len(ids) != 0 {
+	if ids, _ := h.bcasts.Active(context.Background()); len(ids) != 0 {
 		t.Errorf("refused commands left broadcasts %v", ids)
 	}
 }
@@ -430,7 +438,7 @@ func TestBroadcastPauseResumeCancelButtons(t *testing.T) {
 		t.Fatalf("paused buttons %s; want resume", b)
 	}
 	h.press(paused, "bc:resume:1")
-	if b, _ := h.store.Broadcast(ctx, 1); b.Status != subscribers.BroadcastRunning {
+	if b, _ := h.bcasts.Get(ctx, 1); b.Status != broadcasts.Running {
 		t.Fatalf("after resume status = %s", b.Status)
 	}
 	// No sender yet: the feeder queues up to 2×batch per shard, then the
@@ -442,7 +450,7 @@ func TestBroadcastPauseResumeCancelButtons(t *testing.T) {
 	if got := h.received(); len(got) != 0 {
 		t.Errorf("a broadcast cancelled before any send reached %d chats", len(got))
 	}
-	p, err := h.store.BroadcastProgress(ctx, 1)
+	p, err := h.bcasts.Progress(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,7 +495,7 @@ func broadcastToMany(t *testing.T, n int) {
 		}
 	}
 	h.checkOnce(1, want)
-	p, err := h.store.BroadcastProgress(ctx, 1)
+	p, err := h.bcasts.Progress(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -540,7 +548,7 @@ func TestBroadcastKilledMidwayResumesWithoutDuplicates(t *testing.T) {
 	}
 	stopFeeder()
 	stopSender()
-	mid, err := h.store.BroadcastProgress(context.Background(), 1)
+	mid, err := h.bcasts.Progress(context.Background(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -560,7 +568,7 @@ func TestBroadcastKilledMidwayResumesWithoutDuplicates(t *testing.T) {
 		want[c] = 1
 	}
 	h.checkOnce(1, want)
-	p, err := h.store.BroadcastProgress(context.Background(), 1)
+	p, err := h.bcasts.Progress(context.Background(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -579,7 +587,7 @@ func TestBroadcastDraftExpires(t *testing.T) {
 	_, control := h.preview(admin, "/broadcast x")
 	h.feeder()
 	time.Sleep(100 * time.Millisecond)
-	if ids, _ := h.store.ActiveBroadcasts(context.Background()); len(ids) != 1 {
+	if ids, _ := h.bcasts.Active(context.Background()); len(ids) != 1 {
 		t.Fatalf("a fresh draft was dropped: active %v", ids)
 	}
 	// The store stamps drafts with the wall clock; an hour and a bit later

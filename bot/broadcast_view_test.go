@@ -7,8 +7,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"nashra/broadcasts"
 	"nashra/digest/topics"
-	"nashra/subscribers"
 )
 
 func TestBroadcastBodyAndTarget(t *testing.T) {
@@ -33,8 +33,8 @@ func TestBroadcastBodyAndTarget(t *testing.T) {
 func TestProgressView(t *testing.T) {
 	b := &Bot{catalog: topics.Builtin()}
 	start := time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
-	bc := subscribers.Broadcast{ID: 7, Status: subscribers.BroadcastRunning, Topic: "sdf", Started: start, Total: 1000}
-	p := subscribers.BroadcastProgress{Total: 1000, Sent: 180, Blocked: 20, Skipped: 0}
+	bc := broadcasts.Broadcast{ID: 7, Status: broadcasts.Running, Topic: "sdf", Started: start, Total: 1000}
+	p := broadcasts.Progress{Total: 1000, Sent: 180, Blocked: 20, Skipped: 0}
 	text, kb := b.progressView("en", bc, p, start.Add(40*time.Second))
 	for _, want := range []string{"<b>Broadcast #7</b> — sending", "Sent: 180", "Blocked the bot: 20", "Failed: 0", "Unknown: 0",
 		"Remaining: 800 of 1000", "ETA ≈ 2:40"} {
@@ -49,8 +49,8 @@ func TestProgressView(t *testing.T) {
 		t.Errorf("running keyboard %+v; want pause and cancel", kb)
 	}
 
-	bc.Status = subscribers.BroadcastCancelled
-	p = subscribers.BroadcastProgress{Total: 1000, Sent: 180, Blocked: 20, Skipped: 30, Cancelled: 770}
+	bc.Status = broadcasts.Cancelled
+	p = broadcasts.Progress{Total: 1000, Sent: 180, Blocked: 20, Skipped: 30, Cancelled: 770}
 	text, kb = b.progressView("ar", bc, p, start.Add(time.Hour))
 	for _, want := range []string{"أُلغيت", "✅ أُرسلت: 180", "⏭ تُخطّيت: 30", "لم تُرسل بسبب الإلغاء: 770", "«قوات سوريا الديمقراطية»"} {
 		if !strings.Contains(text, want) {

@@ -11,8 +11,11 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bot/inbox"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -39,11 +42,14 @@ func newTestBot(t *testing.T, logw *syncBuffer) (*Bot, *telegramtest.Server) {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
 	b, err := New(Options{
-		Token:   srv.Token(),
-		APIURL:  srv.URL(),
-		Store:   subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
-		Catalog: topics.Builtin(),
-		Log:     slog.New(slog.NewTextHandler(logw, nil)),
+		Token:      srv.Token(),
+		APIURL:     srv.URL(),
+		Store:      subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
+		Outbox:     outbox.New(r.Client, outbox.Options{Prefix: r.Prefix}),
+		Broadcasts: broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}),
+		Inbox:      inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
+		Catalog:    topics.Builtin(),
+		Log:        slog.New(slog.NewTextHandler(logw, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)

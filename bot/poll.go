@@ -15,8 +15,8 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bot/inbox"
 	"nashra/bot/tgerr"
-	"nashra/subscribers"
 )
 
 // ErrOtherPoller means Telegram ended our getUpdates because another
@@ -28,11 +28,11 @@ var ErrOtherPoller = errors.New("another poller is using the bot token")
 // Start confirms an update to Telegram (the next offset) as soon as it is
 // handed to a handler, so updates queued in memory at a stop or a crash
 // were lost. Here each fetched batch is first stored in the inbox in Redis
-// (subscribers.StoreUpdates), then confirmed, then handled; an update
+// (inbox.Store.Add), then confirmed, then handled; an update
 // leaves the inbox only once handled. A poller that starts, on any
 // instance, first handles what the inbox still holds.
 //
-// Handling claims the update (ClaimUpdate) so that it is answered once even
+// Handling claims the update (inbox.Store.Claim) so that it is answered once even
 // when it is seen twice (the inbox and a late re-fetch, or two pollers
 // during a lease hand-over). A handler cancelled midway (the drain timeout
 // ran out) gives the claim back and leaves the update in the inbox, so the
@@ -48,7 +48,7 @@ func (b *Bot) poll(ctx context.Context, d *dispatcher) error {
 	ictx, cancel := context.WithTimeout(ctx, inboxGrace)
 	defer cancel()
 	if err := b.retry(ictx, "read the update inbox", func() error {
-		left, err := b.store.InboxUpdates(ictx)
+		left, err := b.inbox.Pending(ictx)
 		if err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func (b *Bot) dispatchUnstored(ctx context.Context, d *dispatcher, raws []json.R
 // storeBatch keeps a fetched batch in the inbox and moves the offset past
 // it: from then on Telegram may forget it. It returns the updates not
 // stored before.
-func (b *Bot) storeBatch(ctx context.Context, raws []json.RawMessage, offset *int64) ([]subscribers.InboxUpdate, error) {
+func (b *Bot) storeBatch(ctx context.Context, raws []json.RawMessage, offset *int64) ([]inbox.Update, error) {
 	if len(raws) == 0 {
 		return nil, nil
 	}
@@ -170,7 +170,7 @@ func (b *Bot) storeBatch(ctx context.Context, raws []json.RawMessage, offset *in
 		keep = append(keep, raw)
 		last = max(last, head.ID)
 	}
-	stored, err := b.store.StoreUpdates(ctx, ids, keep)
+	stored, err := b.inbox.Add(ctx, ids, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func (b *Bot) storeBatch(ctx context.Context, raws []json.RawMessage, offset *in
 
 // dispatchStored hands an inbox update to its chat; once handled it
 // leaves the inbox.
-func (b *Bot) dispatchStored(ctx context.Context, d *dispatcher, u subscribers.InboxUpdate) error {
+func (b *Bot) dispatchStored(ctx context.Context, d *dispatcher, u inbox.Update) error {
 	upd := &models.Update{}
 	if err := json.Unmarshal(u.Raw, upd); err != nil {
 		b.log.Warn("unreadable update dropped", "update_id", u.ID, "err", err)
@@ -197,7 +197,7 @@ func (b *Bot) dispatchStored(ctx context.Context, d *dispatcher, u subscribers.I
 func (b *Bot) inboxDone(entry string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := b.store.UpdateHandled(ctx, entry); err != nil {
+	if err := b.inbox.Handled(ctx, entry); err != nil {
 		// The update stays in the inbox; its claim keeps it from being
 		// answered twice.
 		b.log.Warn("update handled but kept in the inbox", "err", err)

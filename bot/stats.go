@@ -134,7 +134,7 @@ func (b *Bot) gatherStats(ctx context.Context, cfg StatsConfig, lang string, spa
 			*m.into += d.Count
 		}
 	}
-	if r.hi, r.lo, err = b.store.QueueDepth(ctx); err != nil {
+	if r.hi, r.lo, err = b.outbox.QueueDepth(ctx); err != nil {
 		return r, err
 	}
 	if cfg.Delivery != nil {

@@ -11,10 +11,13 @@ import (
 	"unicode/utf16"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest/articles"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -32,11 +35,15 @@ func newStatsHarness(t *testing.T, now time.Time) *harness {
 	r := redistest.New(t)
 	clock := func() time.Time { return now }
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: clock})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: clock})
 	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
 	b, err := bot.New(bot.Options{
 		Token:       srv.Token(),
 		APIURL:      srv.URL(),
 		Store:       store,
+		Outbox:      queue,
+		Broadcasts:  broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}),
+		Inbox:       inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
 		Catalog:     topics.Builtin(),
 		Admins:      []int64{adminID},
 		PollTimeout: 5 * time.Second,

@@ -11,9 +11,12 @@ import (
 	tg "github.com/go-telegram/bot"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -32,6 +35,9 @@ func runBot(t *testing.T, srv *telegramtest.Server, r *redistest.Redis, opt bot.
 	t.Helper()
 	opt.Token, opt.APIURL = srv.Token(), srv.URL()
 	opt.Store = subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	opt.Outbox = outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	opt.Broadcasts = broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix})
+	opt.Inbox = inbox.New(r.Client, inbox.Options{Prefix: r.Prefix})
 	opt.Catalog = topics.Builtin()
 	if opt.PollTimeout == 0 {
 		opt.PollTimeout = 5 * time.Second
@@ -229,20 +235,21 @@ func TestRepliesShareTheLimitsWithDigests(t *testing.T) {
 	srv := telegramtest.New(t, telegramtest.Options{Limits: telegramtest.Limits{PerSecond: 30, PerChatPerSecond: 1}})
 	r := redistest.New(t)
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
 	ctx := context.Background()
-	var jobs []subscribers.Job
+	var jobs []outbox.Job
 	for i := range 150 {
 		chat := int64(60000 + i)
-		jobs = append(jobs, subscribers.Job{ID: fmt.Sprintf("d:%d:1-2:0", chat), ChatID: chat, Kind: "digest", Text: "📰 digest", Priority: subscribers.High})
+		jobs = append(jobs, outbox.Job{ID: fmt.Sprintf("d:%d:1-2:0", chat), ChatID: chat, Kind: "digest", Text: "📰 digest", Priority: outbox.High})
 	}
-	if err := store.Enqueue(ctx, jobs...); err != nil {
+	if err := queue.Enqueue(ctx, jobs...); err != nil {
 		t.Fatal(err)
 	}
 	api, err := srv.Client(tg.WithSkipGetMe())
 	if err != nil {
 		t.Fatal(err)
 	}
-	snd, err := sender.New(sender.Options{API: api, Store: store, RDB: r.Client, Prefix: r.Prefix, Rate: 25, Consumer: "c1", Workers: 8})
+	snd, err := sender.New(sender.Options{API: api, Outbox: queue, Readers: store, RDB: r.Client, Prefix: r.Prefix, Rate: 25, Consumer: "c1", Workers: 8})
 	if err != nil {
 		t.Fatal(err)
 	}

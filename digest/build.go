@@ -16,6 +16,7 @@ import (
 
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
+	"nashra/outbox"
 	"nashra/subscribers"
 )
 
@@ -23,10 +24,25 @@ import (
 // at most: the latest ones, not the archive.
 const DefaultFirstDigest = 5
 
+// ReaderSource is what the builder reads about readers (a
+// *subscribers.Store).
+type ReaderSource interface {
+	ChatIDs(ctx context.Context, st subscribers.Status, fn func(ids []int64) error) error
+	DigestStates(ctx context.Context, ids []int64) ([]subscribers.DigestState, error)
+}
+
+// DigestQueue takes the digests built (an *outbox.Store): queueing each
+// moves its reader's cursor in the same atomic step, and refuses one built
+// on a cursor that has moved since (false at its index).
+type DigestQueue interface {
+	EnqueueDigests(ctx context.Context, reqs []outbox.DigestRequest) ([]bool, error)
+}
+
 // Builder builds the digests that are due and queues them, moving each
 // reader's cursor in the same atomic step.
 type Builder struct {
-	Readers  *subscribers.Store
+	Readers  ReaderSource
+	Outbox   DigestQueue
 	Articles *articles.Store
 	// DefaultSchedule applies to readers who have not chosen a time.
 	DefaultSchedule string
@@ -86,7 +102,7 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 			return err
 		}
 		var digests []*Digest
-		var reqs []subscribers.DigestRequest
+		var reqs []outbox.DigestRequest
 		for _, st := range states {
 			if st.Status != subscribers.Active {
 				continue
@@ -104,12 +120,12 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 				continue
 			}
 			digests = append(digests, d)
-			reqs = append(reqs, subscribers.DigestRequest{ChatID: d.ChatID, ExpectCursor: d.From, NewCursor: d.To, Jobs: d.jobs()})
+			reqs = append(reqs, outbox.DigestRequest{ChatID: d.ChatID, ExpectCursor: d.From, NewCursor: d.To, Jobs: d.jobs()})
 		}
 		if len(reqs) == 0 {
 			return nil
 		}
-		ok, err := b.Readers.EnqueueDigests(ctx, reqs)
+		ok, err := b.Outbox.EnqueueDigests(ctx, reqs)
 		if err != nil {
 			return err
 		}
@@ -144,8 +160,8 @@ func (b *Builder) ForReader(ctx context.Context, chatID int64) (*Digest, error) 
 	if len(d.Articles) == 0 {
 		return nil, nil
 	}
-	ok, err := b.Readers.EnqueueDigest(ctx, chatID, d.From, d.To, d.jobs())
-	if err != nil || !ok {
+	ok, err := b.Outbox.EnqueueDigests(ctx, []outbox.DigestRequest{{ChatID: chatID, ExpectCursor: d.From, NewCursor: d.To, Jobs: d.jobs()}})
+	if err != nil || !ok[0] {
 		return nil, err
 	}
 	d.Queued = true
@@ -315,16 +331,16 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, renders map[st
 // jobs are the outbox jobs of d: one per message, the buttons under the
 // last. Their IDs name the reader and the cursor window, so the same
 // digest is never queued twice.
-func (d *Digest) jobs() []subscribers.Job {
-	jobs := make([]subscribers.Job, len(d.Messages))
+func (d *Digest) jobs() []outbox.Job {
+	jobs := make([]outbox.Job, len(d.Messages))
 	for i, m := range d.Messages {
-		jobs[i] = subscribers.Job{
+		jobs[i] = outbox.Job{
 			ID:       fmt.Sprintf("d:%d:%d-%d:%d", d.ChatID, d.From, d.To, i),
 			ChatID:   d.ChatID,
 			Kind:     "digest",
 			Text:     m,
 			Ref:      fmt.Sprintf("%s:%d", d.ref, i),
-			Priority: subscribers.High,
+			Priority: outbox.High,
 		}
 		if i == len(d.Messages)-1 {
 			jobs[i].Markup = d.Markup

@@ -14,6 +14,7 @@ import (
 
 	"nashra/digest"
 	"nashra/digest/articles"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -33,6 +34,7 @@ func BenchmarkBuild100k(b *testing.B) {
 	now := time.Date(2026, 11, 28, 7, 0, 0, 0, damascus)
 	clock := func() time.Time { return now }
 	rs := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: clock})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: clock})
 	as := articles.New(r.Client, articles.Options{Prefix: r.Prefix, Now: clock})
 	slugs := []string{"sdf", "isis", "coalition", "aanes", "camps", "al-hol", "raqqa", "hasakah", "qamishli", "deir-ez-zor", "manbij", "kobani"}
 
@@ -76,7 +78,7 @@ func BenchmarkBuild100k(b *testing.B) {
 			}, nil)
 		}
 	}
-	builder := &digest.Builder{Readers: rs, Articles: as, DefaultSchedule: "0 8 * * *", Location: damascus, Now: clock}
+	builder := &digest.Builder{Readers: rs, Outbox: queue, Articles: as, DefaultSchedule: "0 8 * * *", Location: damascus, Now: clock}
 
 	var peak atomic.Uint64
 	stop := make(chan struct{})

@@ -11,12 +11,14 @@ import (
 
 	"nashra/digest"
 	"nashra/digest/articles"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
 
 type buildEnv struct {
 	readers  *subscribers.Store
+	queue    *outbox.Store
 	articles *articles.Store
 	builder  *digest.Builder
 	now      time.Time
@@ -31,6 +33,7 @@ func newBuildEnv(t *testing.T) *buildEnv {
 	e := &buildEnv{r: r, now: time.Date(2026, 11, 28, 7, 0, 0, 0, damascus)}
 	clock := func() time.Time { return e.now }
 	e.readers = subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: clock})
+	e.queue = outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: clock})
 	e.articles = articles.New(r.Client, articles.Options{Prefix: r.Prefix, Now: clock})
 	e.builder = e.newBuilder()
 	return e
@@ -38,7 +41,7 @@ func newBuildEnv(t *testing.T) *buildEnv {
 
 func (e *buildEnv) newBuilder() *digest.Builder {
 	return &digest.Builder{
-		Readers: e.readers, Articles: e.articles, DefaultSchedule: "0 8 * * *",
+		Readers: e.readers, Outbox: e.queue, Articles: e.articles, DefaultSchedule: "0 8 * * *",
 		Location: damascus, SiteURL: "https://7al.net/", Now: func() time.Time { return e.now },
 	}
 }
@@ -77,23 +80,23 @@ func (e *buildEnv) run(t *testing.T) digest.BuildResult {
 }
 
 // queued takes every job waiting in the outbox, as a sender would see it.
-func (e *buildEnv) queued(t *testing.T) []subscribers.Job {
+func (e *buildEnv) queued(t *testing.T) []outbox.Job {
 	t.Helper()
-	shards := make([]int, subscribers.Shards)
+	shards := make([]int, outbox.Shards)
 	for i := range shards {
 		shards[i] = i
 	}
-	jobs, err := e.readers.Read(context.Background(), "test", shards, 100, 0)
+	jobs, err := e.queue.Read(context.Background(), "test", shards, 100, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, j := range jobs {
-		text, err := e.readers.JobText(context.Background(), j)
+		text, err := e.queue.JobText(context.Background(), j)
 		if err != nil {
 			t.Fatal(err)
 		}
 		jobs[i].Text = text
-		e.readers.Finish(context.Background(), j, "sent:1")
+		e.queue.Finish(context.Background(), j, "sent:1")
 	}
 	return jobs
 }
@@ -168,7 +171,7 @@ func TestDigestEmptyMovesOn(t *testing.T) {
 	if res.Due != 1 || res.Empty != 1 || res.Queued != 0 {
 		t.Errorf("%+v; want one due reader with nothing to send", res)
 	}
-	if hi, _, _ := e.readers.QueueDepth(context.Background()); hi != 0 {
+	if hi, _, _ := e.queue.QueueDepth(context.Background()); hi != 0 {
 		t.Errorf("%d jobs queued for an empty digest", hi)
 	}
 }
@@ -238,7 +241,7 @@ func TestConcurrentBuildersQueueOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	hi, _, _ := e.readers.QueueDepth(context.Background())
+	hi, _, _ := e.queue.QueueDepth(context.Background())
 	if queued != 40 || hi != 40 {
 		t.Errorf("three builders queued %d digests (%d jobs); want 40, one per reader", queued, hi)
 	}
@@ -250,8 +253,8 @@ func TestConcurrentBuildersQueueOnce(t *testing.T) {
 			texts++
 		}
 	}
-	if texts == 0 || texts > subscribers.Shards {
-		t.Errorf("%d stored texts for one shared rendering; want at most one per shard (%d)", texts, subscribers.Shards)
+	if texts == 0 || texts > outbox.Shards {
+		t.Errorf("%d stored texts for one shared rendering; want at most one per shard (%d)", texts, outbox.Shards)
 	}
 	for _, j := range e.queued(t) {
 		if !strings.Contains(j.Text, "sdf") {
@@ -270,7 +273,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 		t.Fatalf("dry run = %+v, %v", res, err)
 	}
 	r, _ := e.readers.Get(context.Background(), 5)
-	hi, _, _ := e.readers.QueueDepth(context.Background())
+	hi, _, _ := e.queue.QueueDepth(context.Background())
 	if r.Cursor != 0 || hi != 0 {
 		t.Errorf("dry run moved the cursor to %d and queued %d", r.Cursor, hi)
 	}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	"nashra/keyspace"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -45,24 +47,12 @@ type Record struct {
 	Extra map[string]string `json:"extra,omitempty"`
 }
 
-// The reader hash's fields that Record names. Any other field goes to Extra.
-const (
-	fieldStatus       = "status"
-	fieldLang         = "lang"
-	fieldSchedule     = "sched"
-	fieldCursor       = "cur"
-	fieldSource       = "source"
-	fieldChatType     = "chat_type"
-	fieldJoined       = "joined"
-	fieldUpdated      = "updated"
-	fieldStatusReason = "status_reason"
-	fieldLastDigest   = "last_digest_at"
-)
-
+// knownField reports whether Record names the reader hash's field f; any
+// other field goes to Extra.
 func knownField(f string) bool {
 	switch f {
-	case fieldStatus, fieldLang, fieldSchedule, fieldCursor, fieldSource, fieldChatType,
-		fieldJoined, fieldUpdated, fieldStatusReason, fieldLastDigest:
+	case keyspace.FieldStatus, keyspace.FieldLang, keyspace.FieldSchedule, keyspace.FieldCursor, keyspace.FieldSource, keyspace.FieldChatType,
+		keyspace.FieldJoined, keyspace.FieldUpdated, keyspace.FieldStatusReason, keyspace.FieldLastDigest:
 		return true
 	}
 	return false
@@ -108,7 +98,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer) (int, error) {
 
 // shardReaders lists the chat IDs in shard n's readers set, in order.
 func (s *Store) shardReaders(ctx context.Context, n int) ([]int64, error) {
-	members, err := s.rdb.ZRange(ctx, s.shardKeys(n).all(), 0, -1).Result()
+	members, err := s.rdb.ZRange(ctx, s.ks.Shard(n).Readers(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("export: list readers of shard %d: %w", n, err)
 	}
@@ -131,9 +121,9 @@ func (s *Store) records(ctx context.Context, ids []int64) ([]Record, error) {
 	fget := make([]*redis.MapStringStringCmd, len(ids))
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			k := s.keysFor(id)
-			hget[i] = p.HGetAll(ctx, k.reader(id))
-			fget[i] = p.HGetAll(ctx, k.follows(id))
+			k := s.ks.ForChat(id)
+			hget[i] = p.HGetAll(ctx, k.Reader(id))
+			fget[i] = p.HGetAll(ctx, k.Follows(id))
 		}
 		return nil
 	})
@@ -155,8 +145,8 @@ func (s *Store) records(ctx context.Context, ids []int64) ([]Record, error) {
 func recordOf(id int64, h, follows map[string]string) Record {
 	r := Record{
 		ChatID:  id,
-		Status:  Status(h[fieldStatus]),
-		Lang:    h[fieldLang],
+		Status:  Status(h[keyspace.FieldStatus]),
+		Lang:    h[keyspace.FieldLang],
 		Follows: []string{},
 	}
 	opt := func(f string) *string {
@@ -165,14 +155,14 @@ func recordOf(id int64, h, follows map[string]string) Record {
 		}
 		return nil
 	}
-	r.Schedule = opt(fieldSchedule)
-	r.Source = opt(fieldSource)
-	r.ChatType = opt(fieldChatType)
-	r.StatusReason = opt(fieldStatusReason)
-	r.Cursor, _ = strconv.ParseInt(h[fieldCursor], 10, 64)
-	r.JoinedAt = exportTime(h[fieldJoined])
-	r.UpdatedAt = exportTime(h[fieldUpdated])
-	r.LastDigestAt = exportTime(h[fieldLastDigest])
+	r.Schedule = opt(keyspace.FieldSchedule)
+	r.Source = opt(keyspace.FieldSource)
+	r.ChatType = opt(keyspace.FieldChatType)
+	r.StatusReason = opt(keyspace.FieldStatusReason)
+	r.Cursor, _ = strconv.ParseInt(h[keyspace.FieldCursor], 10, 64)
+	r.JoinedAt = exportTime(h[keyspace.FieldJoined])
+	r.UpdatedAt = exportTime(h[keyspace.FieldUpdated])
+	r.LastDigestAt = exportTime(h[keyspace.FieldLastDigest])
 	for f, v := range h {
 		if !knownField(f) {
 			if r.Extra == nil {

@@ -68,13 +68,13 @@ func (s *Store) Follow(ctx context.Context, chatID int64, f Follow) (FollowResul
 	if err := f.validate(); err != nil {
 		return 0, fmt.Errorf("follow %q for %d: %w", f.Key, chatID, err)
 	}
-	k := s.keysFor(chatID)
+	k := s.ks.ForChat(chatID)
 	label := f.Keyword
 	if f.Topic != "" {
 		label = f.Topic
 	}
 	n, err := followScript.Run(ctx, s.rdb,
-		[]string{k.reader(chatID), k.follows(chatID), k.index(f.Key)},
+		[]string{k.Reader(chatID), k.Follows(chatID), k.Index(f.Key)},
 		chatID, f.Key, label, s.maxFollows, s.now().Unix()).Int()
 	if err != nil {
 		return 0, fmt.Errorf("follow %q for %d: %w", f.Key, chatID, err)
@@ -106,9 +106,9 @@ func (f Follow) validate() error {
 // Unfollow removes the follow with key from the reader, atomically with
 // the topic index. It reports whether the reader was following it.
 func (s *Store) Unfollow(ctx context.Context, chatID int64, key string) (bool, error) {
-	k := s.keysFor(chatID)
+	k := s.ks.ForChat(chatID)
 	n, err := unfollowScript.Run(ctx, s.rdb,
-		[]string{k.reader(chatID), k.follows(chatID), k.index(key)},
+		[]string{k.Reader(chatID), k.Follows(chatID), k.Index(key)},
 		chatID, key, s.now().Unix()).Int()
 	if err != nil {
 		return false, fmt.Errorf("unfollow %q for %d: %w", key, chatID, err)
@@ -118,7 +118,7 @@ func (s *Store) Unfollow(ctx context.Context, chatID int64, key string) (bool, e
 
 // Follows returns what the reader follows: topics first, then keywords.
 func (s *Store) Follows(ctx context.Context, chatID int64) ([]Follow, error) {
-	h, err := s.rdb.HGetAll(ctx, s.keysFor(chatID).follows(chatID)).Result()
+	h, err := s.rdb.HGetAll(ctx, s.ks.ForChat(chatID).Follows(chatID)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("follows of %d: %w", chatID, err)
 	}
@@ -131,7 +131,7 @@ func (s *Store) Follows(ctx context.Context, chatID int64) ([]Follow, error) {
 func (s *Store) Followers(ctx context.Context, key string) ([]int64, error) {
 	var out []int64
 	for n := range Shards {
-		members, err := s.rdb.SMembers(ctx, s.shardKeys(n).index(key)).Result()
+		members, err := s.rdb.SMembers(ctx, s.ks.Shard(n).Index(key)).Result()
 		if err != nil {
 			return nil, fmt.Errorf("followers of %q: %w", key, err)
 		}

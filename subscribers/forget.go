@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/redis/go-redis/v9"
+	"nashra/keyspace"
 )
 
 // Forget deletes everything stored about chatID: the record, the follows,
@@ -15,13 +15,13 @@ import (
 // Delivery records of messages already sent (job states, kept JobTTL for
 // deduplication) are not reader data and expire by themselves.
 func (s *Store) Forget(ctx context.Context, chatID int64) error {
-	k := s.keysFor(chatID)
+	k := s.ks.ForChat(chatID)
 	for range 10 {
 		cur, err := s.currentState(ctx, []int64{chatID})
 		if err != nil {
 			return fmt.Errorf("forget %d: %w", chatID, err)
 		}
-		keys := append([]string{k.reader(chatID), k.follows(chatID), k.all()}, k.statusKeys()...)
+		keys := append([]string{k.Reader(chatID), k.Follows(chatID), k.Readers()}, k.StatusSets()...)
 		args := []any{chatID}
 		keys, args = appendIndex(k, keys, args, nil, cur[0].followKeys)
 		n, err := forgetScript.Run(ctx, s.rdb, keys, args...).Int()
@@ -40,7 +40,7 @@ func (s *Store) Forget(ctx context.Context, chatID int64) error {
 // follow key of each index key, in the order of KEYS. Returns how many of
 // the reader's two hashes existed, or -1 without writing when a follow is
 // not declared (it was added since the caller read the follows).
-var forgetScript = redis.NewScript(`
+var forgetScript = keyspace.Script(`
 local chat = ARGV[1]
 local index = {}
 for i = 2, #ARGV do index[ARGV[i]] = KEYS[6 + i] end
@@ -53,4 +53,4 @@ local n = redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('ZREM', KEYS[3], chat)
 for i = 4, 7 do redis.call('SREM', KEYS[i], chat) end
 return n
-`)
+`, nil)

@@ -17,6 +17,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
+
+	"nashra/keyspace"
 )
 
 // ImportReport says what Import did.
@@ -182,25 +184,25 @@ func (s *Store) parseRecord(line []byte, tooLong bool, resolve func(string) (Fol
 			return it, fmt.Errorf("source: %w", err)
 		}
 	}
-	it.fields = []any{fieldStatus, string(it.status), fieldLang, lang,
-		fieldCursor, strconv.FormatInt(rec.Cursor, 10), fieldSource, source}
+	it.fields = []any{keyspace.FieldStatus, string(it.status), keyspace.FieldLang, lang,
+		keyspace.FieldCursor, strconv.FormatInt(rec.Cursor, 10), keyspace.FieldSource, source}
 	if rec.Schedule != nil {
 		if err := checkSchedule(*rec.Schedule); err != nil {
 			return it, err
 		}
-		it.fields = append(it.fields, fieldSchedule, *rec.Schedule)
+		it.fields = append(it.fields, keyspace.FieldSchedule, *rec.Schedule)
 	}
 	if rec.ChatType != nil {
 		if !chatTypes[*rec.ChatType] {
 			return it, fmt.Errorf("chat_type %q: want private, group, supergroup or channel", *rec.ChatType)
 		}
-		it.fields = append(it.fields, fieldChatType, *rec.ChatType)
+		it.fields = append(it.fields, keyspace.FieldChatType, *rec.ChatType)
 	}
 	if rec.StatusReason != nil {
 		if err := checkText(*rec.StatusReason, 512); err != nil {
 			return it, fmt.Errorf("status_reason: %w", err)
 		}
-		it.fields = append(it.fields, fieldStatusReason, *rec.StatusReason)
+		it.fields = append(it.fields, keyspace.FieldStatusReason, *rec.StatusReason)
 	}
 	var err error
 	if it.joined, it.hasJoined, err = parseTime("joined_at", rec.JoinedAt); err != nil {
@@ -212,7 +214,7 @@ func (s *Store) parseRecord(line []byte, tooLong bool, resolve func(string) (Fol
 	if last, ok, err := parseTime("last_digest_at", rec.LastDigestAt); err != nil {
 		return it, err
 	} else if ok {
-		it.fields = append(it.fields, fieldLastDigest, strconv.FormatInt(last, 10))
+		it.fields = append(it.fields, keyspace.FieldLastDigest, strconv.FormatInt(last, 10))
 	}
 	if len(rec.Extra) > 16 {
 		return it, fmt.Errorf("extra: %d fields, at most 16", len(rec.Extra))
@@ -300,12 +302,12 @@ func (s *Store) importBatch(ctx context.Context, items []importItem) (int, error
 		return 0, fmt.Errorf("import: %w", err)
 	}
 	now := s.now().Unix()
-	calls := make([]scriptCall, len(items))
+	calls := make([]keyspace.Call, len(items))
 	for i, it := range items {
 		keys, args := s.importArgs(it, cur[i], now)
-		calls[i] = scriptCall{keys: keys, args: args}
+		calls[i] = keyspace.Call{Keys: keys, Args: args}
 	}
-	cmds, err := runScriptBatch(ctx, s.rdb, importScript, calls)
+	cmds, err := keyspace.RunBatch(ctx, s.rdb, importScript, calls)
 	if err != nil {
 		return 0, fmt.Errorf("import: write readers: %w", err)
 	}
@@ -361,9 +363,9 @@ func (s *Store) currentState(ctx context.Context, ids []int64) ([]readerState, e
 	jn := make([]*redis.StringCmd, len(ids))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			k := s.keysFor(id)
-			fk[i] = p.HKeys(ctx, k.follows(id))
-			jn[i] = p.HGet(ctx, k.reader(id), fieldJoined)
+			k := s.ks.ForChat(id)
+			fk[i] = p.HKeys(ctx, k.Follows(id))
+			jn[i] = p.HGet(ctx, k.Reader(id), keyspace.FieldJoined)
 		}
 		return nil
 	})
@@ -385,7 +387,7 @@ func (s *Store) currentState(ctx context.Context, ids []int64) ([]readerState, e
 
 // importArgs lays out importScript's keys and arguments (see scripts).
 func (s *Store) importArgs(it importItem, cur readerState, now int64) ([]string, []any) {
-	k := s.keysFor(it.chat)
+	k := s.ks.ForChat(it.chat)
 	joined := it.joined
 	if !it.hasJoined {
 		joined = now
@@ -399,9 +401,9 @@ func (s *Store) importArgs(it importItem, cur readerState, now int64) ([]string,
 	}
 	fields := make([]any, 0, len(it.fields)+4)
 	fields = append(fields, it.fields...)
-	fields = append(fields, fieldJoined, strconv.FormatInt(joined, 10), fieldUpdated, strconv.FormatInt(updated, 10))
+	fields = append(fields, keyspace.FieldJoined, strconv.FormatInt(joined, 10), keyspace.FieldUpdated, strconv.FormatInt(updated, 10))
 
-	keys := append([]string{k.reader(it.chat), k.follows(it.chat), k.all()}, k.statusKeys()...)
+	keys := append([]string{k.Reader(it.chat), k.Follows(it.chat), k.Readers()}, k.StatusSets()...)
 	args := make([]any, 0, 6+len(fields)+4*len(it.follows)+len(cur.followKeys))
 	args = append(args, it.chat, string(it.status), joined, len(fields)/2)
 	args = append(args, fields...)
@@ -415,12 +417,12 @@ func (s *Store) importArgs(it importItem, cur readerState, now int64) ([]string,
 
 // appendIndex declares the index sets of the follows in want and of those
 // in current: one key each, and its follow key as an argument, in order.
-func appendIndex(k keys, keys []string, args []any, want []Follow, current []string) ([]string, []any) {
+func appendIndex(k keyspace.Shard, keys []string, args []any, want []Follow, current []string) ([]string, []any) {
 	seen := make(map[string]bool, len(want)+len(current))
 	add := func(fk string) {
 		if !seen[fk] {
 			seen[fk] = true
-			keys = append(keys, k.index(fk))
+			keys = append(keys, k.Index(fk))
 			args = append(args, fk)
 		}
 	}
@@ -449,7 +451,7 @@ func (f Follow) label() string {
 // pairs, then the follow key of each index key, in the order of KEYS.
 // Returns 1, or -1 without writing when a follow the reader has now is not
 // declared (it changed since the caller read it).
-var importScript = redis.NewScript(`
+var importScript = keyspace.Script(`
 local chat, st, joined = ARGV[1], ARGV[2], ARGV[3]
 local pos = 4
 local nh = tonumber(ARGV[pos])
@@ -463,7 +465,7 @@ pos = pos + 2 * nf + 1
 local index = {}
 for i = pos, #ARGV do index[ARGV[i]] = KEYS[8 + i - pos] end
 local target
-for i, name in ipairs({'active', 'paused', 'blocked', 'stopped'}) do
+for i, name in ipairs($Statuses) do
   if name == st then target = KEYS[3 + i] end
 end
 if not target then return redis.error_reply('unknown status ' .. st) end
@@ -488,4 +490,4 @@ end
 redis.call('SADD', target, chat)
 redis.call('ZADD', KEYS[3], joined, chat)
 return 1
-`)
+`, nil)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"nashra/keyspace"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -15,18 +17,26 @@ type Status string
 
 const (
 	// Active readers receive digests.
-	Active Status = "active"
+	Active Status = keyspace.StatusActive
 	// Paused readers keep their follows and receive nothing until they resume.
-	Paused Status = "paused"
+	Paused Status = keyspace.StatusPaused
 	// Blocked readers blocked the bot or their chat is gone (403, chat not
 	// found). They are kept; /start makes them active again.
-	Blocked Status = "blocked"
+	Blocked Status = keyspace.StatusBlocked
 	// Stopped readers unsubscribed with /stop; /start brings them back with
 	// their follows.
-	Stopped Status = "stopped"
+	Stopped Status = keyspace.StatusStopped
 )
 
-var statuses = []Status{Active, Paused, Blocked, Stopped}
+// statuses are the statuses in the order of keyspace.Statuses, the order
+// of the status sets the scripts take.
+var statuses = func() []Status {
+	out := make([]Status, len(keyspace.Statuses))
+	for i, st := range keyspace.Statuses {
+		out[i] = Status(st)
+	}
+	return out
+}()
 
 // Valid reports whether st is a known status.
 func (st Status) Valid() bool {
@@ -73,18 +83,18 @@ type StartResult struct {
 // active again. The signup source and language of a returning reader are
 // kept.
 func (s *Store) Start(ctx context.Context, chatID int64, j Joined) (StartResult, error) {
-	k := s.keysFor(chatID)
+	k := s.ks.ForChat(chatID)
 	lang := j.Lang
 	if lang == "" {
 		lang = "ar"
 	}
-	keys := append([]string{k.reader(chatID), k.all()}, k.statusKeys()...)
+	keys := append([]string{k.Reader(chatID), k.Readers()}, k.StatusSets()...)
 	res, err := startScript.Run(ctx, s.rdb, keys,
 		chatID, s.now().Unix(), lang, j.Source, j.ChatType).StringSlice()
 	if err != nil {
 		return StartResult{}, fmt.Errorf("start reader %d: %w", chatID, err)
 	}
-	if res[0] == "created" {
+	if res[0] == startCreated {
 		s.countStart(ctx, chatID, StartResult{Created: true}, j.Source)
 		return StartResult{Created: true}, nil
 	}
@@ -94,12 +104,12 @@ func (s *Store) Start(ctx context.Context, chatID int64, j Joined) (StartResult,
 
 // Get returns the reader and their follows.
 func (s *Store) Get(ctx context.Context, chatID int64) (Reader, error) {
-	k := s.keysFor(chatID)
+	k := s.ks.ForChat(chatID)
 	var hget *redis.MapStringStringCmd
 	var fget *redis.MapStringStringCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		hget = p.HGetAll(ctx, k.reader(chatID))
-		fget = p.HGetAll(ctx, k.follows(chatID))
+		hget = p.HGetAll(ctx, k.Reader(chatID))
+		fget = p.HGetAll(ctx, k.Follows(chatID))
 		return nil
 	})
 	if err != nil {
@@ -111,16 +121,16 @@ func (s *Store) Get(ctx context.Context, chatID int64) (Reader, error) {
 	}
 	r := Reader{
 		ChatID:       chatID,
-		Status:       Status(h["status"]),
-		Lang:         h["lang"],
-		Schedule:     h["sched"],
-		Source:       h["source"],
-		ChatType:     h["chat_type"],
-		StatusReason: h["status_reason"],
-		JoinedAt:     unixTime(h["joined"]),
-		UpdatedAt:    unixTime(h["updated"]),
+		Status:       Status(h[keyspace.FieldStatus]),
+		Lang:         h[keyspace.FieldLang],
+		Schedule:     h[keyspace.FieldSchedule],
+		Source:       h[keyspace.FieldSource],
+		ChatType:     h[keyspace.FieldChatType],
+		StatusReason: h[keyspace.FieldStatusReason],
+		JoinedAt:     unixTime(h[keyspace.FieldJoined]),
+		UpdatedAt:    unixTime(h[keyspace.FieldUpdated]),
 	}
-	r.Cursor, _ = strconv.ParseInt(h["cur"], 10, 64)
+	r.Cursor, _ = strconv.ParseInt(h[keyspace.FieldCursor], 10, 64)
 	r.Follows = decodeFollows(fget.Val())
 	return r, nil
 }
@@ -138,8 +148,8 @@ func (s *Store) SetStatus(ctx context.Context, chatID int64, st Status, reason s
 	if !st.Valid() {
 		return "", fmt.Errorf("set status of %d: unknown status %q", chatID, st)
 	}
-	k := s.keysFor(chatID)
-	keys := append([]string{k.reader(chatID)}, k.statusKeys()...)
+	k := s.ks.ForChat(chatID)
+	keys := append([]string{k.Reader(chatID)}, k.StatusSets()...)
 	prev, err := setStatusScript.Run(ctx, s.rdb, keys, chatID, string(st), s.now().Unix(), reason).Text()
 	if errors.Is(err, redis.Nil) {
 		return "", ErrNotFound
@@ -156,12 +166,12 @@ func (s *Store) SetLang(ctx context.Context, chatID int64, lang string) error {
 	if lang != "ar" && lang != "en" {
 		return fmt.Errorf("set language of %d: unsupported language %q", chatID, lang)
 	}
-	return s.setField(ctx, chatID, "lang", lang)
+	return s.setField(ctx, chatID, keyspace.FieldLang, lang)
 }
 
 // Lang returns the reader's language, "ar" for a chat that is not a reader.
 func (s *Store) Lang(ctx context.Context, chatID int64) (string, error) {
-	lang, err := s.rdb.HGet(ctx, s.keysFor(chatID).reader(chatID), "lang").Result()
+	lang, err := s.rdb.HGet(ctx, s.ks.ForChat(chatID).Reader(chatID), keyspace.FieldLang).Result()
 	if errors.Is(err, redis.Nil) || (err == nil && lang == "") {
 		return "ar", nil
 	}
@@ -172,8 +182,8 @@ func (s *Store) Lang(ctx context.Context, chatID int64) (string, error) {
 }
 
 func (s *Store) setField(ctx context.Context, chatID int64, field, value string) error {
-	k := s.keysFor(chatID)
-	n, err := setFieldScript.Run(ctx, s.rdb, []string{k.reader(chatID)}, field, value, s.now().Unix()).Int()
+	k := s.ks.ForChat(chatID)
+	n, err := setFieldScript.Run(ctx, s.rdb, []string{k.Reader(chatID)}, field, value, s.now().Unix()).Int()
 	if err != nil {
 		return fmt.Errorf("set %s of %d: %w", field, chatID, err)
 	}
@@ -188,9 +198,9 @@ func (s *Store) Counts(ctx context.Context) (map[Status]int64, error) {
 	cmds := make(map[Status][]*redis.IntCmd)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for n := range Shards {
-			k := s.shardKeys(n)
+			k := s.ks.Shard(n)
 			for _, st := range statuses {
-				cmds[st] = append(cmds[st], p.SCard(ctx, k.status(st)))
+				cmds[st] = append(cmds[st], p.SCard(ctx, k.Status(string(st))))
 			}
 		}
 		return nil
@@ -210,7 +220,7 @@ func (s *Store) Counts(ctx context.Context) (map[Status]int64, error) {
 // ChatIDs calls fn with every reader's chat ID, shard by shard, in batches.
 func (s *Store) ChatIDs(ctx context.Context, st Status, fn func(ids []int64) error) error {
 	for n := range Shards {
-		key := s.shardKeys(n).status(st)
+		key := s.ks.Shard(n).Status(string(st))
 		var cursor uint64
 		for {
 			members, next, err := s.rdb.SScan(ctx, key, cursor, "", 1000).Result()

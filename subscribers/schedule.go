@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"nashra/keyspace"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -15,7 +17,7 @@ const Instant = "instant"
 // SetSchedule records when the reader wants digests: a cron spec in the
 // service's time zone, Instant, or "" for the default digest schedule.
 func (s *Store) SetSchedule(ctx context.Context, chatID int64, spec string) error {
-	return s.setField(ctx, chatID, "sched", spec)
+	return s.setField(ctx, chatID, keyspace.FieldSchedule, spec)
 }
 
 // DigestState is what the digest builder needs to know about a reader.
@@ -38,9 +40,10 @@ func (s *Store) DigestStates(ctx context.Context, ids []int64) ([]DigestState, e
 	fl := make([]*redis.MapStringStringCmd, len(ids))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			k := s.keysFor(id)
-			hm[i] = p.HMGet(ctx, k.reader(id), "status", "cur", "sched", "lang", "chat_type", "joined", "last_digest_at")
-			fl[i] = p.HGetAll(ctx, k.follows(id))
+			k := s.ks.ForChat(id)
+			hm[i] = p.HMGet(ctx, k.Reader(id), keyspace.FieldStatus, keyspace.FieldCursor, keyspace.FieldSchedule,
+				keyspace.FieldLang, keyspace.FieldChatType, keyspace.FieldJoined, keyspace.FieldLastDigest)
+			fl[i] = p.HGetAll(ctx, k.Follows(id))
 		}
 		return nil
 	})

@@ -1,79 +1,84 @@
 package subscribers
 
-import "github.com/redis/go-redis/v9"
+import "nashra/keyspace"
 
 // The scripts check everything before their first write: neither Lua nor
 // MULTI rolls back, so a script that failed half-way would leave a reader
 // half-changed. Each declares every key it touches; all of them share the
-// reader's hash tag.
+// reader's hash tag. Field and status names are keyspace's ($Name).
 
 // startScript: KEYS reader, all readers, then one set per status (active,
 // paused, blocked, stopped). ARGV chat, now, lang, source, chat type.
 // Returns {"created"} or {"existing", previous status}.
-var startScript = redis.NewScript(`
+var startScript = keyspace.Script(`
 local chat, now = ARGV[1], ARGV[2]
-local prev = redis.call('HGET', KEYS[1], 'status')
+local prev = redis.call('HGET', KEYS[1], $FieldStatus)
 if prev then
   for i = 3, 6 do redis.call('SREM', KEYS[i], chat) end
   redis.call('SADD', KEYS[3], chat)
-  redis.call('HSET', KEYS[1], 'status', 'active', 'updated', now, 'status_reason', 'start')
-  if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'chat_type', ARGV[5]) end
-  return {'existing', prev}
+  redis.call('HSET', KEYS[1], $FieldStatus, $StatusActive, $FieldUpdated, now, $FieldStatusReason, 'start')
+  if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], $FieldChatType, ARGV[5]) end
+  return {$StartExisting, prev}
 end
-redis.call('HSET', KEYS[1], 'status', 'active', 'lang', ARGV[3], 'source', ARGV[4],
-  'chat_type', ARGV[5], 'cur', '0', 'joined', now, 'updated', now, 'status_reason', 'start')
+redis.call('HSET', KEYS[1], $FieldStatus, $StatusActive, $FieldLang, ARGV[3], $FieldSource, ARGV[4],
+  $FieldChatType, ARGV[5], $FieldCursor, '0', $FieldJoined, now, $FieldUpdated, now, $FieldStatusReason, 'start')
 redis.call('ZADD', KEYS[2], now, chat)
 redis.call('SADD', KEYS[3], chat)
-return {'created'}
-`)
+return {$StartCreated}
+`, keyspace.Words{"StartCreated": startCreated, "StartExisting": startExisting})
+
+// What startScript did.
+const (
+	startCreated  = "created"
+	startExisting = "existing"
+)
 
 // setStatusScript: KEYS reader, then the status sets (active, paused,
 // blocked, stopped). ARGV chat, status, now, reason. Returns the previous
 // status, or nil when the reader does not exist.
-var setStatusScript = redis.NewScript(`
+var setStatusScript = keyspace.Script(`
 local chat, st = ARGV[1], ARGV[2]
-local prev = redis.call('HGET', KEYS[1], 'status')
+local prev = redis.call('HGET', KEYS[1], $FieldStatus)
 if not prev then return false end
 local target
-local names = {'active', 'paused', 'blocked', 'stopped'}
-for i, name in ipairs(names) do
+for i, name in ipairs($Statuses) do
   if name == st then target = KEYS[i + 1] end
 end
 if not target then return redis.error_reply('unknown status ' .. st) end
 for i = 2, 5 do redis.call('SREM', KEYS[i], chat) end
 redis.call('SADD', target, chat)
-redis.call('HSET', KEYS[1], 'status', st, 'updated', ARGV[3], 'status_reason', ARGV[4])
+redis.call('HSET', KEYS[1], $FieldStatus, st, $FieldUpdated, ARGV[3], $FieldStatusReason, ARGV[4])
 return prev
-`)
+`, nil)
 
 // setFieldScript: KEYS reader. ARGV field, value, now. Writes only to an
 // existing reader; returns 1, or 0 when there is none.
-var setFieldScript = redis.NewScript(`
+var setFieldScript = keyspace.Script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], 'updated', ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], $FieldUpdated, ARGV[3])
 return 1
-`)
+`, nil)
 
 // followScript: KEYS reader, follows, topic index. ARGV chat, key, label,
 // max follows, now. Returns 1 added, 0 already following, -1 no reader,
 // -2 the cap is reached.
-var followScript = redis.NewScript(`
+var followScript = keyspace.Script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
 if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return -2 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('SADD', KEYS[3], ARGV[1])
-redis.call('HSET', KEYS[1], 'updated', ARGV[5])
+redis.call('HSET', KEYS[1], $FieldUpdated, ARGV[5])
 return 1
-`)
+`, nil)
 
 // unfollowScript: KEYS reader, follows, topic index. ARGV chat, key, now.
 // Returns 1 when the follow existed.
-var unfollowScript = redis.NewScript(`
+var unfollowScript = keyspace.Script(`
 local n = redis.call('HDEL', KEYS[2], ARGV[2])
 redis.call('SREM', KEYS[3], ARGV[1])
 if n == 1 and redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'updated', ARGV[3])
+  redis.call('HSET', KEYS[1], $FieldUpdated, ARGV[3])
 end
 return n
-`)
+`, nil)

@@ -40,15 +40,13 @@ const DirectSource = "direct"
 // dayLayout is the field format of the daily hashes.
 const dayLayout = "2006-01-02"
 
-func (k keys) stats(metric string) string { return k.tag + "stats:" + metric }
-
 // Day returns the counter field of t: its date in UTC.
 func Day(t time.Time) string { return t.UTC().Format(dayLayout) }
 
 // RecordDaily adds n to metric on the UTC day of day, in the shard of
 // the chat the count is about.
 func (s *Store) RecordDaily(ctx context.Context, chatID int64, metric string, day time.Time, n int64) error {
-	if err := s.rdb.HIncrBy(ctx, s.keysFor(chatID).stats(metric), Day(day), n).Err(); err != nil {
+	if err := s.rdb.HIncrBy(ctx, s.ks.ForChat(chatID).Stats(metric), Day(day), n).Err(); err != nil {
 		return fmt.Errorf("count %s: %w", metric, err)
 	}
 	return nil
@@ -74,7 +72,7 @@ func (s *Store) Daily(ctx context.Context, metric string, from, to time.Time) ([
 	cmds := make([]*redis.SliceCmd, 0, Shards)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for n := range Shards {
-			cmds = append(cmds, p.HMGet(ctx, s.shardKeys(n).stats(metric), fields...))
+			cmds = append(cmds, p.HMGet(ctx, s.ks.Shard(n).Stats(metric), fields...))
 		}
 		return nil
 	})
@@ -168,7 +166,7 @@ func (s *Store) SignupsBySource(ctx context.Context) (map[string]int64, error) {
 	cmds := make([]*redis.MapStringStringCmd, 0, Shards)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for n := range Shards {
-			cmds = append(cmds, p.HGetAll(ctx, s.shardKeys(n).stats("signups")))
+			cmds = append(cmds, p.HGetAll(ctx, s.ks.Shard(n).Stats("signups")))
 		}
 		return nil
 	})
@@ -194,7 +192,7 @@ func (s *Store) TopicFollowers(ctx context.Context, slugs []string) (map[string]
 		for _, slug := range slugs {
 			f := TopicFollow(slug)
 			for n := range Shards {
-				cmds[slug] = append(cmds[slug], p.SCard(ctx, s.shardKeys(n).index(f.Key)))
+				cmds[slug] = append(cmds[slug], p.SCard(ctx, s.ks.Shard(n).Index(f.Key)))
 			}
 		}
 		return nil
@@ -215,15 +213,15 @@ func (s *Store) TopicFollowers(ctx context.Context, slugs []string) (map[string]
 // one back from stopped or blocked.
 func (s *Store) countStart(ctx context.Context, chatID int64, res StartResult, source string) {
 	now := s.now()
-	k := s.keysFor(chatID)
+	k := s.ks.ForChat(chatID)
 	switch {
 	case res.Created:
 		if source == "" {
 			source = DirectSource
 		}
 		_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			p.HIncrBy(ctx, k.stats(StatJoined), Day(now), 1)
-			p.HIncrBy(ctx, k.stats("signups"), source, 1)
+			p.HIncrBy(ctx, k.Stats(StatJoined), Day(now), 1)
+			p.HIncrBy(ctx, k.Stats("signups"), source, 1)
 			return nil
 		})
 	case res.Previous == Stopped || res.Previous == Blocked:

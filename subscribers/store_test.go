@@ -199,18 +199,6 @@ func TestStatusesAndChatIDs(t *testing.T) {
 	}
 }
 
-func TestClaimUpdate(t *testing.T) {
-	ctx := context.Background()
-	s, _ := newStore(t)
-	first, err := s.ClaimUpdate(ctx, 77)
-	if err != nil || !first {
-		t.Fatalf("first claim = %v, %v", first, err)
-	}
-	if again, _ := s.ClaimUpdate(ctx, 77); again {
-		t.Error("a redelivered update was claimed twice")
-	}
-}
-
 // Every key the store writes carries the prefix and the reader's hash tag.
 func TestKeysShareReaderSlot(t *testing.T) {
 	ctx := context.Background()

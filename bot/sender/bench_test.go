@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"nashra/bot/telegramtest"
-	"nashra/subscribers"
+	"nashra/outbox"
 )
 
 // BenchmarkDeliver sends one message to each of 5,000 readers through the
@@ -35,15 +35,15 @@ func BenchmarkDeliver(b *testing.B) {
 	for i := range b.N {
 		b.StopTimer()
 		before := len(e.srv.Sent())
-		jobs := make([]subscribers.Job, readers)
+		jobs := make([]outbox.Job, readers)
 		for r := range jobs {
 			chat := int64(100000 + r)
-			jobs[r] = subscribers.Job{
+			jobs[r] = outbox.Job{
 				ID: fmt.Sprintf("b:%d:%d", i, chat), ChatID: chat, Kind: "broadcast",
 				Text: "<b>نشرة</b> تجريبية", // "a test newsletter"
 			}
 		}
-		if err := e.store.Enqueue(ctx, jobs...); err != nil {
+		if err := e.queue.Enqueue(ctx, jobs...); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"nashra/subscribers"
+	"nashra/outbox"
 )
 
 // holdAfter is the longest NotBefore a worker sleeps through; a retried
@@ -12,7 +12,7 @@ import (
 const holdAfter = 2 * time.Second
 
 type heldJob struct {
-	job     subscribers.Job
+	job     outbox.Job
 	touched time.Time
 }
 
@@ -20,7 +20,7 @@ type heldJob struct {
 // this consumer, unbegun: release hands it to a worker when due and keeps
 // its entry fresh meanwhile, and after a crash the janitor of a running
 // instance takes it back like any unbegun job.
-func (s *Sender) hold(job subscribers.Job) {
+func (s *Sender) hold(job outbox.Job) {
 	s.heldMu.Lock()
 	defer s.heldMu.Unlock()
 	s.held = append(s.held, heldJob{job: job, touched: time.Now()})
@@ -32,8 +32,8 @@ func (s *Sender) release(ctx context.Context) {
 	tick := min(s.opt.RetryBackoff, holdAfter/2, s.opt.ReclaimIdle/8)
 	for sleep(ctx, tick) == nil {
 		now := s.now()
-		var due []subscribers.Job
-		var touch []subscribers.Job
+		var due []outbox.Job
+		var touch []outbox.Job
 		s.heldMu.Lock()
 		kept := s.held[:0]
 		for _, h := range s.held {
@@ -51,7 +51,7 @@ func (s *Sender) release(ctx context.Context) {
 		s.held = kept
 		s.heldMu.Unlock()
 		for _, j := range touch {
-			if err := s.store.Touch(ctx, j, s.opt.Consumer); err != nil && ctx.Err() == nil {
+			if err := s.outbox.Touch(ctx, j, s.opt.Consumer); err != nil && ctx.Err() == nil {
 				s.log.Warn("touch held job", "job", j.ID, "err", err)
 			}
 		}

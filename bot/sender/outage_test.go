@@ -16,6 +16,7 @@ import (
 
 	"nashra/bot/telegramtest"
 	"nashra/bot/tgerr"
+	"nashra/outbox"
 	"nashra/subscribers"
 )
 
@@ -54,18 +55,18 @@ func (l *lockedBuffer) String() string {
 }
 
 // digests queues one digest for each of n new readers from base.
-func (e *env) digests(base int64, n int) []subscribers.Job {
+func (e *env) digests(base int64, n int) []outbox.Job {
 	e.t.Helper()
 	ctx := context.Background()
-	var jobs []subscribers.Job
+	var jobs []outbox.Job
 	for i := range n {
 		chat := base + int64(i)
 		if _, err := e.store.Start(ctx, chat, subscribers.Joined{ChatType: "private"}); err != nil {
 			e.t.Fatal(err)
 		}
-		j := subscribers.Job{ID: fmt.Sprintf("d:%d:0-9:1", chat), ChatID: chat, Kind: "digest",
+		j := outbox.Job{ID: fmt.Sprintf("d:%d:0-9:1", chat), ChatID: chat, Kind: "digest",
 			Text: fmt.Sprintf("<b>📰 نشرة</b> %d", chat)} // "newsletter"
-		if ok, err := e.store.EnqueueDigest(ctx, chat, 0, 9, []subscribers.Job{j}); err != nil || !ok {
+		if ok, err := e.queue.EnqueueDigest(ctx, chat, 0, 9, []outbox.Job{j}); err != nil || !ok {
 			e.t.Fatalf("EnqueueDigest = %v, %v", ok, err)
 		}
 		jobs = append(jobs, j)
@@ -79,7 +80,7 @@ func (e *env) drained(within time.Duration) time.Time {
 	e.t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		hi, lo, err := e.store.QueueDepth(context.Background())
+		hi, lo, err := e.queue.QueueDepth(context.Background())
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -143,7 +144,7 @@ func TestOutageLosesNothing(t *testing.T) {
 				}
 			}
 			e.exactlyOnce(chatsOf(jobs)...)
-			if dl, err := e.store.DeadLetters(context.Background(), 10); err != nil || len(dl) != 0 {
+			if dl, err := e.queue.DeadLetters(context.Background(), 10); err != nil || len(dl) != 0 {
 				t.Errorf("dead letters = %+v, %v; want none", dl, err)
 			}
 			st := s.Stats()

@@ -32,7 +32,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,13 +43,19 @@ import (
 
 	"nashra/bot/ratelimit"
 	"nashra/bot/tgerr"
+	"nashra/outbox"
 	"nashra/subscribers"
 )
 
-// Options configure a Sender. API, Store, RDB and Consumer are required.
+// Options configure a Sender. API, Outbox, Readers, RDB and Consumer are
+// required.
 type Options struct {
-	API   *tg.Bot
-	Store *subscribers.Store
+	API *tg.Bot
+	// Outbox is the queue the sender drains.
+	Outbox *outbox.Store
+	// Readers are marked blocked or moved to their supergroup as Telegram
+	// says, and their deliveries counted.
+	Readers *subscribers.Store
 	// RDB holds the shared pause and rate limit keys, under Prefix.
 	RDB    redis.UniversalClient
 	Prefix string
@@ -110,11 +115,12 @@ type Stats struct {
 
 // Sender delivers queued jobs.
 type Sender struct {
-	opt   Options
-	store *subscribers.Store
-	lim   *ratelimit.Limiter
-	log   *slog.Logger
-	now   func() time.Time
+	opt     Options
+	outbox  *outbox.Store
+	readers *subscribers.Store
+	lim     *ratelimit.Limiter
+	log     *slog.Logger
+	now     func() time.Time
 
 	sent, failed, blocked, unknown, retried, throttled, migrated, skipped, systemic atomic.Int64
 	// outage: this instance's last call failed for systemic reasons.
@@ -128,16 +134,16 @@ type Sender struct {
 	heldMu sync.Mutex
 	held   []heldJob
 
-	redo chan subscribers.Job // jobs the janitor reclaimed
+	redo chan outbox.Job // jobs the janitor reclaimed
 	// turn lets one worker of this instance at a time queue for the global
 	// rate: the others wait here instead of all asking Redis for every slot.
 	turn sync.Mutex
 
 	// Test hooks that simulate a crash: when one returns true the worker
 	// stops dead, writing nothing more, and Run ends.
-	crashBeforeBegin func(subscribers.Job) bool
-	crashAfterBegin  func(subscribers.Job) bool
-	crashAfterSend   func(subscribers.Job) bool
+	crashBeforeBegin func(outbox.Job) bool
+	crashAfterBegin  func(outbox.Job) bool
+	crashAfterSend   func(outbox.Job) bool
 	crash            context.CancelFunc
 }
 
@@ -146,7 +152,7 @@ func New(opt Options) (*Sender, error) {
 	switch {
 	case opt.API == nil:
 		return nil, errors.New("sender: no Bot API client")
-	case opt.Store == nil || opt.RDB == nil:
+	case opt.Outbox == nil || opt.Readers == nil || opt.RDB == nil:
 		return nil, errors.New("sender: no Redis")
 	case opt.Consumer == "":
 		return nil, errors.New("sender: no consumer name")
@@ -194,12 +200,13 @@ func New(opt Options) (*Sender, error) {
 		opt.Batch = 4
 	}
 	return &Sender{
-		opt:   opt,
-		store: opt.Store,
-		lim:   ratelimit.New(opt.RDB, opt.Prefix, opt.Rate, opt.Headroom),
-		log:   opt.Log,
-		now:   opt.Now,
-		redo:  make(chan subscribers.Job),
+		opt:     opt,
+		outbox:  opt.Outbox,
+		readers: opt.Readers,
+		lim:     ratelimit.New(opt.RDB, opt.Prefix, opt.Rate, opt.Headroom),
+		log:     opt.Log,
+		now:     opt.Now,
+		redo:    make(chan outbox.Job),
 	}, nil
 }
 
@@ -225,7 +232,7 @@ func (s *Sender) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.crash = cancel
-	shards := make([]int, subscribers.Shards)
+	shards := make([]int, outbox.Shards)
 	for i := range shards {
 		shards[i] = i
 	}
@@ -260,7 +267,7 @@ func (s *Sender) work(ctx context.Context, shards []int) {
 			_ = sleep(ctx, min(left, time.Second))
 			continue
 		}
-		jobs, err := s.store.Read(ctx, s.opt.Consumer, shards, s.opt.Batch, 500*time.Millisecond)
+		jobs, err := s.outbox.Read(ctx, s.opt.Consumer, shards, s.opt.Batch, 500*time.Millisecond)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("read outbox", "err", err)
@@ -281,7 +288,7 @@ func (s *Sender) work(ctx context.Context, shards []int) {
 
 // janitor hands the reclaimed jobs to the workers and reclaims again every
 // ReclaimEvery.
-func (s *Sender) janitor(ctx context.Context, jobs []subscribers.Job) {
+func (s *Sender) janitor(ctx context.Context, jobs []outbox.Job) {
 	t := time.NewTicker(s.opt.ReclaimEvery)
 	defer t.Stop()
 	for {
@@ -303,10 +310,10 @@ func (s *Sender) janitor(ctx context.Context, jobs []subscribers.Job) {
 
 // reclaim takes over the jobs that senders which died (or stalled) left
 // idle for ReclaimIdle, in every shard, and returns those to send.
-func (s *Sender) reclaim(ctx context.Context) []subscribers.Job {
-	var out []subscribers.Job
-	for n := range subscribers.Shards {
-		jobs, unknown, err := s.store.Reclaim(ctx, s.opt.Consumer, n, s.opt.ReclaimIdle, s.opt.ResendUnknown)
+func (s *Sender) reclaim(ctx context.Context) []outbox.Job {
+	var out []outbox.Job
+	for n := range outbox.Shards {
+		jobs, unknown, err := s.outbox.Reclaim(ctx, s.opt.Consumer, n, s.opt.ReclaimIdle, s.opt.ResendUnknown)
 		if err != nil && ctx.Err() == nil {
 			s.log.Error("reclaim outbox", "shard", n, "err", err)
 		}
@@ -363,7 +370,7 @@ func outcomeOf(c tgerr.Class) outcome {
 // The job is begun only once its turn has come, right before the send,
 // and un-begun whenever the worker keeps it to send again after a pause:
 // it is in flight only while its request may be on the wire.
-func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
+func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 	if s.crashBeforeBegin != nil && s.crashBeforeBegin(job) {
 		s.crash()
 		return errCrashed
@@ -393,19 +400,19 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 	}
 	settle := fresh()
 
-	text, err := s.store.JobText(ctx, job)
-	if errors.Is(err, subscribers.ErrTextExpired) {
-		if ok, _ := s.store.Begin(settle, job, s.opt.Consumer); ok {
+	text, err := s.outbox.JobText(ctx, job)
+	if errors.Is(err, outbox.ErrTextExpired) {
+		if ok, _ := s.outbox.Begin(settle, job, s.opt.Consumer); ok {
 			log.Warn("job dropped: its shared text expired")
 			s.skipped.Add(1)
-			s.finish(settle, log, job, "skipped:expired")
+			s.finish(settle, log, job, outbox.StateSkipped("expired"))
 		}
 		return nil
 	}
 	if err != nil {
 		if ctx.Err() == nil {
 			log.Error("read job text", "err", err)
-			if err := s.store.Requeue(settle, job); err != nil {
+			if err := s.outbox.Requeue(settle, job); err != nil {
 				log.Error("hand back job", "err", err)
 			}
 		}
@@ -419,7 +426,7 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 		if err != nil {
 			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 				// Shutting down before the send: hand the job back untouched.
-				if err := s.store.Requeue(settle, job); err != nil {
+				if err := s.outbox.Requeue(settle, job); err != nil {
 					log.Error("hand back job at shutdown", "err", err)
 				}
 				return nil
@@ -428,10 +435,10 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			_ = sleep(ctx, time.Second)
 			continue
 		}
-		ok, err := s.store.Begin(ctx, job, s.opt.Consumer)
+		ok, err := s.outbox.Begin(ctx, job, s.opt.Consumer)
 		if err != nil {
 			if ctx.Err() != nil {
-				if err := s.store.Requeue(settle, job); err != nil {
+				if err := s.outbox.Requeue(settle, job); err != nil {
 					log.Error("hand back job at shutdown", "err", err)
 				}
 				return nil
@@ -465,9 +472,9 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			// Counters move before the state: whoever sees the job
 			// finished also sees it counted.
 			s.sent.Add(1)
-			s.finish(settle, log, job, "sent:"+strconv.Itoa(id))
+			s.finish(settle, log, job, outbox.StateSent(id))
 			// The daily count feeds /stats; it is not delivery state.
-			if err := s.store.RecordDaily(settle, job.ChatID, "sent:"+job.Kind, s.now(), 1); err != nil {
+			if err := s.readers.RecordDaily(settle, job.ChatID, "sent:"+job.Kind, s.now(), 1); err != nil {
 				log.Warn("count delivery", "err", err)
 			}
 			return nil
@@ -487,7 +494,7 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 		case outBlocked:
 			s.markBlocked(settle, log, chat, err)
 			s.blocked.Add(1)
-			s.finish(settle, log, job, "failed:blocked")
+			s.finish(settle, log, job, outbox.StateBlocked)
 			return nil
 		case outMigrated:
 			to := tgerr.MigrateTo(err)
@@ -495,7 +502,7 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 				s.retry(settle, log, job, "migration loop: "+err.Error())
 				return nil
 			}
-			if err := s.store.MoveReader(settle, chat, to); err != nil && !errors.Is(err, subscribers.ErrNotFound) {
+			if err := s.readers.MoveReader(settle, chat, to); err != nil && !errors.Is(err, subscribers.ErrNotFound) {
 				log.Error("move reader to supergroup", "to", to, "err", err)
 			}
 			s.migrated.Add(1)
@@ -517,7 +524,7 @@ func (s *Sender) handle(ctx context.Context, job subscribers.Job) error {
 			}
 			log.Warn("request sent but the answer was lost: not resending", "err", err)
 			s.unknown.Add(1)
-			s.finish(settle, log, job, subscribers.StateUnknown)
+			s.finish(settle, log, job, outbox.StateUnknown)
 			return nil
 		}
 	}
@@ -559,8 +566,8 @@ func (s *Sender) reached(ctx context.Context, log *slog.Logger) {
 	}
 }
 
-func (s *Sender) unbegin(ctx context.Context, log *slog.Logger, job subscribers.Job) {
-	if err := s.store.Unbegin(ctx, job, s.opt.Consumer); err != nil {
+func (s *Sender) unbegin(ctx context.Context, log *slog.Logger, job outbox.Job) {
+	if err := s.outbox.Unbegin(ctx, job, s.opt.Consumer); err != nil {
 		// Still in flight: at worst a crash during the wait records it
 		// unknown; the worker still sends it.
 		log.Warn("mark job queued while it waits", "err", err)
@@ -591,12 +598,12 @@ func permanent(err error) bool {
 // for half the janitor's patience, so the janitor never takes the job
 // meanwhile, and at least the 10 s any settling write gets (a single
 // write on a busy machine may take longer than a short patience).
-func (s *Sender) finish(ctx context.Context, log *slog.Logger, job subscribers.Job, state string) {
+func (s *Sender) finish(ctx context.Context, log *slog.Logger, job outbox.Job, state string) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(s.opt.ReclaimIdle/2, 10*time.Second))
 	defer cancel()
 	wait := 100 * time.Millisecond
 	for {
-		err := s.store.Finish(rctx, job, state)
+		err := s.outbox.Finish(rctx, job, state)
 		if err == nil {
 			return
 		}
@@ -612,7 +619,7 @@ func (s *Sender) finish(ctx context.Context, log *slog.Logger, job subscribers.J
 
 // retry puts the job back with a backoff for another attempt, or
 // dead-letters it once it is older than MaxAge.
-func (s *Sender) retry(ctx context.Context, log *slog.Logger, job subscribers.Job, reason string) {
+func (s *Sender) retry(ctx context.Context, log *slog.Logger, job outbox.Job, reason string) {
 	if !job.EnqueuedAt.IsZero() && s.now().Sub(job.EnqueuedAt) >= s.opt.MaxAge {
 		s.deadLetter(ctx, log, job, fmt.Sprintf("%s (still failing %s after it was queued)", reason, s.opt.MaxAge))
 		return
@@ -622,22 +629,22 @@ func (s *Sender) retry(ctx context.Context, log *slog.Logger, job subscribers.Jo
 	next.NotBefore = s.now().Add(backoff)
 	s.retried.Add(1)
 	log.Warn("telegram refused the message: retrying", "attempt", job.Attempt+1, "backoff", backoff, "reason", reason)
-	if err := s.store.Retry(ctx, next); err != nil {
+	if err := s.outbox.Retry(ctx, next); err != nil {
 		log.Error("retry job", "err", err)
 	}
 }
 
-func (s *Sender) deadLetter(ctx context.Context, log *slog.Logger, job subscribers.Job, reason string) {
+func (s *Sender) deadLetter(ctx context.Context, log *slog.Logger, job outbox.Job, reason string) {
 	s.failed.Add(1)
 	log.Error("message not delivered: dead-lettered", "attempts", job.Attempt+1, "reason", reason)
-	if err := s.store.DeadLetter(ctx, job, reason); err != nil {
+	if err := s.outbox.DeadLetter(ctx, job, reason); err != nil {
 		log.Error("dead-letter job", "err", err)
 	}
 }
 
 func (s *Sender) markBlocked(ctx context.Context, log *slog.Logger, chat int64, cause error) {
 	reason := tgerr.Description(cause)
-	_, err := s.store.SetStatus(ctx, chat, subscribers.Blocked, reason)
+	_, err := s.readers.SetStatus(ctx, chat, subscribers.Blocked, reason)
 	if err != nil && !errors.Is(err, subscribers.ErrNotFound) {
 		log.Error("mark reader blocked", "err", err)
 	}
@@ -647,7 +654,7 @@ func (s *Sender) markBlocked(ctx context.Context, log *slog.Logger, chat int64, 
 // waitTurn waits for the shared pause to pass and for a slot of the chat's
 // and the global rate. While it waits longer than the janitor's patience it
 // keeps the job's entry fresh so the job is not taken for a dead one.
-func (s *Sender) waitTurn(ctx context.Context, job subscribers.Job, chat int64) error {
+func (s *Sender) waitTurn(ctx context.Context, job outbox.Job, chat int64) error {
 	touched := time.Now()
 	wait := func(d time.Duration) error {
 		if err := sleep(ctx, d); err != nil {
@@ -655,7 +662,7 @@ func (s *Sender) waitTurn(ctx context.Context, job subscribers.Job, chat int64) 
 		}
 		if time.Since(touched) > s.opt.ReclaimIdle/4 {
 			touched = time.Now()
-			if err := s.store.Touch(ctx, job, s.opt.Consumer); err != nil {
+			if err := s.outbox.Touch(ctx, job, s.opt.Consumer); err != nil {
 				return err
 			}
 		}
@@ -697,7 +704,7 @@ func (s *Sender) waitTurn(ctx context.Context, job subscribers.Job, chat int64) 
 // send makes one sendMessage call, traced so that tgerr can tell whether
 // the request was written. It is not cancelled by a shutdown: a send under
 // way finishes (within SendTimeout) and is recorded.
-func (s *Sender) send(ctx context.Context, job subscribers.Job, chat int64, text string) (*models.Message, *tgerr.Call, error) {
+func (s *Sender) send(ctx context.Context, job outbox.Job, chat int64, text string) (*models.Message, *tgerr.Call, error) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.SendTimeout)
 	defer cancel()
 	sctx, call := tgerr.Trace(sctx)

@@ -16,15 +16,17 @@ import (
 
 	"nashra/bot/telegramtest"
 	"nashra/bot/tgerr"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
 
-// env is one test's Redis, store and fake Bot API.
+// env is one test's Redis, stores and fake Bot API.
 type env struct {
 	t     testing.TB
 	redis *redistest.Redis
 	store *subscribers.Store
+	queue *outbox.Store
 	srv   *telegramtest.Server
 }
 
@@ -35,6 +37,7 @@ func newEnv(t testing.TB, limits telegramtest.Limits) *env {
 		t:     t,
 		redis: r,
 		store: subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
+		queue: outbox.New(r.Client, outbox.Options{Prefix: r.Prefix}),
 		srv:   telegramtest.New(t, telegramtest.Options{Limits: limits}),
 	}
 }
@@ -56,7 +59,7 @@ func (e *env) api(extra ...tg.Option) *tg.Bot {
 func (e *env) sender(consumer string, mod func(*Options)) *Sender {
 	e.t.Helper()
 	opt := Options{
-		API: e.api(), Store: e.store, RDB: e.redis.Client, Prefix: e.redis.Prefix,
+		API: e.api(), Outbox: e.queue, Readers: e.store, RDB: e.redis.Client, Prefix: e.redis.Prefix,
 		Rate: 200, Consumer: consumer, Workers: 3,
 		ReclaimEvery: time.Hour, ReclaimIdle: time.Hour, RetryBackoff: 10 * time.Millisecond,
 		OutageBackoff: 10 * time.Millisecond, MaxOutageBackoff: 100 * time.Millisecond,
@@ -113,28 +116,28 @@ func waitClosed(t testing.TB, ch <-chan struct{}, what string) {
 }
 
 // readers starts n private readers from base and returns one job each.
-func (e *env) readers(base int64, n int, kind string) []subscribers.Job {
+func (e *env) readers(base int64, n int, kind string) []outbox.Job {
 	e.t.Helper()
 	ctx := context.Background()
-	var jobs []subscribers.Job
+	var jobs []outbox.Job
 	for i := range n {
 		chat := base + int64(i)
 		if _, err := e.store.Start(ctx, chat, subscribers.Joined{ChatType: "private"}); err != nil {
 			e.t.Fatal(err)
 		}
-		jobs = append(jobs, subscribers.Job{
+		jobs = append(jobs, outbox.Job{
 			ID: fmt.Sprintf("b:7:%d", chat), ChatID: chat, Kind: kind,
 			Text: fmt.Sprintf("<b>نشرة</b> رقم %d", chat), // "newsletter number"
 		})
 	}
-	if err := e.store.Enqueue(ctx, jobs...); err != nil {
+	if err := e.queue.Enqueue(ctx, jobs...); err != nil {
 		e.t.Fatal(err)
 	}
 	return jobs
 }
 
 // settle waits until every job has a final state and returns the states.
-func (e *env) settle(jobs []subscribers.Job) map[string]string {
+func (e *env) settle(jobs []outbox.Job) map[string]string {
 	e.t.Helper()
 	ctx := context.Background()
 	deadline := time.Now().Add(60 * time.Second)
@@ -142,12 +145,12 @@ func (e *env) settle(jobs []subscribers.Job) map[string]string {
 		states := map[string]string{}
 		done := true
 		for _, j := range jobs {
-			st, err := e.store.JobState(ctx, j)
+			st, err := e.queue.JobState(ctx, j)
 			if err != nil {
 				e.t.Fatal(err)
 			}
 			states[j.ID] = st
-			done = done && subscribers.IsFinal(st)
+			done = done && outbox.IsFinal(st)
 		}
 		if done {
 			return states
@@ -169,7 +172,7 @@ func (e *env) exactlyOnce(chats ...int64) {
 	}
 }
 
-func chatsOf(jobs []subscribers.Job) []int64 {
+func chatsOf(jobs []outbox.Job) []int64 {
 	var out []int64
 	for _, j := range jobs {
 		out = append(out, j.ChatID)
@@ -186,11 +189,11 @@ func TestDeliversDigestOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	markup := `{"inline_keyboard":[[{"text":"الإيقاف المؤقت","callback_data":"pause"}]]}` // "pause"
-	jobs := []subscribers.Job{
+	jobs := []outbox.Job{
 		{ID: "d:1001:1-3:1", ChatID: chat, Kind: "digest", Text: "<b>1/2</b> قسد &amp; التحالف", Markup: markup}, // "SDF & the coalition"
 		{ID: "d:1001:1-3:2", ChatID: chat, Kind: "digest", Text: "<b>2/2</b>", Markup: markup},
 	}
-	if ok, err := e.store.EnqueueDigest(ctx, chat, 0, 3, jobs); err != nil || !ok {
+	if ok, err := e.queue.EnqueueDigest(ctx, chat, 0, 3, jobs); err != nil || !ok {
 		t.Fatalf("EnqueueDigest = %v, %v", ok, err)
 	}
 	s := e.sender("a", nil)
@@ -241,13 +244,13 @@ func TestCrashAfterSendIsNotResent(t *testing.T) {
 
 	a := e.sender("a", func(o *Options) { o.Workers = 1 })
 	var crashed atomic.Bool
-	a.crashAfterSend = func(j subscribers.Job) bool { return crashed.CompareAndSwap(false, true) }
+	a.crashAfterSend = func(j outbox.Job) bool { return crashed.CompareAndSwap(false, true) }
 	waitClosed(t, startUntilCrash(t, a), "sender a to crash")
 
 	// a died between Telegram's answer and the ack.
 	killed := ""
 	for _, j := range jobs {
-		if st, _ := e.store.JobState(context.Background(), j); strings.HasPrefix(st, "inflight:a:") {
+		if st, _ := e.queue.JobState(context.Background(), j); strings.HasPrefix(st, "inflight:a:") {
 			killed = j.ID
 			victim = j
 		}
@@ -258,7 +261,7 @@ func TestCrashAfterSendIsNotResent(t *testing.T) {
 
 	b := restart(t, e)
 	states := e.settle(jobs)
-	if states[victim.ID] != subscribers.StateUnknown {
+	if states[victim.ID] != outbox.StateUnknown {
 		t.Errorf("state of the job in flight at the crash = %q; want unknown", states[victim.ID])
 	}
 	e.exactlyOnce(chatsOf(jobs)...)
@@ -273,7 +276,7 @@ func TestCrashBeforeSendIsDeliveredOnce(t *testing.T) {
 	jobs := e.readers(3000, 12, "broadcast")
 
 	a := e.sender("a", func(o *Options) { o.Workers = 1; o.Batch = 8 })
-	a.crashBeforeBegin = func(subscribers.Job) bool { return true }
+	a.crashBeforeBegin = func(outbox.Job) bool { return true }
 	waitClosed(t, startUntilCrash(t, a), "sender a to crash")
 	if n := len(e.srv.Sent()); n != 0 {
 		t.Fatalf("%d messages sent before the crash; want 0", n)
@@ -308,7 +311,7 @@ func TestTwoSendersDeliverEachJobOnce(t *testing.T) {
 			if n != 1 {
 				t.Errorf("chat %d got %d messages for a sent job; want exactly 1", j.ChatID, n)
 			}
-		case st == subscribers.StateUnknown:
+		case st == outbox.StateUnknown:
 			// A send that outlived b's 50 ms idle limit was taken for a
 			// dead sender's: recorded as unknown, and never sent again.
 			unknown++
@@ -417,14 +420,14 @@ func TestMigratedGroupIsMovedAndServed(t *testing.T) {
 	if _, err := e.store.Follow(ctx, group, subscribers.TopicFollow("sdf")); err != nil {
 		t.Fatal(err)
 	}
-	job := subscribers.Job{ID: "d:-5001:1-4:1", ChatID: group, Kind: "digest", Text: "<b>قسد</b>"} // "SDF"
-	if ok, err := e.store.EnqueueDigest(ctx, group, 0, 4, []subscribers.Job{job}); err != nil || !ok {
+	job := outbox.Job{ID: "d:-5001:1-4:1", ChatID: group, Kind: "digest", Text: "<b>قسد</b>"} // "SDF"
+	if ok, err := e.queue.EnqueueDigest(ctx, group, 0, 4, []outbox.Job{job}); err != nil || !ok {
 		t.Fatalf("EnqueueDigest = %v, %v", ok, err)
 	}
 	e.srv.Migrate(group, super)
 	s := e.sender("a", nil)
 	start(t, s)
-	states := e.settle([]subscribers.Job{job})
+	states := e.settle([]outbox.Job{job})
 
 	msgs := e.srv.SentTo(super)
 	if len(msgs) != 1 || len(e.srv.SentTo(group)) != 0 {
@@ -458,7 +461,7 @@ func TestLostAnswer(t *testing.T) {
 			states := e.settle(jobs)
 			got := len(e.srv.SentTo(lost.ChatID))
 			if !resend {
-				if states[lost.ID] != subscribers.StateUnknown || got != 1 || s.Stats().Unknown != 1 {
+				if states[lost.ID] != outbox.StateUnknown || got != 1 || s.Stats().Unknown != 1 {
 					t.Errorf("lost answer: state %q, %d messages, stats %+v; want unknown, 1 (not resent)", states[lost.ID], got, s.Stats())
 				}
 			} else if !strings.HasPrefix(states[lost.ID], "sent:") || got != 2 {
@@ -546,11 +549,11 @@ func TestShutdownHandsBackAWaitingJob(t *testing.T) {
 	if _, err := e.store.Start(ctx, group, subscribers.Joined{ChatType: "group"}); err != nil {
 		t.Fatal(err)
 	}
-	jobs := []subscribers.Job{
-		{ID: "n:1", ChatID: group, Kind: "notice", Text: "one", Priority: subscribers.High},
-		{ID: "n:2", ChatID: group, Kind: "notice", Text: "two", Priority: subscribers.High},
+	jobs := []outbox.Job{
+		{ID: "n:1", ChatID: group, Kind: "notice", Text: "one", Priority: outbox.High},
+		{ID: "n:2", ChatID: group, Kind: "notice", Text: "two", Priority: outbox.High},
 	}
-	if err := e.store.Enqueue(ctx, jobs...); err != nil {
+	if err := e.queue.Enqueue(ctx, jobs...); err != nil {
 		t.Fatal(err)
 	}
 	a := e.sender("a", func(o *Options) { o.Workers = 1 })
@@ -561,7 +564,7 @@ func TestShutdownHandsBackAWaitingJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop()
-	if st, _ := e.store.JobState(ctx, jobs[1]); st != subscribers.StateQueued {
+	if st, _ := e.queue.JobState(ctx, jobs[1]); st != outbox.StateQueued {
 		t.Fatalf("after shutdown the waiting job is %q; want queued (handed back)", st)
 	}
 	restart(t, e)
@@ -577,7 +580,7 @@ func testCtx(t testing.TB) context.Context {
 	return ctx
 }
 
-func waitState(t testing.TB, s *subscribers.Store, j subscribers.Job, ok func(string) bool) {
+func waitState(t testing.TB, s *outbox.Store, j outbox.Job, ok func(string) bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -622,16 +625,16 @@ func TestRefusedMessages(t *testing.T) {
 	}{
 		// Nothing a retry can fix: dead-lettered at the first answer.
 		{"bad html", "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0", -1, 0,
-			subscribers.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
+			outbox.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
 		{"too long", "Bad Request: message is too long", -1, 0,
-			subscribers.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
+			outbox.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
 		{"bad buttons", "Bad Request: BUTTON_DATA_INVALID", -1, 0,
-			subscribers.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
+			outbox.StateDeadLetter, func(n int) bool { return n == 1 }, func(n int64) bool { return n == 0 }},
 		// Another refusal may pass: retried until the job is older than
 		// MaxAge (the clock jumps a day after the third call), then
 		// dead-lettered.
 		{"refused until max age", "Bad Request: TOPIC_CLOSED", -1, 0,
-			subscribers.StateDeadLetter, func(n int) bool { return n >= 3 }, func(n int64) bool { return n >= 2 }},
+			outbox.StateDeadLetter, func(n int) bool { return n >= 3 }, func(n int64) bool { return n >= 2 }},
 		{"refused twice, then sent", "Bad Request: TOPIC_CLOSED", 2, 0,
 			"sent:", func(n int) bool { return n == 3 }, func(n int64) bool { return n == 2 }},
 		// A backoff longer than a worker sleeps through: held aside.
@@ -674,11 +677,11 @@ func TestRefusedMessages(t *testing.T) {
 				t.Errorf("stats = %+v: unexpected retries", st)
 			}
 			e.exactlyOnce(jobs[0].ChatID, jobs[2].ChatID)
-			dl, err := e.store.DeadLetters(context.Background(), 10)
+			dl, err := e.queue.DeadLetters(context.Background(), 10)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.wantState == subscribers.StateDeadLetter {
+			if tt.wantState == outbox.StateDeadLetter {
 				if len(dl) != 1 || !strings.Contains(dl[0].Reason, tt.description) || dl[0].Job.Attempt != calls {
 					t.Errorf("dead letters = %+v; want the job with Telegram's reason and %d attempts", dl, calls)
 				}
@@ -705,11 +708,12 @@ func TestCrashWhileWaitingForTurnLosesNothing(t *testing.T) {
 	rdb := redis.NewClient(opt)
 	t.Cleanup(func() { _ = rdb.Close() })
 	store := subscribers.New(rdb, subscribers.Options{Prefix: e.redis.Prefix})
+	queue := outbox.New(rdb, outbox.Options{Prefix: e.redis.Prefix})
 	// 2 messages a second: while one worker sends, the other three wait
 	// for their turn, each with jobs in hand (one per shard per read).
-	a := e.sender("a", func(o *Options) { o.Store, o.RDB, o.Workers, o.Rate, o.Batch = store, rdb, 4, 2, 1 })
+	a := e.sender("a", func(o *Options) { o.Readers, o.Outbox, o.RDB, o.Workers, o.Rate, o.Batch = store, queue, rdb, 4, 2, 1 })
 	var sends atomic.Int32
-	a.crashAfterSend = func(subscribers.Job) bool {
+	a.crashAfterSend = func(outbox.Job) bool {
 		if sends.Add(1) == 3 {
 			_ = rdb.Close()
 			return true
@@ -724,7 +728,7 @@ func TestCrashWhileWaitingForTurnLosesNothing(t *testing.T) {
 	for _, j := range jobs {
 		n := len(e.srv.SentTo(j.ChatID))
 		switch st := states[j.ID]; {
-		case st == subscribers.StateUnknown:
+		case st == outbox.StateUnknown:
 			unknown++
 			if n != 1 {
 				t.Errorf("job %s is unknown but its chat got %d messages; want 1 (it was on the wire)", j.ID, n)

@@ -16,12 +16,14 @@ import (
 	"nashra/bot/tgerr"
 	"nashra/digest"
 	"nashra/digest/articles"
+	"nashra/outbox"
 	"nashra/subscribers"
 )
 
-func newBuilder(e *env, readers *subscribers.Store, arts *articles.Store) *digest.Builder {
+func newBuilder(e *env, readers *subscribers.Store, queue *outbox.Store, arts *articles.Store) *digest.Builder {
 	return &digest.Builder{
 		Readers:         readers,
+		Outbox:          queue,
 		Articles:        arts,
 		DefaultSchedule: e.cfg.DigestSchedule,
 		Location:        e.cfg.Location,
@@ -34,7 +36,7 @@ func newBuilder(e *env, readers *subscribers.Store, arts *articles.Store) *diges
 // sized for NASHRA_SEND_RATE. Its transport records each answer's HTTP
 // status, so that a proxy's HTML 502 is known as an outage (the request
 // did not get through) rather than a lost answer.
-func newSender(e *env, store *subscribers.Store, rdb redis.UniversalClient) (*sender.Sender, error) {
+func newSender(e *env, readers *subscribers.Store, queue *outbox.Store, rdb redis.UniversalClient) (*sender.Sender, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 64
 	opts := []tg.Option{
@@ -52,7 +54,8 @@ func newSender(e *env, store *subscribers.Store, rdb redis.UniversalClient) (*se
 	host, _ := os.Hostname()
 	return sender.New(sender.Options{
 		API:           api,
-		Store:         store,
+		Outbox:        queue,
+		Readers:       readers,
 		RDB:           rdb,
 		Prefix:        e.cfg.RedisPrefix,
 		Rate:          e.cfg.SendRate,
@@ -74,6 +77,7 @@ func digestCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		defer closeRedis()
 		b := newBuilder(e, subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix}),
+			outbox.New(rdb, outbox.Options{Prefix: e.cfg.RedisPrefix}),
 			articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix}))
 		res, err := b.Run(ctx, *dry)
 		if err != nil {

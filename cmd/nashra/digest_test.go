@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"nashra/digest/articles"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -14,6 +15,7 @@ func TestDigestCommand(t *testing.T) {
 	r := redistest.New(t)
 	ctx := context.Background()
 	readers := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
 	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
 	readers.Start(ctx, 77, subscribers.Joined{})
 	readers.Follow(ctx, 77, subscribers.TopicFollow("sdf"))
@@ -32,7 +34,7 @@ func TestDigestCommand(t *testing.T) {
 	if err != nil || !strings.Contains(errs, "1 digests") {
 		t.Fatalf("digest = %v, %s", err, errs)
 	}
-	if hi, _, _ := readers.QueueDepth(ctx); hi != 1 {
+	if hi, _, _ := queue.QueueDepth(ctx); hi != 1 {
 		t.Errorf("%d jobs queued; want the digest", hi)
 	}
 	_, errs, _ = runCmd(t, env, "", "digest")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"nashra/digest/articles"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -105,7 +106,8 @@ func TestMetricsHideFeedCredentials(t *testing.T) {
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
 	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
 	saveSecretFeeds(t, arts, time.Unix(1_790_000_000, 0))
-	srv := httptest.NewServer(metricsHandler(metricsSources{Store: store, Articles: arts, Feeds: secretFeeds}))
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	srv := httptest.NewServer(metricsHandler(metricsSources{Store: store, Outbox: queue, Articles: arts, Feeds: secretFeeds}))
 	defer srv.Close()
 
 	body := get(t, srv.URL+"/metrics")

@@ -11,14 +11,16 @@ import (
 
 	"nashra/bot/sender"
 	"nashra/digest/articles"
+	"nashra/outbox"
 	"nashra/redact"
 	"nashra/subscribers"
 )
 
-// metricsSources is what /metrics reads. Only Store is required; a nil
-// source leaves its metrics out.
+// metricsSources is what /metrics reads. Only Store and Outbox are
+// required; a nil source leaves its metrics out.
 type metricsSources struct {
 	Store    *subscribers.Store
+	Outbox   *outbox.Store
 	Articles *articles.Store
 	Feeds    []string
 	// Sender returns this instance's send counters (sender.Sender.Stats).
@@ -126,7 +128,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(descReaders, prometheus.GaugeValue, float64(n), string(st))
 		}
 	}
-	if hi, lo, err := c.src.Store.QueueDepth(ctx); err != nil {
+	if hi, lo, err := c.src.Outbox.QueueDepth(ctx); err != nil {
 		fail(descQueue, err)
 	} else {
 		ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(hi), "hi")

@@ -13,6 +13,7 @@ import (
 
 	"nashra/bot/sender"
 	"nashra/digest/articles"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -48,6 +49,7 @@ func TestMetrics(t *testing.T) {
 	r := redistest.New(t)
 	c := ownClient(t, r)
 	store := subscribers.New(c, subscribers.Options{Prefix: r.Prefix})
+	queue := outbox.New(c, outbox.Options{Prefix: r.Prefix})
 	arts := articles.New(c, articles.Options{Prefix: r.Prefix})
 	for chat := int64(1); chat <= 4; chat++ {
 		if _, err := store.Start(ctx, chat, subscribers.Joined{}); err != nil {
@@ -57,10 +59,10 @@ func TestMetrics(t *testing.T) {
 	if _, err := store.SetStatus(ctx, 4, subscribers.Blocked, "403"); err != nil {
 		t.Fatal(err)
 	}
-	err := store.Enqueue(ctx,
-		subscribers.Job{ID: "b:1:1", ChatID: 1, Kind: "broadcast", Text: "x", Priority: subscribers.Low},
-		subscribers.Job{ID: "b:1:2", ChatID: 2, Kind: "broadcast", Text: "x", Priority: subscribers.Low},
-		subscribers.Job{ID: "n:3", ChatID: 3, Kind: "notice", Text: "x", Priority: subscribers.High})
+	err := queue.Enqueue(ctx,
+		outbox.Job{ID: "b:1:1", ChatID: 1, Kind: "broadcast", Text: "x", Priority: outbox.Low},
+		outbox.Job{ID: "b:1:2", ChatID: 2, Kind: "broadcast", Text: "x", Priority: outbox.Low},
+		outbox.Job{ID: "n:3", ChatID: 3, Kind: "notice", Text: "x", Priority: outbox.High})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,7 @@ func TestMetrics(t *testing.T) {
 	poll.Observe(1.5)
 	poll.Observe(30)
 	h := metricsHandler(metricsSources{
-		Store: store, Articles: arts, Feeds: []string{"https://7al.net/feed/", broken},
+		Store: store, Outbox: queue, Articles: arts, Feeds: []string{"https://7al.net/feed/", broken},
 		Sender: func() sender.Stats {
 			return sender.Stats{Sent: 12, Failed: 2, Blocked: 1, Unknown: 3, Throttled429: 5, Retried: 6, Systemic: 7, Outage: true}
 		},

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"nashra/subscribers"
+	"nashra/outbox"
 )
 
 // maxDeadLetters bounds what one command reads: each shard's dead-letter
@@ -26,7 +26,7 @@ func outboxCommand(*flag.FlagSet) func(context.Context, *env) error {
 		sub, args := e.args[0], e.args[1:]
 		fs := flag.NewFlagSet("nashra outbox "+sub, flag.ContinueOnError)
 		fs.SetOutput(e.stderr)
-		var do func(context.Context, *subscribers.Store) error
+		var do func(context.Context, *outbox.Store) error
 		switch sub {
 		case "dead":
 			do = outboxDead(fs, e)
@@ -49,7 +49,7 @@ func outboxCommand(*flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		defer closeRedis()
-		return do(ctx, subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix}))
+		return do(ctx, outbox.New(rdb, outbox.Options{Prefix: e.cfg.RedisPrefix}))
 	}
 }
 
@@ -65,10 +65,10 @@ type deadLetterJSON struct {
 	Reason     string    `json:"reason"`
 }
 
-func outboxDead(fs *flag.FlagSet, e *env) func(context.Context, *subscribers.Store) error {
+func outboxDead(fs *flag.FlagSet, e *env) func(context.Context, *outbox.Store) error {
 	limit := fs.Int("limit", 50, "show at most N dead letters, newest first")
 	asJSON := fs.Bool("json", false, "one JSON object per line")
-	return func(ctx context.Context, store *subscribers.Store) error {
+	return func(ctx context.Context, store *outbox.Store) error {
 		if *limit <= 0 {
 			return fmt.Errorf("%w: --limit must be positive", errUsage)
 		}
@@ -104,14 +104,14 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-func outboxRedrive(fs *flag.FlagSet, e *env) func(context.Context, *subscribers.Store) error {
+func outboxRedrive(fs *flag.FlagSet, e *env) func(context.Context, *outbox.Store) error {
 	all := fs.Bool("all", false, "redrive every dead letter")
 	var jobs multiFlag
 	fs.Var(&jobs, "job", "redrive the dead letter of this job ID (repeatable)")
 	kind := fs.String("kind", "", "redrive the dead letters of this kind (digest, broadcast, notice)")
 	reason := fs.String("reason", "", "redrive the dead letters whose reason contains this text")
 	dry := fs.Bool("dry-run", false, "print what would be redriven and change nothing")
-	return func(ctx context.Context, store *subscribers.Store) error {
+	return func(ctx context.Context, store *outbox.Store) error {
 		if !*all && len(jobs) == 0 && *kind == "" && *reason == "" {
 			return fmt.Errorf("%w: say which dead letters: --all, --job ID, --kind K or --reason TEXT", errUsage)
 		}
@@ -137,16 +137,16 @@ func outboxRedrive(fs *flag.FlagSet, e *env) func(context.Context, *subscribers.
 				return err
 			}
 			switch res {
-			case subscribers.RedriveQueued:
+			case outbox.RedriveQueued:
 				counts["redriven"]++
 				fmt.Fprintf(e.stdout, "redriven %s (chat %d, %s)\n", d.Job.ID, d.Job.ChatID, d.Job.Kind)
-			case subscribers.RedriveSent:
+			case outbox.RedriveSent:
 				counts["already sent"]++
 				fmt.Fprintf(e.stdout, "not redriven %s: it was sent\n", d.Job.ID)
-			case subscribers.RedriveBusy:
+			case outbox.RedriveBusy:
 				counts["already queued"]++
 				fmt.Fprintf(e.stdout, "not redriven %s: it is queued or being sent\n", d.Job.ID)
-			case subscribers.RedriveGone:
+			case outbox.RedriveGone:
 				counts["redriven meanwhile"]++
 			}
 		}

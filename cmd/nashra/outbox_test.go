@@ -7,23 +7,23 @@ import (
 	"strings"
 	"testing"
 
-	"nashra/subscribers"
+	"nashra/outbox"
 	"nashra/subscribers/redistest"
 )
 
 // deadLetterJobs queues jobs and dead-letters each with its reason, as
 // the sender does with a message Telegram refuses.
-func deadLetterJobs(t *testing.T, store *subscribers.Store, reasons map[string]string, jobs ...subscribers.Job) {
+func deadLetterJobs(t *testing.T, store *outbox.Store, reasons map[string]string, jobs ...outbox.Job) {
 	t.Helper()
 	ctx := context.Background()
 	if err := store.Enqueue(ctx, jobs...); err != nil {
 		t.Fatal(err)
 	}
-	shards := make([]int, subscribers.Shards)
+	shards := make([]int, outbox.Shards)
 	for i := range shards {
 		shards[i] = i
 	}
-	var read []subscribers.Job
+	var read []outbox.Job
 	for { // high priority first, then low
 		got, err := store.Read(ctx, "test", shards, 100, 0)
 		if err != nil {
@@ -51,11 +51,11 @@ func TestOutboxDeadAndRedrive(t *testing.T) {
 	ctx := context.Background()
 	r := redistest.New(t)
 	env := map[string]string{"NASHRA_REDIS_URL": r.URL, "NASHRA_REDIS_PREFIX": r.Prefix}
-	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
-	jobs := []subscribers.Job{
+	store := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	jobs := []outbox.Job{
 		{ID: "b:9:501", ChatID: 501, Kind: "broadcast", Text: "<b>عاجل</b>"}, // "breaking"
 		{ID: "b:9:502", ChatID: 502, Kind: "broadcast", Text: "<b>عاجل</b>"},
-		{ID: "d:503:1-4:1", ChatID: 503, Kind: "digest", Text: "<b>نشرة</b>", Priority: subscribers.High}, // "newsletter"
+		{ID: "d:503:1-4:1", ChatID: 503, Kind: "digest", Text: "<b>نشرة</b>", Priority: outbox.High}, // "newsletter"
 	}
 	deadLetterJobs(t, store, map[string]string{
 		"b:9:501":     "Bad Request: message is too long",
@@ -107,7 +107,7 @@ func TestOutboxDeadAndRedrive(t *testing.T) {
 	if hi, lo, _ := store.QueueDepth(ctx); hi != 0 || lo != 1 {
 		t.Errorf("after redrive: %d high, %d low jobs queued; want the broadcast once, in the low stream", hi, lo)
 	}
-	if st, _ := store.JobState(ctx, jobs[0]); st != subscribers.StateQueued {
+	if st, _ := store.JobState(ctx, jobs[0]); st != outbox.StateQueued {
 		t.Errorf("redriven job state = %q; want queued", st)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -28,6 +29,7 @@ func TestBroadcastAcrossKill9(t *testing.T) {
 	env["NASHRA_ADMINS"] = fmt.Sprint(admin)
 	env["NASHRA_SEND_RATE"] = "25"
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	bcasts := broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix})
 	ctx := context.Background()
 	chats := make([]int64, readers)
 	for i := range chats {
@@ -73,12 +75,12 @@ func TestBroadcastAcrossKill9(t *testing.T) {
 	// The restarted program takes over a's jobs once they have been idle
 	// for the janitor's 2 minutes.
 	waitUntil(t, 6*time.Minute, func() bool {
-		p, err := store.BroadcastProgress(ctx, 1)
+		p, err := bcasts.Progress(ctx, 1)
 		return err == nil && p.Total == readers && p.Sent+p.Unknown+p.Failed+p.Blocked+p.Skipped == p.Total
 	})
 	b.kill()
 
-	p, err := store.BroadcastProgress(ctx, 1)
+	p, err := bcasts.Progress(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,12 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/ratelimit"
+	"nashra/broadcasts"
 	"nashra/digest/articles"
 	"nashra/digest/schedule"
+	"nashra/outbox"
 	"nashra/redact"
 	"nashra/subscribers"
 )
@@ -72,9 +75,12 @@ func runServe(ctx context.Context, e *env) error {
 		return err
 	}
 	store := subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix})
+	outboxStore := outbox.New(rdb, outbox.Options{Prefix: e.cfg.RedisPrefix})
+	broadcastStore := broadcasts.New(rdb, broadcasts.Options{Prefix: e.cfg.RedisPrefix})
+	inboxStore := inbox.New(rdb, inbox.Options{Prefix: e.cfg.RedisPrefix})
 	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
-	builder := newBuilder(e, store, articleStore)
-	snd, err := newSender(e, store, rdb)
+	builder := newBuilder(e, store, outboxStore, articleStore)
+	snd, err := newSender(e, store, outboxStore, rdb)
 	if err != nil {
 		return err
 	}
@@ -83,6 +89,9 @@ func runServe(ctx context.Context, e *env) error {
 		Limiter:         ratelimit.New(rdb, e.cfg.RedisPrefix, e.cfg.SendRate, replyHeadroom),
 		APIURL:          e.cfg.APIURL,
 		Store:           store,
+		Outbox:          outboxStore,
+		Broadcasts:      broadcastStore,
+		Inbox:           inboxStore,
 		Catalog:         catalog,
 		Admins:          e.cfg.Admins,
 		Log:             e.log,
@@ -105,7 +114,7 @@ func runServe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency}))
+	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Outbox: outboxStore, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency}))
 	mux.Handle("GET /healthz", healthHandler(healthOptions{Redis: store, Telegram: tgCheck, Articles: articleStore, Feeds: e.cfg.Feeds, MaxPollAge: maxPollAge(e.cfg.PollSchedule, time.Now()), Started: time.Now()}))
 	if e.cfg.WebhookURL != "" {
 		u, _ := url.Parse(e.cfg.WebhookURL)

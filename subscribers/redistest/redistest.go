@@ -195,3 +195,28 @@ func (h *midPipelineFlush) ProcessPipelineHook(next redis.ProcessPipelineHook) r
 		return rest
 	}
 }
+
+// FlushRound is one batch of a test of code that runs scripts while the
+// server loses its script cache (a restart, a failover, SCRIPT FLUSH).
+type FlushRound struct {
+	Name string
+	// Flush arranges the loss before the batch runs; fired reports, after
+	// the batch, whether the loss happened.
+	Flush func(t testing.TB, r *Redis) (fired func() bool)
+}
+
+// FlushRounds are the batches such a test runs, in order: after a flush,
+// with the scripts cached, with the cache flushed after halfWay calls of
+// the batch (its first calls ran, the others are answered NOSCRIPT), and
+// after a flush again.
+func FlushRounds(halfWay int) []FlushRound {
+	always := func() bool { return true }
+	return []FlushRound{
+		{"flushed before the batch", func(t testing.TB, r *Redis) func() bool { r.FlushScripts(t); return always }},
+		{"script cached", func(testing.TB, *Redis) func() bool { return always }},
+		{"flushed half-way through the batch", func(t testing.TB, r *Redis) func() bool {
+			return r.FlushScriptsMidPipeline(t, halfWay)
+		}},
+		{"flushed before the batch again", func(t testing.TB, r *Redis) func() bool { r.FlushScripts(t); return always }},
+	}
+}

@@ -1,4 +1,4 @@
-package subscribers
+package outbox
 
 import (
 	"context"
@@ -6,13 +6,13 @@ import (
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
+
+	"nashra/keyspace"
 )
 
 // ErrTextExpired is returned for a job whose shared text is gone (the job
 // outlived JobTTL).
 var ErrTextExpired = errors.New("the job's shared text has expired")
-
-func (k keys) sharedText(ref string) string { return k.tag + "txt:" + ref }
 
 // shareTexts stores, once per shard, the text of every job that has a Ref,
 // and strips it from the jobs (they carry the Ref instead). The text is
@@ -32,10 +32,10 @@ func (s *Store) shareTexts(ctx context.Context, reqs []DigestRequest) error {
 				if j.Ref == "" || j.Text == "" {
 					continue
 				}
-				key := slot{shard(j.ChatID), j.Ref}
+				key := slot{keyspace.ShardOf(j.ChatID), j.Ref}
 				if !seen[key] {
 					seen[key] = true
-					p.SetNX(ctx, s.shardKeys(key.shard).sharedText(j.Ref), j.Text, JobTTL)
+					p.SetNX(ctx, s.ks.Shard(key.shard).SharedText(j.Ref), j.Text, JobTTL)
 				}
 				j.Text = ""
 			}
@@ -54,7 +54,7 @@ func (s *Store) JobText(ctx context.Context, job Job) (string, error) {
 	if job.Text != "" || job.Ref == "" {
 		return job.Text, nil
 	}
-	t, err := s.rdb.Get(ctx, s.shardKeys(shard(job.ChatID)).sharedText(job.Ref)).Result()
+	t, err := s.rdb.Get(ctx, s.ks.ForChat(job.ChatID).SharedText(job.Ref)).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", ErrTextExpired
 	}

@@ -1,4 +1,4 @@
-package subscribers_test
+package outbox_test
 
 import (
 	"context"
@@ -8,31 +8,50 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"nashra/outbox"
 	"nashra/subscribers"
+	"nashra/subscribers/redistest"
 )
 
 func allShards() []int {
-	out := make([]int, subscribers.Shards)
+	out := make([]int, outbox.Shards)
 	for i := range out {
 		out[i] = i
 	}
 	return out
 }
 
-func digestJob(chat int64, part int) subscribers.Job {
-	return subscribers.Job{
+func digestJob(chat int64, part int) outbox.Job {
+	return outbox.Job{
 		ID: fmt.Sprintf("d:%d:1-5:%d", chat, part), ChatID: chat, Kind: "digest",
 		Text: fmt.Sprintf("<b>نشرة</b> %d", part), // "newsletter"
 	}
 }
 
-func noticeJob(id string, chat int64, p subscribers.Priority) subscribers.Job {
-	return subscribers.Job{ID: id, ChatID: chat, Kind: "notice", Text: "hello " + id, Priority: p}
+func noticeJob(id string, chat int64, p outbox.Priority) outbox.Job {
+	return outbox.Job{ID: id, ChatID: chat, Kind: "notice", Text: "hello " + id, Priority: p}
 }
 
-func mustStart(t *testing.T, s *subscribers.Store, chats ...int64) {
+func newStore(t *testing.T) (*outbox.Store, *redistest.Redis) {
 	t.Helper()
+	r := redistest.New(t)
+	return outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: func() time.Time { return testNow }}), r
+}
+
+// testNow is the stores' clock.
+var testNow = time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
+
+// readersOn is the readers' store on r, with the outbox's clock.
+func readersOn(r *redistest.Redis) *subscribers.Store {
+	return subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: func() time.Time { return testNow }})
+}
+
+// mustStart subscribes chats: a digest is queued only for an active reader.
+func mustStart(t *testing.T, r *redistest.Redis, chats ...int64) {
+	t.Helper()
+	s := readersOn(r)
 	for _, c := range chats {
 		if _, err := s.Start(context.Background(), c, subscribers.Joined{ChatType: "private"}); err != nil {
 			t.Fatal(err)
@@ -40,7 +59,7 @@ func mustStart(t *testing.T, s *subscribers.Store, chats ...int64) {
 	}
 }
 
-func readAll(t *testing.T, s *subscribers.Store, consumer string) []subscribers.Job {
+func readAll(t *testing.T, s *outbox.Store, consumer string) []outbox.Job {
 	t.Helper()
 	jobs, err := s.Read(context.Background(), consumer, allShards(), 100, 0)
 	if err != nil {
@@ -49,7 +68,7 @@ func readAll(t *testing.T, s *subscribers.Store, consumer string) []subscribers.
 	return jobs
 }
 
-func state(t *testing.T, s *subscribers.Store, j subscribers.Job) string {
+func state(t *testing.T, s *outbox.Store, j outbox.Job) string {
 	t.Helper()
 	st, err := s.JobState(context.Background(), j)
 	if err != nil {
@@ -58,7 +77,7 @@ func state(t *testing.T, s *subscribers.Store, j subscribers.Job) string {
 	return st
 }
 
-func depth(t *testing.T, s *subscribers.Store) (int64, int64) {
+func depth(t *testing.T, s *outbox.Store) (int64, int64) {
 	t.Helper()
 	hi, lo, err := s.QueueDepth(context.Background())
 	if err != nil {
@@ -69,38 +88,39 @@ func depth(t *testing.T, s *subscribers.Store) (int64, int64) {
 
 func TestEnqueueDigestFencing(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newStore(t)
+	s, rd := newStore(t)
+	readers := readersOn(rd)
 	const chat = 2001
-	mustStart(t, s, chat)
-	jobs := []subscribers.Job{digestJob(chat, 1), digestJob(chat, 2)}
+	mustStart(t, rd, chat)
+	jobs := []outbox.Job{digestJob(chat, 1), digestJob(chat, 2)}
 
 	ok, err := s.EnqueueDigest(ctx, chat, 0, 5, jobs)
 	if err != nil || !ok {
 		t.Fatalf("EnqueueDigest(cursor 0→5) = %v, %v; want queued", ok, err)
 	}
 	// A second builder that read the cursor before the first one moved it.
-	ok, err = s.EnqueueDigest(ctx, chat, 0, 5, []subscribers.Job{digestJob(chat, 9)})
+	ok, err = s.EnqueueDigest(ctx, chat, 0, 5, []outbox.Job{digestJob(chat, 9)})
 	if err != nil || ok {
 		t.Fatalf("EnqueueDigest with stale cursor 0 = %v, %v; want refused", ok, err)
 	}
 	if hi, lo := depth(t, s); hi != 2 || lo != 0 {
 		t.Errorf("queue depth = %d/%d; want 2 high (the first digest only)", hi, lo)
 	}
-	r, _ := s.Get(ctx, chat)
+	r, _ := readers.Get(ctx, chat)
 	if r.Cursor != 5 {
 		t.Errorf("cursor = %d; want 5", r.Cursor)
 	}
 
-	if _, err := s.SetStatus(ctx, chat, subscribers.Paused, "pause"); err != nil {
+	if _, err := readers.SetStatus(ctx, chat, subscribers.Paused, "pause"); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := s.EnqueueDigest(ctx, chat, 5, 8, []subscribers.Job{digestJob(chat, 3)}); err != nil || ok {
+	if ok, err := s.EnqueueDigest(ctx, chat, 5, 8, []outbox.Job{digestJob(chat, 3)}); err != nil || ok {
 		t.Errorf("EnqueueDigest for a paused reader = %v, %v; want refused", ok, err)
 	}
 	if ok, err := s.EnqueueDigest(ctx, 999, 0, 8, nil); err != nil || ok {
 		t.Errorf("EnqueueDigest for an unknown reader = %v, %v; want refused", ok, err)
 	}
-	if _, err := s.EnqueueDigest(ctx, chat, 5, 8, []subscribers.Job{digestJob(chat+1, 1)}); err == nil {
+	if _, err := s.EnqueueDigest(ctx, chat, 5, 8, []outbox.Job{digestJob(chat+1, 1)}); err == nil {
 		t.Errorf("EnqueueDigest accepted a job for another chat")
 	}
 	if hi, _ := depth(t, s); hi != 2 {
@@ -110,9 +130,9 @@ func TestEnqueueDigestFencing(t *testing.T) {
 
 func TestEnqueueDigestRace(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newStore(t)
+	s, rd := newStore(t)
 	const chat = 2002
-	mustStart(t, s, chat)
+	mustStart(t, rd, chat)
 	var (
 		wg     sync.WaitGroup
 		mu     sync.Mutex
@@ -124,7 +144,7 @@ func TestEnqueueDigestRace(t *testing.T) {
 			defer wg.Done()
 			j := digestJob(chat, 1)
 			j.ID = fmt.Sprintf("d:%d:1-5:builder%d", chat, i)
-			ok, err := s.EnqueueDigest(ctx, chat, 0, 5, []subscribers.Job{j})
+			ok, err := s.EnqueueDigest(ctx, chat, 0, 5, []outbox.Job{j})
 			if err != nil {
 				t.Error(err)
 			}
@@ -144,10 +164,10 @@ func TestEnqueueDigestRace(t *testing.T) {
 func TestEnqueueSkipsKnownJobs(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	batch := []subscribers.Job{
-		noticeJob("b:1:3001", 3001, subscribers.Low),
-		noticeJob("b:1:3002", 3002, subscribers.Low),
-		noticeJob("b:1:3017", 3017, subscribers.Low), // same shard as 3001
+	batch := []outbox.Job{
+		noticeJob("b:1:3001", 3001, outbox.Low),
+		noticeJob("b:1:3002", 3002, outbox.Low),
+		noticeJob("b:1:3017", 3017, outbox.Low), // same shard as 3001
 	}
 	if err := s.Enqueue(ctx, batch...); err != nil {
 		t.Fatal(err)
@@ -174,7 +194,7 @@ func TestEnqueueSkipsKnownJobs(t *testing.T) {
 	if hi, lo := depth(t, s); len(jobs) != 3 || hi+lo != 0 {
 		t.Errorf("read %d jobs; after sending, feeding again left %d jobs; want 3 read, 0 left", len(jobs), hi+lo)
 	}
-	if err := s.Enqueue(ctx, subscribers.Job{ID: "x", ChatID: 1}); err == nil {
+	if err := s.Enqueue(ctx, outbox.Job{ID: "x", ChatID: 1}); err == nil {
 		t.Errorf("Enqueue accepted a job without text")
 	}
 }
@@ -182,15 +202,15 @@ func TestEnqueueSkipsKnownJobs(t *testing.T) {
 func TestBeginFinishExactlyOnce(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	j := noticeJob("n:1", 4001, subscribers.High)
+	j := noticeJob("n:1", 4001, outbox.High)
 	if err := s.Enqueue(ctx, j); err != nil {
 		t.Fatal(err)
 	}
-	if got := state(t, s, j); got != subscribers.StateQueued {
+	if got := state(t, s, j); got != outbox.StateQueued {
 		t.Errorf("state after Enqueue = %q; want queued", got)
 	}
 	jobs := readAll(t, s, "a")
-	if len(jobs) != 1 || jobs[0].ID != j.ID || jobs[0].Text != j.Text || jobs[0].Priority != subscribers.High || jobs[0].StreamID == "" {
+	if len(jobs) != 1 || jobs[0].ID != j.ID || jobs[0].Text != j.Text || jobs[0].Priority != outbox.High || jobs[0].StreamID == "" {
 		t.Fatalf("Read = %+v; want the one job with its stream ID", jobs)
 	}
 	got := jobs[0]
@@ -229,7 +249,7 @@ func TestReclaimAfterBegin(t *testing.T) {
 		t.Run(fmt.Sprintf("resendUnknown=%v", resend), func(t *testing.T) {
 			ctx := context.Background()
 			s, _ := newStore(t)
-			j := noticeJob("n:2", 4002, subscribers.High)
+			j := noticeJob("n:2", 4002, outbox.High)
 			if err := s.Enqueue(ctx, j); err != nil {
 				t.Fatal(err)
 			}
@@ -238,9 +258,9 @@ func TestReclaimAfterBegin(t *testing.T) {
 				t.Fatalf("Begin = %v, %v", ok, err)
 			}
 			// "dead" crashed during the send. The janitor of another instance:
-			var reclaimed []subscribers.Job
+			var reclaimed []outbox.Job
 			unknown := 0
-			for n := range subscribers.Shards {
+			for n := range outbox.Shards {
 				r, u, err := s.Reclaim(ctx, "janitor", n, 0, resend)
 				if err != nil {
 					t.Fatal(err)
@@ -249,7 +269,7 @@ func TestReclaimAfterBegin(t *testing.T) {
 			}
 			st := state(t, s, j)
 			if !resend {
-				if len(reclaimed) != 0 || unknown != 1 || st != subscribers.StateUnknown {
+				if len(reclaimed) != 0 || unknown != 1 || st != outbox.StateUnknown {
 					t.Errorf("Reclaim = %d jobs, %d unknown, state %q; want 0, 1, unknown", len(reclaimed), unknown, st)
 				}
 				if hi, lo := depth(t, s); hi+lo != 0 {
@@ -257,7 +277,7 @@ func TestReclaimAfterBegin(t *testing.T) {
 				}
 				return
 			}
-			if len(reclaimed) != 1 || unknown != 0 || st != subscribers.StateQueued {
+			if len(reclaimed) != 1 || unknown != 0 || st != outbox.StateQueued {
 				t.Fatalf("Reclaim = %d jobs, %d unknown, state %q; want 1 to resend, 0, queued", len(reclaimed), unknown, st)
 			}
 			if ok, err := s.Begin(ctx, reclaimed[0], "janitor"); err != nil || !ok {
@@ -270,20 +290,20 @@ func TestReclaimAfterBegin(t *testing.T) {
 func TestReclaimBeforeBegin(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	j := noticeJob("n:3", 4003, subscribers.Low)
+	j := noticeJob("n:3", 4003, outbox.Low)
 	if err := s.Enqueue(ctx, j); err != nil {
 		t.Fatal(err)
 	}
 	stale := readAll(t, s, "dead") // read, then crashed before Begin
-	var reclaimed []subscribers.Job
-	for n := range subscribers.Shards {
+	var reclaimed []outbox.Job
+	for n := range outbox.Shards {
 		r, u, err := s.Reclaim(ctx, "janitor", n, 0, false)
 		if err != nil || u != 0 {
 			t.Fatalf("Reclaim = %v, %d unknown", err, u)
 		}
 		reclaimed = append(reclaimed, r...)
 	}
-	if len(reclaimed) != 1 || reclaimed[0].ID != j.ID || reclaimed[0].Priority != subscribers.Low {
+	if len(reclaimed) != 1 || reclaimed[0].ID != j.ID || reclaimed[0].Priority != outbox.Low {
 		t.Fatalf("reclaimed %+v; want the one job", reclaimed)
 	}
 	if ok, _ := s.Begin(ctx, reclaimed[0], "janitor"); !ok {
@@ -296,7 +316,7 @@ func TestReclaimBeforeBegin(t *testing.T) {
 	if ok, _ := s.Begin(ctx, stale[0], "dead"); ok {
 		t.Errorf("the stale copy was begun after the job was sent")
 	}
-	for n := range subscribers.Shards {
+	for n := range outbox.Shards {
 		r, u, err := s.Reclaim(ctx, "janitor", n, 0, true)
 		if err != nil || len(r)+u != 0 {
 			t.Errorf("second Reclaim of shard %d = %d jobs, %d unknown, %v; want nothing", n, len(r), u, err)
@@ -307,7 +327,7 @@ func TestReclaimBeforeBegin(t *testing.T) {
 func TestRetryThenDeadLetter(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	j := noticeJob("n:4", 4004, subscribers.High)
+	j := noticeJob("n:4", 4004, outbox.High)
 	if err := s.Enqueue(ctx, j); err != nil {
 		t.Fatal(err)
 	}
@@ -332,15 +352,15 @@ func TestRetryThenDeadLetter(t *testing.T) {
 		if hi, _ := depth(t, s); hi != 1 {
 			t.Errorf("try %d: %d jobs queued after Retry; want 1 (the old entry acked)", attempt, hi)
 		}
-		if st := state(t, s, j); st != subscribers.StateQueued {
+		if st := state(t, s, j); st != outbox.StateQueued {
 			t.Errorf("try %d: state after Retry = %q; want queued", attempt, st)
 		}
 	}
 	if hi, lo := depth(t, s); hi+lo != 0 {
 		t.Errorf("%d jobs queued after the dead letter; want 0", hi+lo)
 	}
-	if st := state(t, s, j); st != subscribers.StateDeadLetter {
-		t.Errorf("state = %q; want %q", st, subscribers.StateDeadLetter)
+	if st := state(t, s, j); st != outbox.StateDeadLetter {
+		t.Errorf("state = %q; want %q", st, outbox.StateDeadLetter)
 	}
 	dl, err := s.DeadLetters(ctx, 10)
 	if err != nil || len(dl) != 1 || dl[0].Job.ID != j.ID || dl[0].Reason != "Bad Request: message is too long" || dl[0].Job.Attempt != retries+1 {
@@ -357,7 +377,7 @@ func TestRetryThenDeadLetter(t *testing.T) {
 
 // deadLetter queues j and dead-letters it at once, as the sender does with
 // a message Telegram refuses.
-func deadLetter(t *testing.T, s *subscribers.Store, j subscribers.Job, reason string) {
+func deadLetter(t *testing.T, s *outbox.Store, j outbox.Job, reason string) {
 	t.Helper()
 	ctx := context.Background()
 	if err := s.Enqueue(ctx, j); err != nil {
@@ -379,19 +399,22 @@ func deadLetter(t *testing.T, s *subscribers.Store, j subscribers.Job, reason st
 func TestRedriveQueuesADeadLetterOnce(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	old := noticeJob("n:6", 4006, subscribers.Low)
+	old := noticeJob("n:6", 4006, outbox.Low)
 	deadLetter(t, s, old, "Bad Request: can't parse entities")
-	newer := noticeJob("n:7", 4007, subscribers.High)
+	// A dead letter's time is its entry's, in ms: two in the same ms of
+	// different shards have no order.
+	time.Sleep(2 * time.Millisecond)
+	newer := noticeJob("n:7", 4007, outbox.High)
 	deadLetter(t, s, newer, "migration loop")
 
 	dl, err := s.DeadLetters(ctx, 10)
 	if err != nil || len(dl) != 2 || dl[0].Job.ID != newer.ID || dl[1].Job.ID != old.ID {
 		t.Fatalf("DeadLetters = %+v, %v; want both, newest first", dl, err)
 	}
-	if dl[1].Job.Attempt != 1 || dl[1].Job.Priority != subscribers.Low || dl[1].At.IsZero() || dl[1].Job.EnqueuedAt.IsZero() {
+	if dl[1].Job.Attempt != 1 || dl[1].Job.Priority != outbox.Low || dl[1].At.IsZero() || dl[1].Job.EnqueuedAt.IsZero() {
 		t.Errorf("dead letter = %+v; want 1 attempt, low priority, times set", dl[1])
 	}
-	for i, want := range []string{subscribers.RedriveQueued, subscribers.RedriveGone} {
+	for i, want := range []string{outbox.RedriveQueued, outbox.RedriveGone} {
 		if res, err := s.Redrive(ctx, dl[1]); err != nil || res != want {
 			t.Errorf("Redrive #%d = %q, %v; want %q", i+1, res, err, want)
 		}
@@ -399,7 +422,7 @@ func TestRedriveQueuesADeadLetterOnce(t *testing.T) {
 	if hi, lo := depth(t, s); hi != 0 || lo != 1 {
 		t.Errorf("after redriving twice: %d high, %d low jobs queued; want the broadcast once in the low stream", hi, lo)
 	}
-	if st := state(t, s, old); st != subscribers.StateQueued {
+	if st := state(t, s, old); st != outbox.StateQueued {
 		t.Errorf("state after redrive = %q; want queued", st)
 	}
 	jobs := readAll(t, s, "b")
@@ -414,11 +437,11 @@ func TestRedriveQueuesADeadLetterOnce(t *testing.T) {
 func TestRedriveLeavesASentJob(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	j := noticeJob("n:8", 4008, subscribers.High)
+	j := noticeJob("n:8", 4008, outbox.High)
 	deadLetter(t, s, j, "migration loop")
 	// Delivered after all (say by an operator's hand, or a stale dead
 	// letter of a job fed again later): its state says sent.
-	if err := s.Enqueue(ctx, noticeJob("n:9", 4008, subscribers.High)); err != nil {
+	if err := s.Enqueue(ctx, noticeJob("n:9", 4008, outbox.High)); err != nil {
 		t.Fatal(err)
 	}
 	jobs := readAll(t, s, "a")
@@ -431,8 +454,8 @@ func TestRedriveLeavesASentJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	dl, _ := s.DeadLetters(ctx, 10)
-	if res, err := s.Redrive(ctx, dl[0]); err != nil || res != subscribers.RedriveSent {
-		t.Errorf("Redrive of a sent job = %q, %v; want %q", res, err, subscribers.RedriveSent)
+	if res, err := s.Redrive(ctx, dl[0]); err != nil || res != outbox.RedriveSent {
+		t.Errorf("Redrive of a sent job = %q, %v; want %q", res, err, outbox.RedriveSent)
 	}
 	if hi, lo := depth(t, s); hi+lo != 0 {
 		t.Errorf("%d jobs queued; want none (it was sent)", hi+lo)
@@ -445,7 +468,7 @@ func TestRedriveLeavesASentJob(t *testing.T) {
 func TestUnbeginLetsTheJanitorResend(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	j := noticeJob("n:10", 4010, subscribers.High)
+	j := noticeJob("n:10", 4010, outbox.High)
 	if err := s.Enqueue(ctx, j); err != nil {
 		t.Fatal(err)
 	}
@@ -464,8 +487,8 @@ func TestUnbeginLetsTheJanitorResend(t *testing.T) {
 		t.Fatal(err)
 	}
 	// a dies while it waits: the janitor sends the job, it is not unknown.
-	var got []subscribers.Job
-	for n := range subscribers.Shards {
+	var got []outbox.Job
+	for n := range outbox.Shards {
 		r, u, err := s.Reclaim(ctx, "janitor", n, 0, false)
 		if err != nil || u != 0 {
 			t.Fatalf("Reclaim = %v, %d unknown; want none unknown", err, u)
@@ -480,7 +503,7 @@ func TestUnbeginLetsTheJanitorResend(t *testing.T) {
 func TestRequeueKeepsAttempt(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	j := noticeJob("n:5", 4005, subscribers.High)
+	j := noticeJob("n:5", 4005, outbox.High)
 	if err := s.Enqueue(ctx, j); err != nil {
 		t.Fatal(err)
 	}
@@ -495,7 +518,7 @@ func TestRequeueKeepsAttempt(t *testing.T) {
 	if len(again) != 1 || again[0].Attempt != 0 || again[0].StreamID == jobs[0].StreamID {
 		t.Fatalf("after Requeue Read = %+v; want one new entry with Attempt 0", again)
 	}
-	if st := state(t, s, j); st != subscribers.StateQueued {
+	if st := state(t, s, j); st != outbox.StateQueued {
 		t.Errorf("state after Requeue = %q; want queued", st)
 	}
 }
@@ -503,10 +526,10 @@ func TestRequeueKeepsAttempt(t *testing.T) {
 func TestReadHighBeforeLow(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
-	var lows, highs []subscribers.Job
+	var lows, highs []outbox.Job
 	for i := range 3 {
-		lows = append(lows, noticeJob(fmt.Sprintf("b:1:%d", 5000+i), int64(5000+i), subscribers.Low))
-		highs = append(highs, noticeJob(fmt.Sprintf("d:%d", 6000+i), int64(6000+i), subscribers.High))
+		lows = append(lows, noticeJob(fmt.Sprintf("b:1:%d", 5000+i), int64(5000+i), outbox.Low))
+		highs = append(highs, noticeJob(fmt.Sprintf("d:%d", 6000+i), int64(6000+i), outbox.High))
 	}
 	// Broadcasts were queued first; digests arrive later and still go first.
 	if err := s.Enqueue(ctx, lows...); err != nil {
@@ -515,7 +538,7 @@ func TestReadHighBeforeLow(t *testing.T) {
 	if err := s.Enqueue(ctx, highs...); err != nil {
 		t.Fatal(err)
 	}
-	ids := func(jobs []subscribers.Job) []string {
+	ids := func(jobs []outbox.Job) []string {
 		var out []string
 		for _, j := range jobs {
 			out = append(out, j.ID)
@@ -529,73 +552,5 @@ func TestReadHighBeforeLow(t *testing.T) {
 	}
 	if got, want := ids(second), ids(lows); !slices.Equal(got, want) {
 		t.Errorf("second Read = %v; want the broadcasts %v", got, want)
-	}
-}
-
-func TestMoveReader(t *testing.T) {
-	ctx := context.Background()
-	s, _ := newStore(t)
-	const group, super = int64(-4009), int64(-1000000004009)
-	if _, err := s.Start(ctx, group, subscribers.Joined{ChatType: "group", Lang: "en", Source: "site"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []subscribers.Follow{subscribers.TopicFollow("sdf"), subscribers.KeywordFollow("الرقة", "الرقه")} { // "Raqqa"
-		if _, err := s.Follow(ctx, group, f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if ok, err := s.EnqueueDigest(ctx, group, 0, 7, nil); err != nil || !ok {
-		t.Fatalf("EnqueueDigest = %v, %v", ok, err)
-	}
-
-	for range 2 { // the second call finds the move done
-		if err := s.MoveReader(ctx, group, super); err != nil {
-			t.Fatalf("MoveReader: %v", err)
-		}
-	}
-	moved, err := s.Get(ctx, super)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if moved.Status != subscribers.Active || moved.Cursor != 7 || moved.Lang != "en" || moved.Source != "site" || len(moved.Follows) != 2 {
-		t.Errorf("moved reader = %+v; want active, cursor 7, en, source and 2 follows kept", moved)
-	}
-	old, _ := s.Get(ctx, group)
-	if old.Status != subscribers.Blocked || old.StatusReason != fmt.Sprintf("migrated to %d", super) {
-		t.Errorf("old reader = %s (%s); want blocked, migrated to %d", old.Status, old.StatusReason, super)
-	}
-	followers, _ := s.Followers(ctx, "t:sdf")
-	if !slices.Contains(followers, super) {
-		t.Errorf("followers of sdf = %v; want the supergroup %d", followers, super)
-	}
-	counts, _ := s.Counts(ctx)
-	if counts[subscribers.Active] != 1 || counts[subscribers.Blocked] != 1 {
-		t.Errorf("counts = %v; want 1 active (the supergroup), 1 blocked (the old group)", counts)
-	}
-	if err := s.MoveReader(ctx, 404, 405); err == nil {
-		t.Errorf("MoveReader of an unknown chat succeeded")
-	}
-}
-
-func TestMoveReaderIntoExistingReader(t *testing.T) {
-	ctx := context.Background()
-	s, _ := newStore(t)
-	const group, super = int64(-4010), int64(-1000000004010)
-	mustStart(t, s, group, super)
-	if _, err := s.Follow(ctx, group, subscribers.TopicFollow("isis")); err != nil {
-		t.Fatal(err)
-	}
-	if ok, _ := s.EnqueueDigest(ctx, group, 0, 12, nil); !ok {
-		t.Fatal("EnqueueDigest refused")
-	}
-	if ok, _ := s.EnqueueDigest(ctx, super, 0, 3, nil); !ok {
-		t.Fatal("EnqueueDigest refused")
-	}
-	if err := s.MoveReader(ctx, group, super); err != nil {
-		t.Fatal(err)
-	}
-	r, _ := s.Get(ctx, super)
-	if r.Cursor != 12 || len(r.Follows) != 1 || r.Status != subscribers.Active {
-		t.Errorf("merged reader = %+v; want the larger cursor 12 and the old follow", r)
 	}
 }

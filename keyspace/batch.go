@@ -1,4 +1,4 @@
-package subscribers
+package keyspace
 
 import (
 	"context"
@@ -8,15 +8,16 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// scriptCall is one run of a script: the keys it declares and its arguments.
-type scriptCall struct {
-	keys []string
-	args []any
+// Call is one run of a script: the keys it declares and its arguments.
+type Call struct {
+	Keys []string
+	Args []any
 }
 
-// runScriptBatch runs sc once for each call in one pipelined round trip (on
-// a cluster go-redis sends each call to the node of its keys' slot) and
-// returns each call's own command, in the order of calls.
+// RunBatch runs sc once for each call in one pipelined round trip (on a
+// cluster go-redis sends each call to the node of its keys' slot) and
+// returns each call's own command, in the order of calls. Every batch of
+// scripts (digests, outbox jobs, imports) goes through it.
 //
 // Calls go by EVALSHA. A node that has not cached the script (first use, a
 // restart, SCRIPT FLUSH, a failover) answers NOSCRIPT without running it,
@@ -29,13 +30,13 @@ type scriptCall struct {
 // and is returned untouched. The error is only for a failed round trip (a
 // broken connection, a timeout, a cancelled context): then some calls may
 // have run and others not, and each command says which.
-func runScriptBatch(ctx context.Context, rdb redis.Cmdable, sc *redis.Script, calls []scriptCall) ([]*redis.Cmd, error) {
+func RunBatch(ctx context.Context, rdb redis.Cmdable, sc *redis.Script, calls []Call) ([]*redis.Cmd, error) {
 	cmds := make([]*redis.Cmd, len(calls))
 	all := make([]int, len(calls))
 	for i := range all {
 		all[i] = i
 	}
-	bySHA := func(p redis.Pipeliner, c scriptCall) *redis.Cmd { return sc.EvalSha(ctx, p, c.keys, c.args...) }
+	bySHA := func(p redis.Pipeliner, c Call) *redis.Cmd { return sc.EvalSha(ctx, p, c.Keys, c.Args...) }
 	if err := pipelineScripts(ctx, rdb, calls, all, cmds, bySHA); err != nil {
 		return cmds, err
 	}
@@ -48,14 +49,14 @@ func runScriptBatch(ctx context.Context, rdb redis.Cmdable, sc *redis.Script, ca
 	if len(again) == 0 {
 		return cmds, nil
 	}
-	byText := func(p redis.Pipeliner, c scriptCall) *redis.Cmd { return sc.Eval(ctx, p, c.keys, c.args...) }
+	byText := func(p redis.Pipeliner, c Call) *redis.Cmd { return sc.Eval(ctx, p, c.Keys, c.Args...) }
 	return cmds, pipelineScripts(ctx, rdb, calls, again, cmds, byText)
 }
 
 // pipelineScripts sends calls[i] for each i in which in one pipeline and
 // stores its command in out[i].
-func pipelineScripts(ctx context.Context, rdb redis.Cmdable, calls []scriptCall, which []int, out []*redis.Cmd,
-	run func(redis.Pipeliner, scriptCall) *redis.Cmd) error {
+func pipelineScripts(ctx context.Context, rdb redis.Cmdable, calls []Call, which []int, out []*redis.Cmd,
+	run func(redis.Pipeliner, Call) *redis.Cmd) error {
 	_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, i := range which {
 			out[i] = run(p, calls[i])

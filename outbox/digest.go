@@ -1,9 +1,26 @@
-package subscribers
+package outbox
 
 import (
 	"context"
 	"fmt"
+
+	"nashra/keyspace"
 )
+
+// EnqueueDigest queues a reader's digest and moves their cursor from
+// expectCursor to newCursor in one step. It refuses, writing nothing and
+// returning false, unless the reader exists, is active and still has
+// expectCursor: of two builders racing on the same reader only one queues.
+// Every job goes to the high-priority stream; jobs must be for chatID. A
+// job whose ID already has a state is not queued again. With no jobs it
+// only moves the cursor.
+func (s *Store) EnqueueDigest(ctx context.Context, chatID int64, expectCursor, newCursor int64, jobs []Job) (bool, error) {
+	ok, err := s.EnqueueDigests(ctx, []DigestRequest{{ChatID: chatID, ExpectCursor: expectCursor, NewCursor: newCursor, Jobs: jobs}})
+	if err != nil {
+		return false, err
+	}
+	return ok[0], nil
+}
 
 // DigestRequest is one reader's digest for EnqueueDigests.
 type DigestRequest struct {
@@ -34,20 +51,20 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 	if err := s.shareTexts(ctx, reqs); err != nil {
 		return nil, err
 	}
-	calls := make([]scriptCall, len(reqs))
+	calls := make([]keyspace.Call, len(reqs))
 	for i, r := range reqs {
-		k := s.keysFor(r.ChatID)
-		c := scriptCall{keys: []string{k.reader(r.ChatID), k.queue(High)}, args: []any{r.ExpectCursor, r.NewCursor, s.now().Unix(), ttlSeconds(), jobFields}}
+		k := s.ks.ForChat(r.ChatID)
+		c := keyspace.Call{Keys: []string{k.Reader(r.ChatID), k.Queue(High.String())}, Args: []any{r.ExpectCursor, r.NewCursor, s.now().Unix(), ttlSeconds(), entryLen}}
 		for _, j := range r.Jobs {
 			if j.ChatID != r.ChatID {
 				return nil, fmt.Errorf("enqueue digest for %d: job %s is for chat %d", r.ChatID, j.ID, j.ChatID)
 			}
-			c.keys = append(c.keys, k.job(j.ID))
-			c.args = append(c.args, s.encodeJob(j)...)
+			c.Keys = append(c.Keys, k.Job(j.ID))
+			c.Args = append(c.Args, s.encodeJob(j)...)
 		}
 		calls[i] = c
 	}
-	cmds, err := runScriptBatch(ctx, s.rdb, enqueueDigestScript, calls)
+	cmds, err := keyspace.RunBatch(ctx, s.rdb, enqueueDigestScript, calls)
 	if err != nil {
 		return nil, fmt.Errorf("enqueue digests: %w", err)
 	}

@@ -1,4 +1,4 @@
-package subscribers
+package keyspace
 
 import (
 	"context"
@@ -22,8 +22,8 @@ return n
 
 // countCalls makes n calls of countScript, each on its own key; the calls
 // at the indexes in failing refuse.
-func countCalls(r *redistest.Redis, n int, failing ...int) []scriptCall {
-	calls := make([]scriptCall, n)
+func countCalls(r *redistest.Redis, n int, failing ...int) []Call {
+	calls := make([]Call, n)
 	for i := range calls {
 		mode := "ok"
 		for _, f := range failing {
@@ -31,20 +31,20 @@ func countCalls(r *redistest.Redis, n int, failing ...int) []scriptCall {
 				mode = "fail"
 			}
 		}
-		calls[i] = scriptCall{keys: []string{fmt.Sprintf("%scount:%d", r.Prefix, i)}, args: []any{mode, i}}
+		calls[i] = Call{Keys: []string{fmt.Sprintf("%scount:%d", r.Prefix, i)}, Args: []any{mode, i}}
 	}
 	return calls
 }
 
 // checkRanOnce asserts that every call ran exactly once (its key counts 1)
 // and answered 1, or its own refusal when it is one of failing.
-func checkRanOnce(t *testing.T, r *redistest.Redis, calls []scriptCall, cmds []*redis.Cmd, failing ...int) {
+func checkRanOnce(t *testing.T, r *redistest.Redis, calls []Call, cmds []*redis.Cmd, failing ...int) {
 	t.Helper()
 	if len(cmds) != len(calls) {
 		t.Fatalf("%d commands for %d calls", len(cmds), len(calls))
 	}
 	for i, c := range calls {
-		runs, err := r.Client.Get(context.Background(), c.keys[0]).Int()
+		runs, err := r.Client.Get(context.Background(), c.Keys[0]).Int()
 		if err != nil || runs != 1 {
 			t.Errorf("call %d ran %d times (%v); want once", i, runs, err)
 		}
@@ -64,18 +64,18 @@ func checkRanOnce(t *testing.T, r *redistest.Redis, calls []scriptCall, cmds []*
 	}
 }
 
-func TestRunScriptBatchNoScriptEverywhere(t *testing.T) {
+func TestRunBatchNoScriptEverywhere(t *testing.T) {
 	r := redistest.New(t)
 	r.FlushScripts(t)
 	calls := countCalls(r, 20)
-	cmds, err := runScriptBatch(context.Background(), r.Client, countScript, calls)
+	cmds, err := RunBatch(context.Background(), r.Client, countScript, calls)
 	if err != nil {
 		t.Fatalf("batch after SCRIPT FLUSH: %v", err)
 	}
 	checkRanOnce(t, r, calls, cmds)
 }
 
-func TestRunScriptBatchFlushedHalfWay(t *testing.T) {
+func TestRunBatchFlushedHalfWay(t *testing.T) {
 	r := redistest.New(t)
 	ctx := context.Background()
 	if err := countScript.Load(ctx, r.Client).Err(); err != nil {
@@ -83,7 +83,7 @@ func TestRunScriptBatchFlushedHalfWay(t *testing.T) {
 	}
 	fired := r.FlushScriptsMidPipeline(t, 8)
 	calls := countCalls(r, 20)
-	cmds, err := runScriptBatch(ctx, r.Client, countScript, calls)
+	cmds, err := RunBatch(ctx, r.Client, countScript, calls)
 	if err != nil {
 		t.Fatalf("batch flushed half-way: %v", err)
 	}
@@ -93,7 +93,7 @@ func TestRunScriptBatchFlushedHalfWay(t *testing.T) {
 	checkRanOnce(t, r, calls, cmds)
 }
 
-func TestRunScriptBatchOneCallFails(t *testing.T) {
+func TestRunBatchOneCallFails(t *testing.T) {
 	for _, flush := range []bool{false, true} {
 		t.Run(fmt.Sprintf("flushed half-way %v", flush), func(t *testing.T) {
 			r := redistest.New(t)
@@ -106,7 +106,7 @@ func TestRunScriptBatchOneCallFails(t *testing.T) {
 			}
 			// Call 3 runs before the flush, call 15 after it (by EVAL).
 			calls := countCalls(r, 20, 3, 15)
-			cmds, err := runScriptBatch(ctx, r.Client, countScript, calls)
+			cmds, err := RunBatch(ctx, r.Client, countScript, calls)
 			if err != nil {
 				t.Fatalf("a batch where two scripts refuse = %v; want their errors per call only", err)
 			}
@@ -115,19 +115,19 @@ func TestRunScriptBatchOneCallFails(t *testing.T) {
 	}
 }
 
-func TestRunScriptBatchFailedRoundTrip(t *testing.T) {
+func TestRunBatchFailedRoundTrip(t *testing.T) {
 	r := redistest.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	calls := countCalls(r, 5)
-	_, err := runScriptBatch(ctx, r.Client, countScript, calls)
+	_, err := RunBatch(ctx, r.Client, countScript, calls)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("batch on a cancelled context = %v; want context.Canceled", err)
 	}
 	if keys := r.Keys(t); len(keys) != 0 {
 		t.Errorf("a batch that never reached Redis wrote %v", keys)
 	}
-	if cmds, err := runScriptBatch(context.Background(), r.Client, countScript, nil); err != nil || len(cmds) != 0 {
+	if cmds, err := RunBatch(context.Background(), r.Client, countScript, nil); err != nil || len(cmds) != 0 {
 		t.Errorf("empty batch = %v, %v; want nothing", cmds, err)
 	}
 }

@@ -1,19 +1,11 @@
-package subscribers
-
-import (
-	"context"
-	"errors"
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
-
-	"github.com/redis/go-redis/v9"
-)
-
-// Broadcasts: one message from an admin to every active reader, or to the
-// active followers of one topic, sent through the low-priority outbox.
+// Package broadcasts is the admins' announcements in Redis: one message
+// from an admin to every active reader, or to the active followers of one
+// topic, sent through the low-priority outbox. It holds the drafts, their
+// state machine (draft → running ⇄ paused → done, or cancelled), the
+// snapshot of each one's audience, the feeding of jobs into the outbox,
+// the count of how each ended, and the claims on editing the progress
+// message. The keys are keyspace's; the jobs are outbox jobs, their entries
+// made by outbox.Entry.
 //
 //	<prefix>bc:seq              INCR counter of broadcast IDs
 //	<prefix>bc:active           SET of broadcasts someone must look after
@@ -61,38 +53,85 @@ import (
 //
 // Where a crash can fall, and what the next pass (any instance) does:
 //
-//	in CreateBroadcast, before the SADD   an orphan draft record, expires in BroadcastTTL; the admin got no preview
-//	confirmed, some shards not copied     FeedBroadcast copies the missing shards (the copy is once per shard)
+//	in Create, before the SADD            an orphan draft record, expires in TTL; the admin got no preview
+//	confirmed, some shards not copied     Feed copies the missing shards (the copy is once per shard)
 //	between two feeding steps             the next step starts at what is left in todo
 //	inside a step                         nothing: one script, all or nothing
 //	after a step, job not sent yet        the job sits in the stream; the sender (or its janitor) sends it
 //	while counting                        each chat leaves wait in the step that counts it: counted once
 //	cancelled, shards not all stopped     the loop sees Stopped < Shards and stops them again
 //	done, progress message not final yet  the record stays in bc:active until the final edit is made
+package broadcasts
 
-// BroadcastStatus is where a broadcast stands.
-type BroadcastStatus string
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
-const (
-	// BroadcastDraft waits for the admin's confirmation.
-	BroadcastDraft BroadcastStatus = "draft"
-	// BroadcastRunning is being fed to the outbox.
-	BroadcastRunning BroadcastStatus = "running"
-	// BroadcastPaused is not fed until resumed.
-	BroadcastPaused BroadcastStatus = "paused"
-	// BroadcastCancelled was stopped by an admin (or never confirmed).
-	BroadcastCancelled BroadcastStatus = "cancelled"
-	// BroadcastDone reached every reader of its audience.
-	BroadcastDone BroadcastStatus = "done"
+	"github.com/redis/go-redis/v9"
+
+	"nashra/keyspace"
+	"nashra/outbox"
+	"nashra/subscribers"
 )
 
-// BroadcastTTL is how long a finished broadcast's record and counters are
-// kept; an unconfirmed draft is kept as long.
-const BroadcastTTL = 30 * 24 * time.Hour
+// Shards is the number of reader shards a broadcast's audience spreads over.
+const Shards = keyspace.Shards
 
-// ErrBroadcastState is returned when a broadcast's status does not allow
+// ErrNotFound is returned for a broadcast that was never created or has
+// expired.
+var ErrNotFound = errors.New("broadcast not found")
+
+// Options configures a Store. The zero value is usable; Prefix defaults to
+// keyspace.DefaultPrefix.
+type Options struct {
+	Prefix string
+	Now    func() time.Time
+}
+
+// Store keeps broadcasts. It is safe for concurrent use.
+type Store struct {
+	rdb redis.UniversalClient
+	ks  keyspace.Space
+	now func() time.Time
+}
+
+// New returns a Store on rdb.
+func New(rdb redis.UniversalClient, opt Options) *Store {
+	s := &Store{rdb: rdb, ks: keyspace.New(opt.Prefix), now: opt.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// Status is where a broadcast stands.
+type Status string
+
+const (
+	// Draft waits for the admin's confirmation.
+	Draft Status = "draft"
+	// Running is being fed to the outbox.
+	Running Status = "running"
+	// Paused is not fed until resumed.
+	Paused Status = "paused"
+	// Cancelled was stopped by an admin (or never confirmed).
+	Cancelled Status = "cancelled"
+	// Done reached every reader of its audience.
+	Done Status = "done"
+)
+
+// TTL is how long a finished broadcast's record and counters are
+// kept; an unconfirmed draft is kept as long.
+const TTL = 30 * 24 * time.Hour
+
+// ErrState is returned when a broadcast's status does not allow
 // the change asked for (confirming one that is already cancelled).
-var ErrBroadcastState = errors.New("not allowed in the broadcast's status")
+var ErrState = errors.New("not allowed in the broadcast's status")
 
 // Broadcast is a broadcast's record.
 type Broadcast struct {
@@ -100,7 +139,7 @@ type Broadcast struct {
 	Text    string // Telegram HTML, escaped by the caller
 	By      int64  // the admin's user ID
 	Topic   string // catalog slug of the audience, "" for every active reader
-	Status  BroadcastStatus
+	Status  Status
 	Created time.Time
 	Started time.Time // first confirmation; zero for a draft
 	// Total is the audience at confirmation, 0 before.
@@ -110,8 +149,8 @@ type Broadcast struct {
 	StatusMsg  int
 }
 
-// BroadcastProgress sums a broadcast's shards.
-type BroadcastProgress struct {
+// Progress sums a broadcast's shards.
+type Progress struct {
 	Total     int64 // audience at confirmation
 	Enqueued  int64 // jobs queued
 	Sent      int64
@@ -128,53 +167,51 @@ type BroadcastProgress struct {
 }
 
 // Finished counts the readers the broadcast is over for.
-func (p BroadcastProgress) Finished() int64 {
+func (p Progress) Finished() int64 {
 	return p.Sent + p.Blocked + p.Failed + p.Unknown + p.Skipped + p.Cancelled
 }
 
 // Remaining counts the readers still to be reached.
-func (p BroadcastProgress) Remaining() int64 { return max(p.Total-p.Finished(), 0) }
+func (p Progress) Remaining() int64 { return max(p.Total-p.Finished(), 0) }
 
 // Settled reports whether every reader of the audience is accounted for.
-func (p BroadcastProgress) Settled() bool {
+func (p Progress) Settled() bool {
 	return p.Ready == Shards && p.Unfed == 0 && p.Waiting == 0
 }
 
-func (s *Store) bcKey(id int64) string { return s.prefix + "bc:" + strconv.FormatInt(id, 10) }
-func (s *Store) bcActive() string      { return s.prefix + "bc:active" }
+// JobKind is the Kind of a broadcast's jobs.
+const JobKind = "broadcast"
 
-func (k keys) bcProgress(id int64) string { return k.tag + "bc:" + strconv.FormatInt(id, 10) }
-func (k keys) bcTodo(id int64) string     { return k.bcProgress(id) + ":todo" }
-func (k keys) bcWait(id int64) string     { return k.bcProgress(id) + ":wait" }
+// jobIDPrefix starts the outbox job ID of every chat's copy of broadcast
+// id: "b:<id>:<chat>".
+func jobIDPrefix(id int64) string { return "b:" + strconv.FormatInt(id, 10) + ":" }
 
-func bcJobID(id, chat int64) string {
-	return "b:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(chat, 10)
-}
+func jobID(id, chat int64) string { return jobIDPrefix(id) + strconv.FormatInt(chat, 10) }
 
-// CreateBroadcast stores a draft of b (Text, By, Topic) and returns it with
+// Create stores a draft of b (Text, By, Topic) and returns it with
 // its ID.
-func (s *Store) CreateBroadcast(ctx context.Context, b Broadcast) (Broadcast, error) {
+func (s *Store) Create(ctx context.Context, b Broadcast) (Broadcast, error) {
 	if strings.TrimSpace(b.Text) == "" {
 		return Broadcast{}, errors.New("create broadcast: empty text")
 	}
-	id, err := s.rdb.Incr(ctx, s.prefix+"bc:seq").Result()
+	id, err := s.rdb.Incr(ctx, s.ks.BroadcastSeq()).Result()
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("create broadcast: %w", err)
 	}
 	now := s.now()
-	b.ID, b.Status, b.Created, b.Started, b.Total = id, BroadcastDraft, now, time.Time{}, 0
-	key := s.bcKey(id)
+	b.ID, b.Status, b.Created, b.Started, b.Total = id, Draft, now, time.Time{}, 0
+	key := s.ks.Broadcast(id)
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, key, "text", b.Text, "by", b.By, "target", b.Topic, "status", string(b.Status),
-			"created", now.UnixMilli(), "updated", now.UnixMilli(), "total", 0,
-			"status_chat", b.StatusChat, "status_msg", b.StatusMsg)
-		p.Expire(ctx, key, BroadcastTTL)
+		p.HSet(ctx, key, recText, b.Text, recBy, b.By, recTarget, b.Topic, recStatus, string(b.Status),
+			recCreated, now.UnixMilli(), recUpdated, now.UnixMilli(), recTotal, 0,
+			recStatusChat, b.StatusChat, recStatusMsg, b.StatusMsg)
+		p.Expire(ctx, key, TTL)
 		return nil
 	})
 	if err == nil {
 		// Listed only once the record exists (the two keys may live on
 		// different nodes, so not in the same transaction).
-		err = s.rdb.SAdd(ctx, s.bcActive(), id).Err()
+		err = s.rdb.SAdd(ctx, s.ks.BroadcastsActive(), id).Err()
 	}
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("create broadcast %d: %w", id, err)
@@ -182,10 +219,10 @@ func (s *Store) CreateBroadcast(ctx context.Context, b Broadcast) (Broadcast, er
 	return b, nil
 }
 
-// Broadcast returns the record of broadcast id, ErrNotFound when there is
+// Get returns the record of broadcast id, ErrNotFound when there is
 // none (never created, or expired).
-func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
-	h, err := s.rdb.HGetAll(ctx, s.bcKey(id)).Result()
+func (s *Store) Get(ctx context.Context, id int64) (Broadcast, error) {
+	h, err := s.rdb.HGetAll(ctx, s.ks.Broadcast(id)).Result()
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("broadcast %d: %w", id, err)
 	}
@@ -200,29 +237,29 @@ func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
 		return time.UnixMilli(n)
 	}
 	b := Broadcast{
-		ID: id, Text: h["text"], Topic: h["target"], Status: BroadcastStatus(h["status"]),
-		Created: ms("created"), Started: ms("started"),
+		ID: id, Text: h[recText], Topic: h[recTarget], Status: Status(h[recStatus]),
+		Created: ms(recCreated), Started: ms(recStarted),
 	}
-	b.By, _ = strconv.ParseInt(h["by"], 10, 64)
-	b.Total, _ = strconv.ParseInt(h["total"], 10, 64)
-	b.StatusChat, _ = strconv.ParseInt(h["status_chat"], 10, 64)
-	b.StatusMsg, _ = strconv.Atoi(h["status_msg"])
+	b.By, _ = strconv.ParseInt(h[recBy], 10, 64)
+	b.Total, _ = strconv.ParseInt(h[recTotal], 10, 64)
+	b.StatusChat, _ = strconv.ParseInt(h[recStatusChat], 10, 64)
+	b.StatusMsg, _ = strconv.Atoi(h[recStatusMsg])
 	return b, nil
 }
 
-// SetBroadcastMessage records the message that shows the broadcast's
+// SetMessage records the message that shows the broadcast's
 // progress.
-func (s *Store) SetBroadcastMessage(ctx context.Context, id, chat int64, msg int) error {
-	err := s.rdb.HSet(ctx, s.bcKey(id), "status_chat", chat, "status_msg", msg).Err()
+func (s *Store) SetMessage(ctx context.Context, id, chat int64, msg int) error {
+	err := s.rdb.HSet(ctx, s.ks.Broadcast(id), recStatusChat, chat, recStatusMsg, msg).Err()
 	if err != nil {
 		return fmt.Errorf("broadcast %d: record its message: %w", id, err)
 	}
 	return nil
 }
 
-// ActiveBroadcasts lists the broadcasts that need looking after.
-func (s *Store) ActiveBroadcasts(ctx context.Context) ([]int64, error) {
-	members, err := s.rdb.SMembers(ctx, s.bcActive()).Result()
+// Active lists the broadcasts that need looking after.
+func (s *Store) Active(ctx context.Context) ([]int64, error) {
+	members, err := s.rdb.SMembers(ctx, s.ks.BroadcastsActive()).Result()
 	if err != nil {
 		return nil, fmt.Errorf("active broadcasts: %w", err)
 	}
@@ -236,17 +273,17 @@ func (s *Store) ActiveBroadcasts(ctx context.Context) ([]int64, error) {
 	return out, nil
 }
 
-// BroadcastAudience counts the active readers, or the active followers of
+// Audience counts the active readers, or the active followers of
 // topic, now.
-func (s *Store) BroadcastAudience(ctx context.Context, topic string) (int64, error) {
+func (s *Store) Audience(ctx context.Context, topic string) (int64, error) {
 	cmds := make([]*redis.IntCmd, Shards)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for n := range Shards {
-			k := s.shardKeys(n)
+			k := s.ks.Shard(n)
 			if topic == "" {
-				cmds[n] = p.SCard(ctx, k.status(Active))
+				cmds[n] = p.SCard(ctx, k.Status(keyspace.StatusActive))
 			} else {
-				cmds[n] = p.SInterCard(ctx, 0, k.status(Active), k.index(TopicFollow(topic).Key))
+				cmds[n] = p.SInterCard(ctx, 0, k.Status(keyspace.StatusActive), k.Index(subscribers.TopicFollow(topic).Key))
 			}
 		}
 		return nil
@@ -263,12 +300,12 @@ func (s *Store) BroadcastAudience(ctx context.Context, topic string) (int64, err
 
 // transition moves broadcast id to status to when its status is one of
 // from. It returns the status it had (or has, when not moved).
-func (s *Store) transition(ctx context.Context, id int64, to BroadcastStatus, from ...BroadcastStatus) (BroadcastStatus, bool, error) {
+func (s *Store) transition(ctx context.Context, id int64, to Status, from ...Status) (Status, bool, error) {
 	args := []any{string(to), s.now().UnixMilli()}
 	for _, f := range from {
 		args = append(args, string(f))
 	}
-	res, err := bcTransitionScript.Run(ctx, s.rdb, []string{s.bcKey(id)}, args...).Slice()
+	res, err := bcTransitionScript.Run(ctx, s.rdb, []string{s.ks.Broadcast(id)}, args...).Slice()
 	if err != nil {
 		return "", false, fmt.Errorf("broadcast %d to %s: %w", id, to, err)
 	}
@@ -277,22 +314,22 @@ func (s *Store) transition(ctx context.Context, id int64, to BroadcastStatus, fr
 	}
 	cur, _ := res[1].(string)
 	n, _ := res[0].(int64)
-	return BroadcastStatus(cur), n == 1, nil
+	return Status(cur), n == 1, nil
 }
 
-// StartBroadcast confirms a draft: it copies the audience of every shard
+// Start confirms a draft: it copies the audience of every shard
 // and records the total. Confirming a running broadcast again only
 // completes what a crash may have left undone. Any other status gives
-// ErrBroadcastState.
-func (s *Store) StartBroadcast(ctx context.Context, id int64) (Broadcast, error) {
-	prev, moved, err := s.transition(ctx, id, BroadcastRunning, BroadcastDraft)
+// ErrState.
+func (s *Store) Start(ctx context.Context, id int64) (Broadcast, error) {
+	prev, moved, err := s.transition(ctx, id, Running, Draft)
 	if err != nil {
 		return Broadcast{}, err
 	}
-	if !moved && prev != BroadcastRunning {
-		return Broadcast{}, fmt.Errorf("start broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+	if !moved && prev != Running {
+		return Broadcast{}, fmt.Errorf("start broadcast %d: it is %s: %w", id, prev, ErrState)
 	}
-	b, err := s.Broadcast(ctx, id)
+	b, err := s.Get(ctx, id)
 	if err != nil {
 		return Broadcast{}, err
 	}
@@ -300,14 +337,14 @@ func (s *Store) StartBroadcast(ctx context.Context, id int64) (Broadcast, error)
 		return Broadcast{}, err
 	}
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.bcKey(id), "total", b.Total)
-		p.SAdd(ctx, s.bcActive(), id)
+		p.HSet(ctx, s.ks.Broadcast(id), recTotal, b.Total)
+		p.SAdd(ctx, s.ks.BroadcastsActive(), id)
 		return nil
 	})
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("start broadcast %d: %w", id, err)
 	}
-	b.Status = BroadcastRunning
+	b.Status = Running
 	return b, nil
 }
 
@@ -316,10 +353,10 @@ func (s *Store) StartBroadcast(ctx context.Context, id int64) (Broadcast, error)
 func (s *Store) snapshot(ctx context.Context, b Broadcast) (int64, error) {
 	var total int64
 	for n := range Shards {
-		k := s.shardKeys(n)
-		keys := []string{k.bcProgress(b.ID), k.bcTodo(b.ID), k.status(Active)}
+		k := s.ks.Shard(n)
+		keys := []string{k.BroadcastProgress(b.ID), k.BroadcastTodo(b.ID), k.Status(keyspace.StatusActive)}
 		if b.Topic != "" {
-			keys = append(keys, k.index(TopicFollow(b.Topic).Key))
+			keys = append(keys, k.Index(subscribers.TopicFollow(b.Topic).Key))
 		}
 		c, err := bcSnapshotScript.Run(ctx, s.rdb, keys).Int64()
 		if err != nil {
@@ -330,61 +367,61 @@ func (s *Store) snapshot(ctx context.Context, b Broadcast) (int64, error) {
 	return total, nil
 }
 
-// PauseBroadcast stops feeding a running broadcast. It returns the status
-// the broadcast had; ErrBroadcastState unless it was running or paused.
-func (s *Store) PauseBroadcast(ctx context.Context, id int64) (BroadcastStatus, error) {
-	prev, moved, err := s.transition(ctx, id, BroadcastPaused, BroadcastRunning)
-	if err == nil && !moved && prev != BroadcastPaused {
-		err = fmt.Errorf("pause broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+// Pause stops feeding a running broadcast. It returns the status
+// the broadcast had; ErrState unless it was running or paused.
+func (s *Store) Pause(ctx context.Context, id int64) (Status, error) {
+	prev, moved, err := s.transition(ctx, id, Paused, Running)
+	if err == nil && !moved && prev != Paused {
+		err = fmt.Errorf("pause broadcast %d: it is %s: %w", id, prev, ErrState)
 	}
 	return prev, err
 }
 
-// ResumeBroadcast feeds a paused broadcast again. It returns the status
-// the broadcast had; ErrBroadcastState unless it was paused or running.
-func (s *Store) ResumeBroadcast(ctx context.Context, id int64) (BroadcastStatus, error) {
-	prev, moved, err := s.transition(ctx, id, BroadcastRunning, BroadcastPaused)
-	if err == nil && !moved && prev != BroadcastRunning {
-		err = fmt.Errorf("resume broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+// Resume feeds a paused broadcast again. It returns the status
+// the broadcast had; ErrState unless it was paused or running.
+func (s *Store) Resume(ctx context.Context, id int64) (Status, error) {
+	prev, moved, err := s.transition(ctx, id, Running, Paused)
+	if err == nil && !moved && prev != Running {
+		err = fmt.Errorf("resume broadcast %d: it is %s: %w", id, prev, ErrState)
 	}
 	return prev, err
 }
 
-// CancelBroadcast cancels a draft, running or paused broadcast and stops
-// every shard (see StopBroadcast). A draft is closed at once. It returns
-// the status the broadcast had; ErrBroadcastState when it was done.
+// Cancel cancels a draft, running or paused broadcast and stops
+// every shard (see Stop). A draft is closed at once. It returns
+// the status the broadcast had; ErrState when it was done.
 // Cancelling a cancelled broadcast again only completes the stop.
-func (s *Store) CancelBroadcast(ctx context.Context, id int64) (BroadcastStatus, error) {
-	prev, moved, err := s.transition(ctx, id, BroadcastCancelled, BroadcastDraft, BroadcastRunning, BroadcastPaused)
+func (s *Store) Cancel(ctx context.Context, id int64) (Status, error) {
+	prev, moved, err := s.transition(ctx, id, Cancelled, Draft, Running, Paused)
 	if err != nil {
 		return "", err
 	}
-	if !moved && prev != BroadcastCancelled {
-		return prev, fmt.Errorf("cancel broadcast %d: it is %s: %w", id, prev, ErrBroadcastState)
+	if !moved && prev != Cancelled {
+		return prev, fmt.Errorf("cancel broadcast %d: it is %s: %w", id, prev, ErrState)
 	}
-	if prev == BroadcastDraft {
-		return prev, s.CloseBroadcast(ctx, id)
+	if prev == Draft {
+		return prev, s.Close(ctx, id)
 	}
-	return prev, s.StopBroadcast(ctx, id)
+	return prev, s.Stop(ctx, id)
 }
 
-// StopBroadcast stops every shard of a cancelled broadcast: readers not
+// Stop stops every shard of a cancelled broadcast: readers not
 // fed are counted as cancelled, queued jobs become "skipped:cancelled".
 // Safe to run again, and by several instances at once.
-func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
-	prefix := "b:" + strconv.FormatInt(id, 10) + ":"
+func (s *Store) Stop(ctx context.Context, id int64) error {
+	prefix := jobIDPrefix(id)
 	for n := range Shards {
-		k := s.shardKeys(n)
+		k := s.ks.Shard(n)
 		var states []string
 		start := "-"
 		for {
-			msgs, err := s.rdb.XRangeN(ctx, k.queue(Low), start, "+", 1000).Result()
+			msgs, err := s.rdb.XRangeN(ctx, k.Queue(outbox.Low.String()), start, "+", 1000).Result()
 			if err != nil && !errors.Is(err, redis.Nil) {
 				return fmt.Errorf("stop broadcast %d: read shard %d: %w", id, n, err)
 			}
 			for _, m := range msgs {
-				if job, _ := m.Values["job"].(string); strings.HasPrefix(job, prefix) {
-					states = append(states, k.job(job))
+				if job, _ := m.Values[keyspace.JobID].(string); strings.HasPrefix(job, prefix) {
+					states = append(states, k.Job(job))
 				}
 			}
 			if len(msgs) < 1000 {
@@ -395,8 +432,8 @@ func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
 		for {
 			chunk := states[:min(len(states), 500)]
 			states = states[len(chunk):]
-			keys := append([]string{k.bcProgress(id), k.bcTodo(id)}, chunk...)
-			if err := bcStopScript.Run(ctx, s.rdb, keys, ttlSeconds()).Err(); err != nil {
+			keys := append([]string{k.BroadcastProgress(id), k.BroadcastTodo(id)}, chunk...)
+			if err := bcStopScript.Run(ctx, s.rdb, keys, int64(outbox.JobTTL/time.Second)).Err(); err != nil {
 				return fmt.Errorf("stop broadcast %d: shard %d: %w", id, n, err)
 			}
 			if len(states) == 0 {
@@ -407,41 +444,44 @@ func (s *Store) StopBroadcast(ctx context.Context, id int64) error {
 	return nil
 }
 
-// FeedBroadcast queues the next jobs of a running broadcast, batch chats
+// Feed queues the next jobs of a running broadcast, batch chats
 // per script, in each shard whose low-priority stream holds fewer than
 // 2×batch entries (so digests and replies keep flowing and a pause takes
 // effect soon). It does nothing unless the broadcast is running. It
 // returns the number of jobs queued.
-func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, error) {
+func (s *Store) Feed(ctx context.Context, id int64, batch int) (int, error) {
 	batch = max(batch, 1)
-	b, err := s.Broadcast(ctx, id)
+	b, err := s.Get(ctx, id)
 	if err != nil {
 		return 0, err
 	}
-	if b.Status != BroadcastRunning {
+	if b.Status != Running {
 		return 0, nil
 	}
 	if b.Total == 0 {
-		// A crash during StartBroadcast may have left shards without their
+		// A crash during Start may have left shards without their
 		// audience; the snapshot script skips the shards that have one.
 		total, err := s.snapshot(ctx, b)
 		if err != nil {
 			return 0, err
 		}
-		if err := s.rdb.HSet(ctx, s.bcKey(id), "total", total).Err(); err != nil {
+		if err := s.rdb.HSet(ctx, s.ks.Broadcast(id), recTotal, total).Err(); err != nil {
 			return 0, fmt.Errorf("feed broadcast %d: %w", id, err)
 		}
 	}
 	maxQueued := int64(2 * batch)
+	// Every chat's job is this one with its own ID and chat (set by the
+	// script), queued now.
+	entry := outbox.Entry(outbox.Job{Kind: JobKind, Text: b.Text, Priority: outbox.Low, EnqueuedAt: s.now()})
 	fed := 0
 	for n := range Shards {
-		k := s.shardKeys(n)
+		k := s.ks.Shard(n)
 		for ctx.Err() == nil {
 			var xlen *redis.IntCmd
 			var next *redis.StringSliceCmd
 			_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-				xlen = p.XLen(ctx, k.queue(Low))
-				next = p.ZRange(ctx, k.bcTodo(id), 0, int64(batch-1))
+				xlen = p.XLen(ctx, k.Queue(outbox.Low.String()))
+				next = p.ZRange(ctx, k.BroadcastTodo(id), 0, int64(batch-1))
 				return nil
 			})
 			if err != nil && !errors.Is(err, redis.Nil) {
@@ -451,14 +491,15 @@ func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, er
 			if xlen.Val() >= maxQueued || len(chats) == 0 {
 				break
 			}
-			keys := []string{k.bcProgress(id), k.bcTodo(id), k.bcWait(id), k.queue(Low)}
-			args := []any{ttlSeconds(), maxQueued, id, b.Text, s.now().UnixMilli()}
+			keys := []string{k.BroadcastProgress(id), k.BroadcastTodo(id), k.BroadcastWait(id), k.Queue(outbox.Low.String())}
+			args := []any{int64(outbox.JobTTL / time.Second), maxQueued, jobIDPrefix(id), len(entry)}
+			args = append(args, entry...)
 			for _, c := range chats {
 				chat, err := strconv.ParseInt(c, 10, 64)
 				if err != nil {
 					return fed, fmt.Errorf("feed broadcast %d: shard %d: bad member %q", id, n, c)
 				}
-				keys = append(keys, k.reader(chat), k.job(bcJobID(id, chat)))
+				keys = append(keys, k.Reader(chat), k.Job(jobID(id, chat)))
 				args = append(args, c)
 			}
 			got, err := bcFeedScript.Run(ctx, s.rdb, keys, args...).Int()
@@ -474,13 +515,13 @@ func (s *Store) FeedBroadcast(ctx context.Context, id int64, batch int) (int, er
 	return fed, ctx.Err()
 }
 
-// BroadcastProgress counts the jobs of broadcast id that reached a final
+// Progress counts the jobs of broadcast id that reached a final
 // state since the last call, then returns the sums of every shard. Safe to
 // run by several instances at once: each job is counted once.
-func (s *Store) BroadcastProgress(ctx context.Context, id int64) (BroadcastProgress, error) {
+func (s *Store) Progress(ctx context.Context, id int64) (Progress, error) {
 	for n := range Shards {
 		if err := s.settle(ctx, id, n); err != nil {
-			return BroadcastProgress{}, err
+			return Progress{}, err
 		}
 	}
 	type shardCmds struct {
@@ -490,32 +531,32 @@ func (s *Store) BroadcastProgress(ctx context.Context, id int64) (BroadcastProgr
 	cmds := make([]shardCmds, Shards)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for n := range Shards {
-			k := s.shardKeys(n)
-			cmds[n] = shardCmds{p.HGetAll(ctx, k.bcProgress(id)), p.ZCard(ctx, k.bcTodo(id)), p.SCard(ctx, k.bcWait(id))}
+			k := s.ks.Shard(n)
+			cmds[n] = shardCmds{p.HGetAll(ctx, k.BroadcastProgress(id)), p.ZCard(ctx, k.BroadcastTodo(id)), p.SCard(ctx, k.BroadcastWait(id))}
 		}
 		return nil
 	})
 	if err != nil {
-		return BroadcastProgress{}, fmt.Errorf("progress of broadcast %d: %w", id, err)
+		return Progress{}, fmt.Errorf("progress of broadcast %d: %w", id, err)
 	}
-	var p BroadcastProgress
+	var p Progress
 	for _, c := range cmds {
 		h := c.h.Val()
 		get := func(f string) int64 { n, _ := strconv.ParseInt(h[f], 10, 64); return n }
-		if _, ok := h["total"]; ok {
+		if _, ok := h[progTotal]; ok {
 			p.Ready++
 		}
-		if _, ok := h["stop"]; ok {
+		if _, ok := h[progStop]; ok {
 			p.Stopped++
 		}
-		p.Total += get("total")
-		p.Enqueued += get("enqueued")
-		p.Sent += get("sent")
-		p.Blocked += get("blocked")
-		p.Failed += get("failed")
-		p.Unknown += get("unknown")
-		p.Skipped += get("skipped")
-		p.Cancelled += get("cancelled")
+		p.Total += get(progTotal)
+		p.Enqueued += get(progEnqueued)
+		p.Sent += get(progSent)
+		p.Blocked += get(progBlocked)
+		p.Failed += get(progFailed)
+		p.Unknown += get(progUnknown)
+		p.Skipped += get(progSkipped)
+		p.Cancelled += get(progCancelled)
 		p.Unfed += c.todo.Val()
 		p.Waiting += c.wait.Val()
 	}
@@ -525,22 +566,22 @@ func (s *Store) BroadcastProgress(ctx context.Context, id int64) (BroadcastProgr
 // settle moves the final job states of shard n's wait set into its
 // counters.
 func (s *Store) settle(ctx context.Context, id int64, n int) error {
-	k := s.shardKeys(n)
+	k := s.ks.Shard(n)
 	var cursor uint64
 	for {
-		members, next, err := s.rdb.SScan(ctx, k.bcWait(id), cursor, "", 500).Result()
+		members, next, err := s.rdb.SScan(ctx, k.BroadcastWait(id), cursor, "", 500).Result()
 		if err != nil {
 			return fmt.Errorf("progress of broadcast %d: shard %d: %w", id, n, err)
 		}
 		if len(members) > 0 {
-			keys := []string{k.bcProgress(id), k.bcWait(id)}
+			keys := []string{k.BroadcastProgress(id), k.BroadcastWait(id)}
 			args := make([]any, 0, len(members))
 			for _, m := range members {
 				chat, err := strconv.ParseInt(m, 10, 64)
 				if err != nil {
 					continue
 				}
-				keys = append(keys, k.job(bcJobID(id, chat)))
+				keys = append(keys, k.Job(jobID(id, chat)))
 				args = append(args, m)
 			}
 			if err := bcSettleScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
@@ -554,24 +595,24 @@ func (s *Store) settle(ctx context.Context, id int64, n int) error {
 	}
 }
 
-// CompleteBroadcast marks a running broadcast done; the caller checks
+// Complete marks a running broadcast done; the caller checks
 // first that its progress is Settled. Only one caller gets true.
-func (s *Store) CompleteBroadcast(ctx context.Context, id int64) (bool, error) {
-	_, moved, err := s.transition(ctx, id, BroadcastDone, BroadcastRunning)
+func (s *Store) Complete(ctx context.Context, id int64) (bool, error) {
+	_, moved, err := s.transition(ctx, id, Done, Running)
 	return moved, err
 }
 
-// CloseBroadcast takes a finished (done or cancelled) broadcast off the
-// active list and lets its record and counters expire after BroadcastTTL.
-func (s *Store) CloseBroadcast(ctx context.Context, id int64) error {
+// Close takes a finished (done or cancelled) broadcast off the
+// active list and lets its record and counters expire after TTL.
+func (s *Store) Close(ctx context.Context, id int64) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.SRem(ctx, s.bcActive(), id)
-		p.Expire(ctx, s.bcKey(id), BroadcastTTL)
+		p.SRem(ctx, s.ks.BroadcastsActive(), id)
+		p.Expire(ctx, s.ks.Broadcast(id), TTL)
 		for n := range Shards {
-			k := s.shardKeys(n)
-			p.Expire(ctx, k.bcProgress(id), BroadcastTTL)
-			p.Expire(ctx, k.bcTodo(id), BroadcastTTL)
-			p.Expire(ctx, k.bcWait(id), BroadcastTTL)
+			k := s.ks.Shard(n)
+			p.Expire(ctx, k.BroadcastProgress(id), TTL)
+			p.Expire(ctx, k.BroadcastTodo(id), TTL)
+			p.Expire(ctx, k.BroadcastWait(id), TTL)
 		}
 		return nil
 	})
@@ -581,11 +622,11 @@ func (s *Store) CloseBroadcast(ctx context.Context, id int64) error {
 	return nil
 }
 
-// ClaimBroadcastEdit reports whether the caller may edit broadcast id's
+// ClaimEdit reports whether the caller may edit broadcast id's
 // progress message now: true at most once per every across instances (by
 // Redis's clock).
-func (s *Store) ClaimBroadcastEdit(ctx context.Context, id int64, every time.Duration) (bool, error) {
-	ok, err := bcEditScript.Run(ctx, s.rdb, []string{s.bcKey(id) + ":edit"}, every.Milliseconds()).Int()
+func (s *Store) ClaimEdit(ctx context.Context, id int64, every time.Duration) (bool, error) {
+	ok, err := bcEditScript.Run(ctx, s.rdb, []string{s.ks.BroadcastEdit(id)}, every.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("broadcast %d: claim edit: %w", id, err)
 	}

@@ -1,4 +1,4 @@
-package subscribers_test
+package broadcasts_test
 
 import (
 	"context"
@@ -10,20 +10,25 @@ import (
 	"testing"
 	"time"
 
+	"nashra/broadcasts"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
 
 type bcEnv struct {
-	t     *testing.T
-	store *subscribers.Store
-	r     *redistest.Redis
+	t      *testing.T
+	store  *subscribers.Store
+	queue  *outbox.Store
+	bcasts *broadcasts.Store
+	r      *redistest.Redis
 }
 
 func newBCEnv(t *testing.T) *bcEnv {
 	t.Helper()
 	r := redistest.New(t)
-	return &bcEnv{t: t, r: r, store: subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})}
+	return &bcEnv{t: t, r: r, store: subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
+		queue: outbox.New(r.Client, outbox.Options{Prefix: r.Prefix}), bcasts: broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix})}
 }
 
 // readers starts chats base..base+n-1, with status st.
@@ -46,14 +51,14 @@ func (e *bcEnv) readers(base int64, n int, st subscribers.Status) []int64 {
 	return out
 }
 
-func (e *bcEnv) start(text, topic string) subscribers.Broadcast {
+func (e *bcEnv) start(text, topic string) broadcasts.Broadcast {
 	e.t.Helper()
 	ctx := context.Background()
-	b, err := e.store.CreateBroadcast(ctx, subscribers.Broadcast{Text: text, By: 900, Topic: topic})
+	b, err := e.bcasts.Create(ctx, broadcasts.Broadcast{Text: text, By: 900, Topic: topic})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	b, err = e.store.StartBroadcast(ctx, b.ID)
+	b, err = e.bcasts.Start(ctx, b.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -63,12 +68,12 @@ func (e *bcEnv) start(text, topic string) subscribers.Broadcast {
 // deliver plays a sender: it takes every queued job, begins it and
 // finishes it with the state outcome gives. It returns the jobs it sent,
 // by chat.
-func (e *bcEnv) deliver(outcome func(subscribers.Job) string) map[int64][]subscribers.Job {
+func (e *bcEnv) deliver(outcome func(outbox.Job) string) map[int64][]outbox.Job {
 	e.t.Helper()
 	ctx := context.Background()
-	got := map[int64][]subscribers.Job{}
+	got := map[int64][]outbox.Job{}
 	for {
-		jobs, err := e.store.Read(ctx, "test", allShards(), 100, 0)
+		jobs, err := e.queue.Read(ctx, "test", allShards, 100, 0)
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -76,14 +81,14 @@ func (e *bcEnv) deliver(outcome func(subscribers.Job) string) map[int64][]subscr
 			return got
 		}
 		for _, j := range jobs {
-			ok, err := e.store.Begin(ctx, j, "test")
+			ok, err := e.queue.Begin(ctx, j, "test")
 			if err != nil {
 				e.t.Fatal(err)
 			}
 			if !ok {
 				continue
 			}
-			if err := e.store.Finish(ctx, j, outcome(j)); err != nil {
+			if err := e.queue.Finish(ctx, j, outcome(j)); err != nil {
 				e.t.Fatal(err)
 			}
 			got[j.ChatID] = append(got[j.ChatID], j)
@@ -91,21 +96,21 @@ func (e *bcEnv) deliver(outcome func(subscribers.Job) string) map[int64][]subscr
 	}
 }
 
-func sent(subscribers.Job) string { return "sent:1" }
+func sent(outbox.Job) string { return "sent:1" }
 
 // run feeds and delivers until the broadcast settles.
-func (e *bcEnv) run(id int64, batch int, outcome func(subscribers.Job) string) (map[int64][]subscribers.Job, subscribers.BroadcastProgress) {
+func (e *bcEnv) run(id int64, batch int, outcome func(outbox.Job) string) (map[int64][]outbox.Job, broadcasts.Progress) {
 	e.t.Helper()
 	ctx := context.Background()
-	all := map[int64][]subscribers.Job{}
+	all := map[int64][]outbox.Job{}
 	for range 10000 {
-		if _, err := e.store.FeedBroadcast(ctx, id, batch); err != nil {
+		if _, err := e.bcasts.Feed(ctx, id, batch); err != nil {
 			e.t.Fatal(err)
 		}
 		for c, js := range e.deliver(outcome) {
 			all[c] = append(all[c], js...)
 		}
-		p, err := e.store.BroadcastProgress(ctx, id)
+		p, err := e.bcasts.Progress(ctx, id)
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -114,10 +119,10 @@ func (e *bcEnv) run(id int64, batch int, outcome func(subscribers.Job) string) (
 		}
 	}
 	e.t.Fatal("broadcast never settled")
-	return nil, subscribers.BroadcastProgress{}
+	return nil, broadcasts.Progress{}
 }
 
-func checkSum(t *testing.T, p subscribers.BroadcastProgress) {
+func checkSum(t *testing.T, p broadcasts.Progress) {
 	t.Helper()
 	if p.Finished() != p.Total || p.Remaining() != 0 {
 		t.Errorf("progress %+v: sent+blocked+failed+unknown+skipped+cancelled = %d; want total %d", p, p.Finished(), p.Total)
@@ -132,21 +137,21 @@ func TestBroadcastReachesEachActiveReaderOnce(t *testing.T) {
 	e.readers(3000, 5, subscribers.Stopped)
 	e.readers(4000, 5, subscribers.Blocked)
 
-	n, err := e.store.BroadcastAudience(ctx, "")
+	n, err := e.bcasts.Audience(ctx, "")
 	if err != nil || n != 97 {
 		t.Fatalf("audience = %d, %v; want 97", n, err)
 	}
 	b := e.start("<b>تنبيه</b> &amp; شكراً", "") // "notice & thanks"
-	if b.Total != 97 || b.Status != subscribers.BroadcastRunning {
+	if b.Total != 97 || b.Status != broadcasts.Running {
 		t.Fatalf("started broadcast = %+v; want running with total 97", b)
 	}
 	// Every tenth reader blocked the bot; one answer was lost.
-	got, p := e.run(b.ID, 7, func(j subscribers.Job) string {
+	got, p := e.run(b.ID, 7, func(j outbox.Job) string {
 		switch {
 		case j.ChatID%10 == 0:
 			return "failed:blocked"
 		case j.ChatID == 1001:
-			return subscribers.StateUnknown
+			return outbox.StateUnknown
 		}
 		return "sent:1"
 	})
@@ -157,31 +162,31 @@ func TestBroadcastReachesEachActiveReaderOnce(t *testing.T) {
 			continue
 		}
 		j := js[0]
-		if want := fmt.Sprintf("b:%d:%d", b.ID, c); j.ID != want || j.Kind != "broadcast" || j.Text != b.Text || j.Priority != subscribers.Low {
+		if want := fmt.Sprintf("b:%d:%d", b.ID, c); j.ID != want || j.Kind != "broadcast" || j.Text != b.Text || j.Priority != outbox.Low {
 			t.Errorf("job = %+v; want ID %s, kind broadcast, low priority, the text", j, want)
 		}
 	}
 	if len(got) != len(active) {
 		t.Errorf("%d chats got jobs; want the %d active readers only", len(got), len(active))
 	}
-	want := subscribers.BroadcastProgress{Total: 97, Enqueued: 97, Sent: 86, Blocked: 10, Unknown: 1, Ready: subscribers.Shards}
+	want := broadcasts.Progress{Total: 97, Enqueued: 97, Sent: 86, Blocked: 10, Unknown: 1, Ready: broadcasts.Shards}
 	if p != want {
 		t.Errorf("progress = %+v; want %+v", p, want)
 	}
 	checkSum(t, p)
-	if ok, err := e.store.CompleteBroadcast(ctx, b.ID); err != nil || !ok {
-		t.Fatalf("CompleteBroadcast = %v, %v; want true", ok, err)
+	if ok, err := e.bcasts.Complete(ctx, b.ID); err != nil || !ok {
+		t.Fatalf("Complete = %v, %v; want true", ok, err)
 	}
-	if ok, _ := e.store.CompleteBroadcast(ctx, b.ID); ok {
-		t.Error("a second CompleteBroadcast also won")
+	if ok, _ := e.bcasts.Complete(ctx, b.ID); ok {
+		t.Error("a second Complete also won")
 	}
-	if err := e.store.CloseBroadcast(ctx, b.ID); err != nil {
+	if err := e.bcasts.Close(ctx, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	if ids, _ := e.store.ActiveBroadcasts(ctx); len(ids) != 0 {
+	if ids, _ := e.bcasts.Active(ctx); len(ids) != 0 {
 		t.Errorf("active after close = %v; want none", ids)
 	}
-	if n, _ := e.store.FeedBroadcast(ctx, b.ID, 10); n != 0 {
+	if n, _ := e.bcasts.Feed(ctx, b.ID, 10); n != 0 {
 		t.Errorf("a done broadcast fed %d jobs", n)
 	}
 }
@@ -206,7 +211,7 @@ func TestBroadcastTopicReachesFollowersOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	delete(want, 3)
-	if n, _ := e.store.BroadcastAudience(ctx, "sdf"); n != int64(len(want)) {
+	if n, _ := e.bcasts.Audience(ctx, "sdf"); n != int64(len(want)) {
 		t.Errorf("audience of sdf = %d; want %d", n, len(want))
 	}
 	b := e.start("قسد", "sdf") // SDF
@@ -231,13 +236,13 @@ func TestBroadcastFeedersRacingNeverDuplicate(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			if _, err := e.store.FeedBroadcast(ctx, b.ID, 5); err != nil {
+			if _, err := e.bcasts.Feed(ctx, b.ID, 5); err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	wg.Wait()
-	p, err := e.store.BroadcastProgress(ctx, b.ID)
+	p, err := e.bcasts.Progress(ctx, b.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,59 +284,59 @@ func TestBroadcastPauseResumeCancel(t *testing.T) {
 	ctx := context.Background()
 	e.readers(1, 200, subscribers.Active)
 	b := e.start("x", "")
-	if _, err := e.store.FeedBroadcast(ctx, b.ID, 2); err != nil {
+	if _, err := e.bcasts.Feed(ctx, b.ID, 2); err != nil {
 		t.Fatal(err)
 	}
 	first := e.deliver(sent)
 
-	if prev, err := e.store.PauseBroadcast(ctx, b.ID); err != nil || prev != subscribers.BroadcastRunning {
+	if prev, err := e.bcasts.Pause(ctx, b.ID); err != nil || prev != broadcasts.Running {
 		t.Fatalf("pause = %s, %v", prev, err)
 	}
-	if n, err := e.store.FeedBroadcast(ctx, b.ID, 2); n != 0 || err != nil {
+	if n, err := e.bcasts.Feed(ctx, b.ID, 2); n != 0 || err != nil {
 		t.Errorf("a paused broadcast fed %d jobs (%v)", n, err)
 	}
-	if _, err := e.store.ResumeBroadcast(ctx, b.ID); err != nil {
+	if _, err := e.bcasts.Resume(ctx, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := e.store.FeedBroadcast(ctx, b.ID, 2); n == 0 {
+	if n, _ := e.bcasts.Feed(ctx, b.ID, 2); n == 0 {
 		t.Error("a resumed broadcast fed nothing")
 	}
 	// Cancel with jobs queued and readers not fed: the queued jobs are
 	// skipped by the sender, the rest never fed.
-	queued, _ := e.store.BroadcastProgress(ctx, b.ID)
+	queued, _ := e.bcasts.Progress(ctx, b.ID)
 	if queued.Waiting == 0 {
 		t.Fatal("nothing queued before the cancel")
 	}
-	if prev, err := e.store.CancelBroadcast(ctx, b.ID); err != nil || prev != subscribers.BroadcastRunning {
+	if prev, err := e.bcasts.Cancel(ctx, b.ID); err != nil || prev != broadcasts.Running {
 		t.Fatalf("cancel = %s, %v", prev, err)
 	}
 	if got := e.deliver(sent); len(got) != 0 {
 		t.Errorf("%d chats got a job after the cancel", len(got))
 	}
-	if n, _ := e.store.FeedBroadcast(ctx, b.ID, 2); n != 0 {
+	if n, _ := e.bcasts.Feed(ctx, b.ID, 2); n != 0 {
 		t.Errorf("a cancelled broadcast fed %d jobs", n)
 	}
-	if err := e.store.StopBroadcast(ctx, b.ID); err != nil { // again: changes nothing
+	if err := e.bcasts.Stop(ctx, b.ID); err != nil { // again: changes nothing
 		t.Fatal(err)
 	}
-	p, err := e.store.BroadcastProgress(ctx, b.ID)
+	p, err := e.bcasts.Progress(ctx, b.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.Settled() || p.Stopped != subscribers.Shards || p.Sent != int64(len(first)) ||
+	if !p.Settled() || p.Stopped != broadcasts.Shards || p.Sent != int64(len(first)) ||
 		p.Skipped != queued.Waiting || p.Cancelled != 200-p.Sent-p.Skipped {
 		t.Errorf("after cancel progress = %+v; want settled, sent %d, skipped %d, the rest cancelled", p, len(first), queued.Waiting)
 	}
 	checkSum(t, p)
-	for _, op := range []func(context.Context, int64) (subscribers.BroadcastStatus, error){
-		e.store.PauseBroadcast, e.store.ResumeBroadcast,
+	for _, op := range []func(context.Context, int64) (broadcasts.Status, error){
+		e.bcasts.Pause, e.bcasts.Resume,
 	} {
-		if _, err := op(ctx, b.ID); !errors.Is(err, subscribers.ErrBroadcastState) {
-			t.Errorf("pause/resume of a cancelled broadcast: err = %v; want ErrBroadcastState", err)
+		if _, err := op(ctx, b.ID); !errors.Is(err, broadcasts.ErrState) {
+			t.Errorf("pause/resume of a cancelled broadcast: err = %v; want ErrState", err)
 		}
 	}
-	if _, err := e.store.StartBroadcast(ctx, b.ID); !errors.Is(err, subscribers.ErrBroadcastState) {
-		t.Errorf("confirming a cancelled broadcast: err = %v; want ErrBroadcastState", err)
+	if _, err := e.bcasts.Start(ctx, b.ID); !errors.Is(err, broadcasts.ErrState) {
+		t.Errorf("confirming a cancelled broadcast: err = %v; want ErrState", err)
 	}
 }
 
@@ -339,26 +344,26 @@ func TestBroadcastDraftCancelAndMissing(t *testing.T) {
 	e := newBCEnv(t)
 	ctx := context.Background()
 	e.readers(1, 5, subscribers.Active)
-	d, err := e.store.CreateBroadcast(ctx, subscribers.Broadcast{Text: "x", By: 1})
+	d, err := e.bcasts.Create(ctx, broadcasts.Broadcast{Text: "x", By: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ids, _ := e.store.ActiveBroadcasts(ctx); len(ids) != 1 || ids[0] != d.ID {
+	if ids, _ := e.bcasts.Active(ctx); len(ids) != 1 || ids[0] != d.ID {
 		t.Errorf("active = %v; want the draft %d", ids, d.ID)
 	}
-	if prev, err := e.store.CancelBroadcast(ctx, d.ID); err != nil || prev != subscribers.BroadcastDraft {
+	if prev, err := e.bcasts.Cancel(ctx, d.ID); err != nil || prev != broadcasts.Draft {
 		t.Fatalf("cancel draft = %s, %v", prev, err)
 	}
-	if ids, _ := e.store.ActiveBroadcasts(ctx); len(ids) != 0 {
+	if ids, _ := e.bcasts.Active(ctx); len(ids) != 0 {
 		t.Errorf("active after cancelling the draft = %v; want none", ids)
 	}
 	if got := e.deliver(sent); len(got) != 0 {
 		t.Errorf("a cancelled draft reached %d chats", len(got))
 	}
-	if _, err := e.store.StartBroadcast(ctx, 999); !errors.Is(err, subscribers.ErrNotFound) {
-		t.Errorf("StartBroadcast(999) err = %v; want ErrNotFound", err)
+	if _, err := e.bcasts.Start(ctx, 999); !errors.Is(err, broadcasts.ErrNotFound) {
+		t.Errorf("Start(999) err = %v; want ErrNotFound", err)
 	}
-	if _, err := e.store.CreateBroadcast(ctx, subscribers.Broadcast{Text: "  "}); err == nil {
+	if _, err := e.bcasts.Create(ctx, broadcasts.Broadcast{Text: "  "}); err == nil {
 		t.Error("an empty broadcast was created")
 	}
 	// Keys stay under the prefix and in the readers' shards.
@@ -390,7 +395,7 @@ func TestBroadcastProgressScales(t *testing.T) {
 	wg.Wait()
 	b := e.start("x", "")
 	start := time.Now()
-	_, p := e.run(b.ID, 500, func(j subscribers.Job) string {
+	_, p := e.run(b.ID, 500, func(j outbox.Job) string {
 		if j.ChatID%10 == 0 {
 			return "failed:blocked"
 		}
@@ -407,7 +412,7 @@ func TestClaimBroadcastEditAtMostOncePerPeriod(t *testing.T) {
 	e := newBCEnv(t)
 	ctx := context.Background()
 	claim := func() bool {
-		ok, err := e.store.ClaimBroadcastEdit(ctx, 1, 100*time.Millisecond)
+		ok, err := e.bcasts.ClaimEdit(ctx, 1, 100*time.Millisecond)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -424,3 +429,11 @@ func TestClaimBroadcastEditAtMostOncePerPeriod(t *testing.T) {
 		t.Error("a claim after the period was refused")
 	}
 }
+
+var allShards = func() []int {
+	out := make([]int, outbox.Shards)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}()

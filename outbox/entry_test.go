@@ -1,0 +1,179 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"nashra/broadcasts"
+	"nashra/keyspace"
+	"nashra/outbox"
+	"nashra/subscribers"
+	"nashra/subscribers/redistest"
+)
+
+// Every script that writes a job writes the entry outbox.Entry makes, so
+// that a job reads back the same whichever way it was queued: Enqueue,
+// EnqueueDigests, Retry, Requeue, DeadLetter, Redrive and the broadcast
+// feed. Each step compares the stream entry it wrote, field by field and in
+// order, with Entry of the job it should hold, and the job read back with
+// that job.
+func TestEveryScriptWritesJobsAlike(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.New(t)
+	now := time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	q := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: clock})
+	readers := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: clock})
+	bc := broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix, Now: clock})
+	const chat = 17
+	shard := keyspace.New(r.Prefix).ForChat(chat)
+	if _, err := readers.Start(ctx, chat, subscribers.Joined{ChatType: "private"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// entries returns the last n entries of stream as their field/value
+	// lists, in the order stored.
+	entries := func(stream string, n int) [][]string {
+		t.Helper()
+		res, err := r.Client.Do(ctx, "XREVRANGE", stream, "+", "-", "COUNT", n).Slice()
+		if err != nil || len(res) != n {
+			t.Fatalf("XREVRANGE %s = %d entries, %v; want %d", stream, len(res), err, n)
+		}
+		var out [][]string
+		for i := len(res) - 1; i >= 0; i-- {
+			var kv []string
+			for _, v := range res[i].([]any)[1].([]any) {
+				kv = append(kv, fmt.Sprint(v))
+			}
+			out = append(out, kv)
+		}
+		return out
+	}
+	entryOf := func(j outbox.Job, extra ...string) []string {
+		var out []string
+		for _, v := range outbox.Entry(j) {
+			out = append(out, fmt.Sprint(v))
+		}
+		return append(out, extra...)
+	}
+	sameJob := func(got, want outbox.Job) bool {
+		return got.ID == want.ID && got.ChatID == want.ChatID && got.Kind == want.Kind && got.Text == want.Text &&
+			got.Ref == want.Ref && got.Markup == want.Markup && got.Priority == want.Priority &&
+			got.Attempt == want.Attempt && got.NotBefore.Equal(want.NotBefore) && got.EnqueuedAt.Equal(want.EnqueuedAt)
+	}
+	// read takes the jobs just written and checks each entry and job.
+	read := func(writer string, p outbox.Priority, want ...outbox.Job) []outbox.Job {
+		t.Helper()
+		raw := entries(shard.Queue(p.String()), len(want))
+		got, err := q.Read(ctx, "c", []int{shard.N()}, 10, 0)
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("%s: read %+v, %v; want %d jobs", writer, got, err, len(want))
+		}
+		for i := range want {
+			if w := entryOf(want[i]); !slices.Equal(raw[i], w) {
+				t.Errorf("%s wrote the entry\n  %q\nwant\n  %q", writer, raw[i], w)
+			}
+			if !sameJob(got[i], want[i]) {
+				t.Errorf("%s: job read back %+v; want %+v", writer, got[i], want[i])
+			}
+		}
+		return got
+	}
+	begin := func(j outbox.Job) {
+		t.Helper()
+		if ok, err := q.Begin(ctx, j, "c"); err != nil || !ok {
+			t.Fatalf("Begin(%s) = %v, %v", j.ID, ok, err)
+		}
+	}
+
+	notice := outbox.Job{ID: "n:17:1", ChatID: chat, Kind: "notice", Text: "<b>تنبيه</b>", // "notice"
+		Markup: `{"inline_keyboard":[]}`, Priority: outbox.High, EnqueuedAt: now}
+	if err := q.Enqueue(ctx, notice); err != nil {
+		t.Fatal(err)
+	}
+	got := read("Enqueue", outbox.High, notice)[0]
+
+	begin(got)
+	retried := notice
+	retried.Attempt, retried.NotBefore = 1, now.Add(time.Minute)
+	got.NotBefore = retried.NotBefore // the sender's backoff
+	if err := q.Retry(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	got = read("Retry", outbox.High, retried)[0]
+
+	begin(got)
+	if err := q.Requeue(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	got = read("Requeue", outbox.High, retried)[0]
+
+	begin(got)
+	if err := q.DeadLetter(ctx, got, "Bad Request: message is too long"); err != nil {
+		t.Fatal(err)
+	}
+	dead := retried
+	dead.Attempt = 2
+	raw := entries(shard.DeadLetters(), 1)[0]
+	if w := entryOf(dead, keyspace.DeadReason, "Bad Request: message is too long", keyspace.DeadPriority, "hi"); !slices.Equal(raw, w) {
+		t.Errorf("DeadLetter wrote the entry\n  %q\nwant\n  %q", raw, w)
+	}
+	dls, err := q.DeadLetters(ctx, 10)
+	if err != nil || len(dls) != 1 || !sameJob(dls[0].Job, dead) {
+		t.Fatalf("DeadLetters = %+v, %v; want %+v", dls, err, dead)
+	}
+
+	now = now.Add(time.Hour)
+	if res, err := q.Redrive(ctx, dls[0]); err != nil || res != outbox.RedriveQueued {
+		t.Fatalf("Redrive = %q, %v", res, err)
+	}
+	redriven := notice
+	redriven.EnqueuedAt = now // a fresh start: no attempt, no delay, its age from now
+	got = read("Redrive", outbox.High, redriven)[0]
+	begin(got)
+	if err := q.Finish(ctx, got, outbox.StateSent(1)); err != nil {
+		t.Fatal(err)
+	}
+
+	// A digest: its own text, or a text shared by readers (by its Ref,
+	// stored once per shard; the entry carries the Ref, not the text).
+	own := outbox.Job{ID: "d:17:0-4:0", ChatID: chat, Kind: "digest", Text: "<b>نشرة</b>", Priority: outbox.High} // "newsletter"
+	shared := outbox.Job{ID: "d:17:0-4:1", ChatID: chat, Kind: "digest", Text: "<b>نشرة</b> 2", Ref: "r:1",
+		Markup: `{"inline_keyboard":[]}`, Priority: outbox.High}
+	ok, err := q.EnqueueDigests(ctx, []outbox.DigestRequest{{ChatID: chat, ExpectCursor: 0, NewCursor: 4, Jobs: []outbox.Job{own, shared}}})
+	if err != nil || !ok[0] {
+		t.Fatalf("EnqueueDigests = %v, %v", ok, err)
+	}
+	own.EnqueuedAt, shared.EnqueuedAt, shared.Text = now, now, ""
+	read("EnqueueDigests", outbox.High, own, shared)
+
+	b, err := bc.Create(ctx, broadcasts.Broadcast{Text: "<b>عاجل</b>", By: 900}) // "breaking"
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bc.Start(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := bc.Feed(ctx, b.ID, 10); err != nil || n != 1 {
+		t.Fatalf("Feed = %d, %v; want the one reader fed", n, err)
+	}
+	read("the broadcast feed", outbox.Low, outbox.Job{
+		ID: fmt.Sprintf("b:%d:%d", b.ID, chat), ChatID: chat, Kind: broadcasts.JobKind, Text: b.Text,
+		Priority: outbox.Low, EnqueuedAt: now,
+	})
+}
+
+// Entry lays a job out in the fields of keyspace.JobFields, in that order.
+func TestEntryFields(t *testing.T) {
+	e := outbox.Entry(outbox.Job{ID: "x", ChatID: 1, Text: "t"})
+	var names []string
+	for i := 0; i < len(e); i += 2 {
+		names = append(names, e[i].(string))
+	}
+	if !slices.Equal(names, keyspace.JobFields) {
+		t.Errorf("Entry's fields = %v; want keyspace.JobFields %v", names, keyspace.JobFields)
+	}
+}

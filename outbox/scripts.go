@@ -1,0 +1,175 @@
+package outbox
+
+import "nashra/keyspace"
+
+// Outbox scripts. Each one touches a job's state key and the stream the
+// job sits in (and, for a digest, the reader), all under one shard's hash
+// tag, so a state change and the ack that goes with it are one step: there
+// is no crash point between "marked" and "acked". As in every script of
+// nashra, every read and check comes before the first write: neither Lua
+// nor MULTI rolls back.
+//
+// Job states (the value of <tag>j:<job id>, EX 7d):
+//
+//	queued                    in a stream, not begun (written with the XADD)
+//	inflight:<consumer>:<ms>  a sender began it; the send may be under way
+//	sent:<message id>         delivered
+//	failed:<reason>           not delivered (blocked; or dead-lettered, until an operator redrives it)
+//	unknown                   the send may or may not have reached Telegram
+//	skipped:<why>             deliberately not sent
+//
+// "queued" is what lets Enqueue skip a job fed twice even before any
+// sender has seen it. The names are keyspace's ($Name), or the answers and
+// modes below, which the Go that reads them spells once too.
+
+// Answers and modes of the scripts, beside keyspace's names.
+const (
+	beginOwned        = "go"        // beginScript: the caller owns the send
+	retryAgain        = "again"     // retryScript: back to the end of the stream
+	retryDead         = "dead"      // retryScript: to the dead-letter stream
+	reclaimResend     = "redeliver" // reclaimScript: the caller owns a job to send
+	reclaimSettled    = "done"      // reclaimScript: already final, acked
+	reclaimResendFlag = "1"         // reclaimScript's argument: resend jobs that were in flight
+)
+
+var words = keyspace.Words{
+	"BeginOwned": beginOwned, "RetryAgain": retryAgain, "RetryDead": retryDead,
+	"ReclaimResend": reclaimResend, "ReclaimSettled": reclaimSettled, "ReclaimResendFlag": reclaimResendFlag,
+	"RedriveQueued": RedriveQueued, "RedriveSent": RedriveSent, "RedriveBusy": RedriveBusy, "RedriveGone": RedriveGone,
+}
+
+// enqueueScript: KEYS state, stream. ARGV ttl seconds, then the entry's
+// field/value pairs. Returns the new entry ID, or false when the job
+// already has a state (queued, under way or done).
+var enqueueScript = keyspace.Script(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+redis.call('SET', KEYS[1], $StateQueued, 'EX', ARGV[1])
+return id
+`, words)
+
+// enqueueDigestScript: KEYS reader, high-priority stream, then one state
+// key per job. ARGV expected cursor, new cursor, now (unix s), ttl seconds,
+// values per job, then each job's field/value pairs. Returns 1 when queued;
+// -1 no reader, -2 not active, -3 the cursor moved (a stale build).
+var enqueueDigestScript = keyspace.Script(`
+local r = redis.call('HMGET', KEYS[1], $FieldStatus, $FieldCursor)
+if not r[1] then return -1 end
+if r[1] ~= $StatusActive then return -2 end
+if (r[2] or '0') ~= ARGV[1] then return -3 end
+local per = tonumber(ARGV[5])
+for i = 1, #KEYS - 2 do
+  if redis.call('EXISTS', KEYS[i + 2]) == 0 then
+    local base = 5 + (i - 1) * per
+    local f = {}
+    for j = 1, per do f[j] = ARGV[base + j] end
+    redis.call('XADD', KEYS[2], '*', unpack(f))
+    redis.call('SET', KEYS[i + 2], $StateQueued, 'EX', ARGV[4])
+  end
+end
+redis.call('HSET', KEYS[1], $FieldCursor, ARGV[2], $FieldLastDigest, ARGV[3])
+return 1
+`, words)
+
+// beginScript: KEYS state, stream. ARGV entry ID, inflight value, ttl.
+// Returns beginOwned when the caller now owns the send; otherwise the
+// state that stopped it. A finished job's entry is acked and deleted (a
+// duplicate entry); one in flight elsewhere is left for its owner or the
+// janitor.
+var beginScript = keyspace.Script(`
+local st = redis.call('GET', KEYS[1])
+if st and st ~= $StateQueued then
+  if not starts(st, $PrefixInflight) then
+    redis.call('XACK', KEYS[2], $Group, ARGV[1])
+    redis.call('XDEL', KEYS[2], ARGV[1])
+  end
+  return st
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return $BeginOwned
+`, words)
+
+// finishScript: KEYS state, stream. ARGV entry ID, final state, ttl.
+var finishScript = keyspace.Script(`
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+redis.call('XACK', KEYS[2], $Group, ARGV[1])
+redis.call('XDEL', KEYS[2], ARGV[1])
+return 1
+`, words)
+
+// retryScript: KEYS state, stream of the entry, dead-letter stream. ARGV
+// entry ID, mode (retryAgain or retryDead), final state for retryDead,
+// ttl, then the new entry's field/value pairs. retryAgain puts a copy at
+// the end of the stream and marks the job queued; retryDead moves it to
+// the dead-letter stream and marks it failed. Either way the old entry is
+// acked and deleted in the same step. A job that already reached a final
+// state (the janitor marked it unknown meanwhile) is only acked. Returns
+// the new entry ID, or false when nothing was added.
+var retryScript = keyspace.Script(`
+local st = redis.call('GET', KEYS[1])
+local added = false
+if not st or st == $StateQueued or starts(st, $PrefixInflight) then
+  if ARGV[2] == $RetryDead then
+    added = redis.call('XADD', KEYS[3], 'MAXLEN', '~', '10000', '*', unpack(ARGV, 5))
+    redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])
+  else
+    added = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
+    redis.call('SET', KEYS[1], $StateQueued, 'EX', ARGV[4])
+  end
+end
+redis.call('XACK', KEYS[2], $Group, ARGV[1])
+redis.call('XDEL', KEYS[2], ARGV[1])
+return added
+`, words)
+
+// unbeginScript: KEYS state. ARGV "inflight:<consumer>:", ttl. Marks the
+// job queued again if that consumer owns its send.
+var unbeginScript = keyspace.Script(`
+local st = redis.call('GET', KEYS[1])
+if st and starts(st, ARGV[1]) then
+  redis.call('SET', KEYS[1], $StateQueued, 'EX', ARGV[2])
+  return 1
+end
+return 0
+`, words)
+
+// redriveScript: KEYS state, dead-letter stream, the stream the job goes
+// back to (all in the job's shard). ARGV dead-letter entry ID, ttl, then
+// the new entry's field/value pairs. Returns RedriveQueued, or why not:
+// RedriveGone (no such dead letter: redriven already), RedriveSent
+// (delivered after all), RedriveBusy (queued or in flight already).
+var redriveScript = keyspace.Script(`
+if #redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1]) == 0 then return $RedriveGone end
+local st = redis.call('GET', KEYS[1])
+if st then
+  if starts(st, $PrefixSent) then return $RedriveSent end
+  if st == $StateQueued or starts(st, $PrefixInflight) then return $RedriveBusy end
+end
+redis.call('XADD', KEYS[3], '*', unpack(ARGV, 3))
+redis.call('SET', KEYS[1], $StateQueued, 'EX', ARGV[2])
+redis.call('XDEL', KEYS[2], ARGV[1])
+return $RedriveQueued
+`, words)
+
+// reclaimScript: KEYS state, stream. ARGV entry ID, reclaimResendFlag to
+// resend jobs that were in flight (else ""), ttl. Called for an entry the
+// janitor just claimed from a consumer that went quiet. Returns
+// reclaimResend (the caller now owns a job that was never sent),
+// StateUnknown (it was in flight: the send may have happened; marked and
+// acked) or reclaimSettled (already final; acked).
+var reclaimScript = keyspace.Script(`
+local st = redis.call('GET', KEYS[1])
+if not st or st == $StateQueued then return $ReclaimResend end
+local out = $ReclaimSettled
+if starts(st, $PrefixInflight) then
+  if ARGV[2] == $ReclaimResendFlag then
+    redis.call('SET', KEYS[1], $StateQueued, 'EX', ARGV[3])
+    return $ReclaimResend
+  end
+  redis.call('SET', KEYS[1], $StateUnknown, 'EX', ARGV[3])
+  out = $StateUnknown
+end
+redis.call('XACK', KEYS[2], $Group, ARGV[1])
+redis.call('XDEL', KEYS[2], ARGV[1])
+return out
+`, words)
