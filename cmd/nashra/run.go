@@ -11,6 +11,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones must load in a minimal image
 
+	"github.com/redis/go-redis/v9"
+
 	"nashra/digest/topics"
 )
 
@@ -91,7 +93,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return fmt.Errorf("invalid settings:\n%w", err)
 	}
-	log := newLogger(stderr, cfg.LogLevel, cfg.Token)
+	log := newLogger(stderr, cfg.LogLevel, cfg.LogFormat, cfg.Token)
+	redis.SetLogger(newRedisLogger(log))
+	// A test runs many commands in one process: later go-redis lines must
+	// not land in the output of a command that has returned.
+	defer redis.SetLogger(newRedisLogger(slog.Default()))
 	e := &env{cfg: cfg, log: log, args: fs.Args(), stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := do(ctx, e); err != nil {
 		return redactedError{msg: redactToken(err.Error(), cfg.Token), err: err}
@@ -114,39 +120,6 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery setting is a NASHRA_* variable or the matching flag; see nashra run -h.")
-}
-
-// newLogger writes structured logs to w. The bot token is part of every
-// Bot API URL, so any log value that contains it is redacted.
-func newLogger(w io.Writer, level, token string) *slog.Logger {
-	var lv slog.Level
-	_ = lv.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
-		Level: lv,
-		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if token == "" {
-				return a
-			}
-			switch a.Value.Kind() {
-			case slog.KindString:
-				if s := a.Value.String(); strings.Contains(s, token) {
-					a.Value = slog.StringValue(redactToken(s, token))
-				}
-			case slog.KindAny:
-				if s := fmt.Sprint(a.Value.Any()); strings.Contains(s, token) {
-					a.Value = slog.StringValue(redactToken(s, token))
-				}
-			}
-			return a
-		},
-	}))
-}
-
-func redactToken(s, token string) string {
-	if token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, token, "<redacted>")
 }
 
 // loadCatalog is the built-in topic catalog, extended or replaced by
