@@ -37,6 +37,7 @@ type Config struct {
 	SendRate       float64
 	TopicsFile     string
 	LogLevel       string
+	LogFormat      string
 	ResendUnknown  bool
 }
 
@@ -62,6 +63,7 @@ var settings = []setting{
 	{"NASHRA_SEND_RATE", "send-rate", "25", "messages per second across all instances"},
 	{"NASHRA_TOPICS_FILE", "topics-file", "", "JSON file of extra or replacement topics"},
 	{"NASHRA_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+	{"NASHRA_LOG_FORMAT", "log-format", "text", "text, or json for one JSON object per log line"},
 	{"NASHRA_RESEND_UNKNOWN", "resend-unknown", "false", "resend a message whose request left but whose answer was lost (at least once instead of at most once)"},
 }
 
@@ -108,6 +110,7 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 		WebhookSecret:  get["NASHRA_WEBHOOK_SECRET"],
 		TopicsFile:     get["NASHRA_TOPICS_FILE"],
 		LogLevel:       strings.ToLower(get["NASHRA_LOG_LEVEL"]),
+		LogFormat:      strings.ToLower(get["NASHRA_LOG_FORMAT"]),
 	}
 
 	if c.Token != "" && !tokenPattern.MatchString(c.Token) {
@@ -207,6 +210,11 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 	case "debug", "info", "warn", "error":
 	default:
 		bad("NASHRA_LOG_LEVEL", "%q: want debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		bad("NASHRA_LOG_FORMAT", "%q: want text or json", c.LogFormat)
 	}
 	return c, errors.Join(errs...)
 }

@@ -64,6 +64,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"NASHRA_SEND_RATE", "fast", "NASHRA_SEND_RATE"},
 		{"NASHRA_TOPICS_FILE", "/nonexistent/topics.json", "NASHRA_TOPICS_FILE"},
 		{"NASHRA_LOG_LEVEL", "loud", "NASHRA_LOG_LEVEL"},
+		{"NASHRA_LOG_FORMAT", "xml", "NASHRA_LOG_FORMAT"},
 		{"NASHRA_RESEND_UNKNOWN", "maybe", "NASHRA_RESEND_UNKNOWN"},
 	}
 	for _, tt := range tests {
@@ -111,7 +112,7 @@ func TestUnknownCommand(t *testing.T) {
 func TestLoggerRedactsToken(t *testing.T) {
 	const token = "123456:AAsecretsecretsecret"
 	var buf bytes.Buffer
-	log := newLogger(&buf, "info", token)
+	log := newLogger(&buf, "info", "text", token)
 	log.Info("request to https://api.telegram.org/bot"+token+"/getMe failed", "url", "https://x/bot"+token+"/sendMessage", "err", errString("Post https://x/bot"+token+"/getUpdates: EOF"))
 	if strings.Contains(buf.String(), "AAsecret") {
 		t.Errorf("log line leaks the token: %s", buf.String())

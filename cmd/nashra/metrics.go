@@ -39,15 +39,16 @@ func newPollLatency() prometheus.Histogram {
 	})
 }
 
-// metricsHandler serves Prometheus metrics: the Go runtime's, the poll
-// latency, and what a scrape reads from Redis and the sender at that
-// moment (readers, queue, feeds, messages).
+// metricsHandler serves Prometheus metrics: the Go runtime's, the build,
+// the poll latency, and what a scrape reads from Redis and the sender at
+// that moment (readers, queue, feeds, messages).
 func metricsHandler(src metricsSources) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&stateCollector{src: src},
+		buildInfoGauge(currentBuild()),
 	)
 	if src.PollLatency != nil {
 		reg.MustRegister(src.PollLatency)

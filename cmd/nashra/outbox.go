@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -25,7 +26,8 @@ func outboxCommand(*flag.FlagSet) func(context.Context, *env) error {
 		}
 		sub, args := e.args[0], e.args[1:]
 		fs := flag.NewFlagSet("nashra outbox "+sub, flag.ContinueOnError)
-		fs.SetOutput(e.stderr)
+		fs.SetOutput(io.Discard) // help and errors are printed below
+		fs.Usage = func() {}
 		var do func(context.Context, *outbox.Store) error
 		switch sub {
 		case "dead":
@@ -37,9 +39,13 @@ func outboxCommand(*flag.FlagSet) func(context.Context, *env) error {
 		}
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
+				fmt.Fprintf(e.stdout, "usage: nashra outbox %s [flags]\n\nflags of outbox %s:\n", sub, sub)
+				fs.SetOutput(e.stdout)
+				fs.PrintDefaults()
+				fmt.Fprintln(e.stdout, "\nnashra outbox -h lists the settings.")
 				return nil
 			}
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return fmt.Errorf("%w: %v (nashra outbox %s -h lists its flags)", errUsage, err, sub)
 		}
 		if fs.NArg() > 0 {
 			return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -58,7 +59,34 @@ func pollCommand(*flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
+		var unread []string
+		for _, f := range res.Feeds {
+			if f.Status == "error" || f.Status == "backoff" {
+				unread = append(unread, redact.URL(f.URL))
+			}
+		}
+		if len(unread) > 0 && len(unread) == len(res.Feeds) {
+			return errNoFeedRead(len(unread))
+		}
 		fmt.Fprintf(e.stderr, "%d new articles\n", len(res.Added))
+		reportUnread(e, unread, len(res.Feeds))
 		return nil
+	}
+}
+
+// errNoFeedRead is the failure of poll and preview when not one of the n
+// feeds could be read: each one's error was printed before it.
+func errNoFeedRead(n int) error {
+	if n == 1 {
+		return errors.New("no feed could be read (its error is above)")
+	}
+	return fmt.Errorf("no feed could be read (the errors of all %d are above)", n)
+}
+
+// reportUnread names the feeds that could not be read when others could:
+// the command succeeds, but not silently.
+func reportUnread(e *env, unread []string, of int) {
+	if len(unread) > 0 {
+		fmt.Fprintf(e.stderr, "%d of %d feeds could not be read: %s\n", len(unread), of, strings.Join(unread, ", "))
 	}
 }

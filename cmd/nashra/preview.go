@@ -22,8 +22,8 @@ import (
 // with no Redis and no Telegram.
 func previewCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 	var feeds, follows repeated
-	fs.Var(&feeds, "feed", "feed URL or file (repeatable; default NASHRA_FEEDS)")
-	fs.Var(&follows, "follow", "a topic or keyword, as after /follow (repeatable; none = everything in scope)")
+	fs.Var(&feeds, "feed", "feed `URL` or file (repeatable; default NASHRA_FEEDS)")
+	fs.Var(&follows, "follow", "a `TOPIC` or keyword, as after /follow (repeatable; none = everything in scope)")
 	lang := fs.String("lang", "ar", "digest language: ar or en")
 	format := fs.String("format", "text", "text (as the reader sees it) or html (as sent to Telegram)")
 	return func(ctx context.Context, e *env) error {
@@ -47,10 +47,12 @@ func previewCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 
 		seen := map[string]bool{}
 		var picked []articles.Article
+		var unread []string
 		for _, src := range feeds {
 			items, remote, err := readFeed(ctx, fetcher, src)
 			if err != nil {
 				e.log.Warn("feed skipped", "feed", redact.URL(src), "err", redact.Text(err.Error()))
+				unread = append(unread, redact.URL(src))
 				continue
 			}
 			for _, it := range items {
@@ -70,6 +72,10 @@ func previewCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 				}
 			}
 		}
+		if len(unread) > 0 && len(unread) == len(feeds) {
+			return errNoFeedRead(len(unread))
+		}
+		reportUnread(e, unread, len(feeds))
 		if len(picked) == 0 {
 			fmt.Fprintln(e.stderr, "nothing in these feeds matches (articles outside the site's scope never enter a digest)")
 			return nil

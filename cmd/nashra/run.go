@@ -11,6 +11,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones must load in a minimal image
 
+	"github.com/redis/go-redis/v9"
+
 	"nashra/digest/topics"
 )
 
@@ -26,8 +28,10 @@ func exitCode(err error) int {
 
 // command is one subcommand: its own flags are added to the settings'.
 type command struct {
-	name, summary string
-	flags         func(fs *flag.FlagSet) func(ctx context.Context, e *env) error
+	name    string
+	args    string // its positional arguments, for its help
+	summary string
+	flags   func(fs *flag.FlagSet) func(ctx context.Context, e *env) error
 }
 
 // env is what a subcommand runs with.
@@ -41,60 +45,71 @@ type env struct {
 }
 
 var commands = []command{
-	{"run", "bot, scheduler and HTTP server (the default)", func(*flag.FlagSet) func(context.Context, *env) error { return runServe }},
-	{"poll", "poll every feed once now, store new articles, print what was added", pollCommand},
-	{"digest", "build the digests due now and queue them (--dry-run: print them)", digestCommand},
-	{"preview", "print the digest a reader following --follow topics would get from --feed feeds (no Redis, no Telegram)", previewCommand},
-	{"summarize", "print the summary of an article (FILE or stdin; first line = title)", summarizeCommand},
-	{"classify", "print JSON: the article's topics, whether it is in scope, which --follow match", classifyCommand},
-	{"eval", "ROUGE of the summariser and of Lead on a folder of articles with reference summaries (--dir, --words N | --third)", evalCommand},
-	{"export", "write every reader as one JSON object per line to stdout (backup)", exportCommand},
-	{"import", "read readers (one JSON object per line) from FILE or stdin; idempotent", importCommand},
-	{"outbox", "dead [--limit N] [--json]: list the dead letters, newest first; redrive [--all | --job ID | --kind K | --reason TEXT] [--dry-run]: send them again", outboxCommand},
-	{"signup-link", "print the t.me signup link, the HTML snippet for the site and a QR code", signupLinkCommand},
-	{"topics", "print the topic catalog", func(*flag.FlagSet) func(context.Context, *env) error { return runTopics }},
-	{"healthcheck", "exit 0 when the local /healthz answers 200 (for container health checks)", func(*flag.FlagSet) func(context.Context, *env) error { return runHealthcheck }},
+	{"run", "", "bot, scheduler and HTTP server (the default)", func(*flag.FlagSet) func(context.Context, *env) error { return runServe }},
+	{"poll", "", "poll every feed once now, store new articles, print what was added", pollCommand},
+	{"digest", "", "build the digests due now and queue them (--dry-run: print them)", digestCommand},
+	{"preview", "", "print the digest a reader following --follow topics would get from --feed feeds (no Redis, no Telegram)", previewCommand},
+	{"summarize", "[FILE]", "print the summary of an article (FILE or stdin; first line = title)", summarizeCommand},
+	{"classify", "[FILE]", "print JSON: the article's topics, whether it is in scope, which --follow match", classifyCommand},
+	{"eval", "", "ROUGE of the summariser and of Lead on a folder of articles with reference summaries (--dir, --words N | --third)", evalCommand},
+	{"export", "", "write every reader as one JSON object per line to stdout (backup)", exportCommand},
+	{"import", "[FILE]", "read readers (one JSON object per line) from FILE or stdin; idempotent", importCommand},
+	{"outbox", "dead|redrive [flags]", "dead [--limit N] [--json]: list the dead letters, newest first; redrive [--all | --job ID | --kind K | --reason TEXT] [--dry-run]: send them again", outboxCommand},
+	{"signup-link", "", "print the t.me signup link, the HTML snippet for the site and a QR code", signupLinkCommand},
+	{"topics", "", "print the topic catalog", func(*flag.FlagSet) func(context.Context, *env) error { return runTopics }},
+	{"healthcheck", "", "exit 0 when the local /healthz answers 200 (for container health checks)", func(*flag.FlagSet) func(context.Context, *env) error { return runHealthcheck }},
 }
 
 // run parses the command line and runs one subcommand.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	name := "run"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	if name == "help" {
-		usage(stdout)
-		return nil
-	}
-	var cmd *command
-	for i := range commands {
-		if commands[i].name == name {
-			cmd = &commands[i]
+	if len(args) > 0 {
+		switch {
+		case isHelpFlag(args[0]):
+			usage(stdout)
+			return nil
+		case args[0] == "--version" || args[0] == "-version":
+			return runVersion(stdout, args[1:])
+		case !strings.HasPrefix(args[0], "-"):
+			name, args = args[0], args[1:]
 		}
 	}
+	switch name {
+	case "help":
+		return runHelp(stdout, args)
+	case "version":
+		return runVersion(stdout, args)
+	}
+	cmd := findCommand(name)
 	if cmd == nil {
 		fmt.Fprintf(stderr, "nashra: unknown command %q\n\n", name)
 		usage(stderr)
 		return fmt.Errorf("%w: unknown command %q", errUsage, name)
 	}
-	fs := flag.NewFlagSet("nashra "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	vals := bindSettings(fs)
-	do := cmd.flags(fs)
+	fs, do, vals := cmd.flagSet()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			cmd.help(stdout)
 			return nil
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %v\n%s", errUsage, err, cmd.hint())
 	}
 	cfg, err := resolveConfig(fs, vals, getenv)
 	if err != nil {
 		return fmt.Errorf("invalid settings:\n%w", err)
 	}
-	log := newLogger(stderr, cfg.LogLevel, cfg.Token)
+	log := newLogger(stderr, cfg.LogLevel, cfg.LogFormat, cfg.Token)
+	redis.SetLogger(newRedisLogger(log))
+	// A test runs many commands in one process: later go-redis lines must
+	// not land in the output of a command that has returned.
+	defer redis.SetLogger(newRedisLogger(slog.Default()))
 	e := &env{cfg: cfg, log: log, args: fs.Args(), stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := do(ctx, e); err != nil {
-		return redactedError{msg: redactToken(err.Error(), cfg.Token), err: err}
+		msg := redactToken(err.Error(), cfg.Token)
+		if errors.Is(err, errUsage) && !strings.Contains(msg, " -h") {
+			msg += "\n" + cmd.hint()
+		}
+		return redactedError{msg: msg, err: err}
 	}
 	return nil
 }
@@ -107,47 +122,6 @@ type redactedError struct {
 
 func (r redactedError) Error() string { return r.msg }
 func (r redactedError) Unwrap() error { return r.err }
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: nashra [command] [flags]\n\ncommands:")
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintln(w, "\nEvery setting is a NASHRA_* variable or the matching flag; see nashra run -h.")
-}
-
-// newLogger writes structured logs to w. The bot token is part of every
-// Bot API URL, so any log value that contains it is redacted.
-func newLogger(w io.Writer, level, token string) *slog.Logger {
-	var lv slog.Level
-	_ = lv.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
-		Level: lv,
-		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if token == "" {
-				return a
-			}
-			switch a.Value.Kind() {
-			case slog.KindString:
-				if s := a.Value.String(); strings.Contains(s, token) {
-					a.Value = slog.StringValue(redactToken(s, token))
-				}
-			case slog.KindAny:
-				if s := fmt.Sprint(a.Value.Any()); strings.Contains(s, token) {
-					a.Value = slog.StringValue(redactToken(s, token))
-				}
-			}
-			return a
-		},
-	}))
-}
-
-func redactToken(s, token string) string {
-	if token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, token, "<redacted>")
-}
 
 // loadCatalog is the built-in topic catalog, extended or replaced by
 // NASHRA_TOPICS_FILE.

@@ -127,7 +127,7 @@ func runServe(ctx context.Context, e *env) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
-	e.log.Info("nashra started", "http", ln.Addr().String(), "redis", redact.URL(e.cfg.RedisURL), "feeds", len(e.cfg.Feeds), "admins", len(e.cfg.Admins))
+	e.log.Info("nashra started", "version", currentBuild().Version, "commit", currentBuild().Commit, "http", ln.Addr().String(), "redis", redact.URL(e.cfg.RedisURL), "feeds", len(e.cfg.Feeds), "admins", len(e.cfg.Admins))
 
 	poller, err := newPoller(e, articleStore)
 	if err != nil {

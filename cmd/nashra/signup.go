@@ -31,18 +31,19 @@ const (
 var (
 	payloadChars = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
 	sourcePart   = regexp.MustCompile(`^[a-z0-9-]+$`)
-	// botUsername: Telegram usernames are 5 to 32 characters.
+	// botUsername: Telegram usernames are 5 to 32 letters, digits and
+	// underscores, starting with a letter; a bot's ends in "bot".
 	botUsername = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{4,31}$`)
 )
 
-// signupLinkCommand is `nashra signup-link [--source S] [--follow SLUG]...
+// signupLinkCommand is `nashra signup-link [--source S] [--follow TOPIC]...
 // [--bot USERNAME] [--qr FILE.png]`: the t.me link that replaces the site's
 // email form, the HTML snippet to paste where the form was, and a QR code.
 func signupLinkCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 	source := fs.String("source", "site-footer", "where the link is placed, counted per signup (a-z, 0-9, -)")
 	var follows repeated
-	fs.Var(&follows, "follow", "topic slug the reader follows on joining (repeatable; see nashra topics)")
-	username := fs.String("bot", "", "the bot's username (default: asked from Telegram with NASHRA_TELEGRAM_TOKEN)")
+	fs.Var(&follows, "follow", "`TOPIC` the reader follows on joining, named as after /follow: قسد, SDF or the slug sdf (repeatable; see nashra topics)")
+	username := fs.String("bot", "", "the bot's `USERNAME`: name, @name or https://t.me/name (default: asked from Telegram with NASHRA_TELEGRAM_TOKEN)")
 	qr := fs.String("qr", "", "write a QR code of the link to this PNG file")
 	return func(ctx context.Context, e *env) error {
 		if len(e.args) > 0 {
@@ -77,8 +78,10 @@ func signupLinkCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 }
 
 // signupPayload builds the start parameter "<source>_follow-<slug>..." and
-// returns the Arabic names of the topics it follows.
-func signupPayload(source string, slugs []string, catalog *topics.Catalog) (string, []string, error) {
+// returns the Arabic names of the topics it follows. A topic is named as
+// a reader names it after /follow (catalog.Lookup): its slug, its Arabic
+// or English name or an alias.
+func signupPayload(source string, follows []string, catalog *topics.Catalog) (string, []string, error) {
 	var parts, names []string
 	if source != "" {
 		switch {
@@ -92,17 +95,17 @@ func signupPayload(source string, slugs []string, catalog *topics.Catalog) (stri
 		parts = append(parts, source)
 	}
 	seen := make(map[string]bool)
-	for _, slug := range slugs {
-		t, ok := catalog.Get(slug)
+	for _, name := range follows {
+		t, ok := catalog.Lookup(name)
 		if !ok {
-			return "", nil, fmt.Errorf("--follow %q: no such topic slug (nashra topics lists them)", slug)
+			return "", nil, fmt.Errorf("--follow %q: no topic has that name, alias or slug (nashra topics lists them)", name)
 		}
-		part := "follow-" + slug
+		part := "follow-" + t.Slug
 		if len(part) > maxPayloadPart {
-			return "", nil, fmt.Errorf("--follow %q: slug too long for a link (at most %d characters)", slug, maxPayloadPart-len("follow-"))
+			return "", nil, fmt.Errorf("--follow %q: slug %q too long for a link (at most %d characters)", name, t.Slug, maxPayloadPart-len("follow-"))
 		}
-		if !seen[slug] {
-			seen[slug] = true
+		if !seen[t.Slug] {
+			seen[t.Slug] = true
 			parts = append(parts, part)
 			names = append(names, t.Arabic)
 		}
@@ -118,9 +121,9 @@ func signupPayload(source string, slugs []string, catalog *topics.Catalog) (stri
 // reports for NASHRA_TELEGRAM_TOKEN.
 func resolveBotUsername(ctx context.Context, cfg Config, flagValue string) (string, error) {
 	if flagValue != "" {
-		name := strings.TrimPrefix(flagValue, "@")
-		if !botUsername.MatchString(name) {
-			return "", fmt.Errorf("%w: --bot %q is not a Telegram username (5 to 32 letters, digits and _)", errUsage, flagValue)
+		name, err := parseBotUsername(flagValue)
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", errUsage, err)
 		}
 		return name, nil
 	}
@@ -148,6 +151,25 @@ func resolveBotUsername(ctx context.Context, cfg Config, flagValue string) (stri
 		return "", errors.New("signup-link: Telegram reported no username for the bot; pass --bot")
 	}
 	return me.Username, nil
+}
+
+// parseBotUsername takes the bot's username however an operator copies
+// it: name, @name, t.me/name or https://t.me/name.
+func parseBotUsername(s string) (string, error) {
+	name := strings.TrimSpace(s)
+	for _, prefix := range []string{"https://", "http://", "www.", "t.me/", "telegram.me/", "@"} {
+		if len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
+			name = name[len(prefix):]
+		}
+	}
+	name = strings.TrimSuffix(name, "/")
+	switch {
+	case !botUsername.MatchString(name):
+		return "", fmt.Errorf("--bot %q: want the bot's username as name, @name or https://t.me/name (5 to 32 letters, digits and _, starting with a letter)", s)
+	case !strings.HasSuffix(strings.ToLower(name), "bot"):
+		return "", fmt.Errorf("--bot %q: a bot's username ends in bot (as @BotFather requires)", s)
+	}
+	return name, nil
 }
 
 // writeSnippet writes the HTML that takes the email form's place: Arabic,

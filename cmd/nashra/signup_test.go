@@ -48,6 +48,45 @@ func TestSignupLink(t *testing.T) {
 	}
 }
 
+// --follow takes a topic as a reader names it after /follow, and --bot
+// the username however it was copied.
+func TestSignupLinkAcceptsWhatAnOperatorTypes(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--follow", "قسد"}, "https://t.me/nashra_bot?start=site-footer_follow-sdf"}, // SDF's Arabic acronym
+		{[]string{"--follow", "SDF"}, "https://t.me/nashra_bot?start=site-footer_follow-sdf"},
+		{[]string{"--follow", "#قوات_سوريا_الديمقراطية"}, "https://t.me/nashra_bot?start=site-footer_follow-sdf"},                 // SDF as a hashtag
+		{[]string{"--follow", "مخيم الهول", "--follow", "al-hol"}, "https://t.me/nashra_bot?start=site-footer_follow-al-hol"},     // al-Hol camp, twice
+		{[]string{"--follow", "Raqqa", "--follow", "داعش"}, "https://t.me/nashra_bot?start=site-footer_follow-raqqa_follow-isis"}, // ISIS
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, _, err := runCmd(t, nil, "", append([]string{"signup-link", "--bot", "nashra_bot"}, tt.args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if link, _, _ := strings.Cut(out, "\n"); link != tt.want {
+				t.Errorf("link = %q; want %q", link, tt.want)
+			}
+		})
+	}
+	for _, bot := range []string{"nashra_bot", "@nashra_bot", "https://t.me/nashra_bot", "http://t.me/nashra_bot/", "t.me/nashra_bot", "T.me/@nashra_bot", "https://telegram.me/nashra_bot", " @nashra_bot "} {
+		out, _, err := runCmd(t, nil, "", "signup-link", "--source", "", "--bot", bot)
+		if err != nil {
+			t.Errorf("--bot %q: %v", bot, err)
+			continue
+		}
+		if link, _, _ := strings.Cut(out, "\n"); link != "https://t.me/nashra_bot" {
+			t.Errorf("--bot %q: link %q; want https://t.me/nashra_bot", bot, link)
+		}
+	}
+	if out, _, err := runCmd(t, nil, "", "signup-link", "--source", "", "--bot", "NashraNewsBot"); err != nil || !strings.HasPrefix(out, "https://t.me/NashraNewsBot\n") {
+		t.Errorf("--bot NashraNewsBot: %v, %q; want the name kept as written", err, out)
+	}
+}
+
 func TestSignupLinkAsksTelegramForTheUsername(t *testing.T) {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	env := map[string]string{"NASHRA_TELEGRAM_TOKEN": srv.Token(), "NASHRA_TELEGRAM_API": srv.URL()}
@@ -73,6 +112,13 @@ func TestSignupLinkRefuses(t *testing.T) {
 		{[]string{"--bot", "nashra_bot", "--follow", "atlantis"}, `"atlantis"`},
 		{[]string{"--bot", "nashra_bot", "--follow", "sdf", "--follow", "isis", "--follow", "raqqa", "--follow", "camps", "--follow", "kobani"}, "64"},
 		{[]string{"--bot", "bad name!"}, "--bot"},
+		{[]string{"--bot", "nashra_news"}, "ends in bot"},
+		{[]string{"--bot", "@abot"}, "5 to 32"},
+		{[]string{"--bot", strings.Repeat("a", 30) + "bot"}, "5 to 32"},
+		{[]string{"--bot", "1nashra_bot"}, "starting with a letter"},
+		{[]string{"--bot", "https://example.com/nashra_bot"}, "https://t.me/name"},
+		{[]string{"--bot", "https://t.me/nashra_bot?start=x"}, "--bot"},
+		{[]string{"--bot", "nashra_bot", "--follow", "قسدد"}, `"قسدد"`}, // a typo of SDF's Arabic acronym
 		{[]string{"--bot", "nashra_bot", "extra"}, "flags only"},
 	}
 	for _, tt := range tests {
