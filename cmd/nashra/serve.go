@@ -17,7 +17,7 @@ import (
 	"nashra/bot"
 	"nashra/bot/ratelimit"
 	"nashra/digest/articles"
-	"nashra/digest/schedule"
+	"nashra/schedule"
 	"nashra/redact"
 	"nashra/subscribers"
 )

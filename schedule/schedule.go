@@ -1,9 +1,11 @@
-// Package schedule runs the periodic jobs (polling feeds, building
-// digests) in every instance, and makes each tick of each job run once
-// across all of them: a Redis lock keeps two runs of a job from
-// overlapping, and a once-per-tick marker keeps a second instance from
-// repeating a tick the first one already ran. It also gives one instance
-// at a time a lease, for work only one may do (long polling Telegram).
+// Package schedule is how several instances share work: periodic jobs
+// (polling feeds, building digests, trimming) run in every instance and
+// each tick of each job runs once across all of them, and leases give one
+// instance at a time the work only one may do (long polling Telegram).
+//
+// A Redis lock keeps two runs of a job from overlapping, and a
+// once-per-tick marker keeps a second instance from repeating a tick the
+// first one already ran.
 //
 // Correctness never rests on the lock alone: the steps the jobs take are
 // themselves atomic and idempotent (the digest cursor's compare-and-set,
