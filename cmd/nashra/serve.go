@@ -97,6 +97,7 @@ type server struct {
 	bot    *bot.Bot
 	sender *sender.Sender
 	http   *http.Server
+	live   *liveness
 	jobs   []job
 }
 
@@ -140,9 +141,11 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	if err != nil {
 		return nil, err
 	}
+	live := &liveness{}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency}))
 	mux.Handle("GET /healthz", healthHandler(healthOptions{Redis: store, Telegram: tgCheck, Articles: articleStore, Feeds: e.cfg.Feeds, MaxPollAge: maxPollAge(e.cfg.PollSchedule, time.Now()), Started: time.Now()}))
+	mux.Handle("GET /livez", live)
 	if e.cfg.WebhookURL != "" {
 		u, _ := url.Parse(e.cfg.WebhookURL)
 		path := u.Path
@@ -180,6 +183,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		bot:    b,
 		sender: snd,
 		http:   &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second},
+		live:   live,
 		jobs:   jobs,
 	}, nil
 }
@@ -218,10 +222,12 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	g, gctx := errgroup.WithContext(ctx)
 	var running sync.WaitGroup
 	for _, l := range loops {
+		s.live.started(l.name)
 		running.Add(1)
 		g.Go(func() error {
 			defer running.Done()
 			err := l.run(gctx)
+			s.live.ended(l.name)
 			switch {
 			case err != nil && !errors.Is(err, context.Canceled):
 				return err

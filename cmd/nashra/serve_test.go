@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -72,5 +74,87 @@ func TestRunEarlyErrorsLeakNothing(t *testing.T) {
 				ln.Close()
 			}
 		})
+	}
+}
+
+// getJSON fetches url and decodes its JSON body into v.
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+	return resp.StatusCode
+}
+
+// With Telegram and the feed down, the bot is not ready (/healthz 503) but
+// alive (/livez 200): the container health check, which asks /livez,
+// passes, so an orchestrator does not restart it for something a restart
+// cannot fix.
+func TestLivezApartFromHealthz(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	srv.Outage("getMe", telegramtest.InternalError, time.Now().Add(time.Hour))
+	r := redistest.New(t)
+	env := runEnv(srv, r)
+	env["NASHRA_HTTP_ADDR"] = freeAddr(t)
+	base := "http://" + env["NASHRA_HTTP_ADDR"]
+	p := startProcess(t, env)
+	defer p.stop(t)
+	waitUntil(t, 20*time.Second, func() bool {
+		resp, err := http.Get(base + "/livez")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	})
+	var live livenessReport
+	if code := getJSON(t, base+"/livez", &live); code != http.StatusOK || live.Status != "ok" || len(live.Running) != 4 {
+		t.Errorf("/livez = %d %+v; want 200, ok, the four loops running", code, live)
+	}
+	var ready healthReport
+	if code := getJSON(t, base+"/healthz", &ready); code != http.StatusServiceUnavailable || ready.Telegram == "ok" {
+		t.Errorf("/healthz with Telegram down = %d %+v; want 503 naming Telegram", code, ready)
+	}
+	check := func(args ...string) error {
+		_, _, err := runCmd(t, map[string]string{"NASHRA_HTTP_ADDR": env["NASHRA_HTTP_ADDR"]}, "", append([]string{"healthcheck"}, args...)...)
+		return err
+	}
+	if err := check(); err != nil {
+		t.Errorf("nashra healthcheck = %v; want it to pass on /livez", err)
+	}
+	if err := check("--ready"); err == nil || !strings.Contains(err.Error(), "/healthz answered 503") {
+		t.Errorf("nashra healthcheck --ready = %v; want /healthz's 503", err)
+	}
+}
+
+// /livez turns 503 as soon as one of the main loops has ended: the
+// process is going down, whatever else still answers.
+func TestLivezReportsAnEndedLoop(t *testing.T) {
+	l := &liveness{}
+	probe := func() (int, livenessReport) {
+		rec := httptest.NewRecorder()
+		l.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/livez", nil))
+		var rep livenessReport
+		if err := json.Unmarshal(rec.Body.Bytes(), &rep); err != nil {
+			t.Fatalf("/livez body %q: %v", rec.Body.String(), err)
+		}
+		return rec.Code, rep
+	}
+	if code, rep := probe(); code != http.StatusServiceUnavailable {
+		t.Errorf("/livez before any loop started = %d %+v; want 503", code, rep)
+	}
+	l.started("scheduler")
+	l.started("sender")
+	if code, rep := probe(); code != http.StatusOK || rep.Status != "ok" {
+		t.Errorf("/livez with every loop running = %d %+v; want 200 ok", code, rep)
+	}
+	l.ended("sender")
+	code, rep := probe()
+	if code != http.StatusServiceUnavailable || rep.Status != "down" || len(rep.Ended) != 1 || rep.Ended[0] != "sender" {
+		t.Errorf("/livez after the sender ended = %d %+v; want 503 down naming the sender", code, rep)
 	}
 }
