@@ -159,7 +159,9 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		slugs = append(slugs, t.Slug)
 	}
 	jobs := []job{
-		{name: "poll", spec: e.cfg.PollSchedule, run: func(ctx context.Context) error {
+		// The first poll comes at start: a new or restarted instance
+		// does not sit on stale articles for a whole interval.
+		{name: "poll", spec: e.cfg.PollSchedule, atStart: true, run: func(ctx context.Context) error {
 			start := time.Now()
 			res, err := poller.Poll(ctx)
 			pollLatency.Observe(time.Since(start).Seconds())

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"nashra/bot/telegramtest"
+	"nashra/digest/articles"
 	"nashra/subscribers/redistest"
 )
 
@@ -157,4 +159,27 @@ func TestLivezReportsAnEndedLoop(t *testing.T) {
 	if code != http.StatusServiceUnavailable || rep.Status != "down" || len(rep.Ended) != 1 || rep.Ended[0] != "sender" {
 		t.Errorf("/livez after the sender ended = %d %+v; want 503 down naming the sender", code, rep)
 	}
+}
+
+// The first poll comes as the instance starts, not a poll interval later.
+func TestFirstPollAtStart(t *testing.T) {
+	body, err := os.ReadFile(seedFeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+	defer feeds.Close()
+	srv := telegramtest.New(t, telegramtest.Options{})
+	r := redistest.New(t)
+	env := runEnv(srv, r)
+	feed := feeds.URL + "/feed/"
+	env["NASHRA_FEEDS"] = feed
+	env["NASHRA_POLL_SCHEDULE"] = "@every 1h"
+	p := startProcess(t, env)
+	defer p.stop(t)
+	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
+	waitUntil(t, 20*time.Second, func() bool {
+		st, err := arts.FeedStates(context.Background(), []string{feed})
+		return err == nil && len(st) == 1 && !st[0].LastOK.IsZero()
+	})
 }
