@@ -119,7 +119,7 @@ func New(opt Options) (*Bot, error) {
 	for _, id := range opt.Admins {
 		b.admins[id] = true
 	}
-	// The library is used for every call but getUpdates (see poll.go),
+	// The library is used for every call but getUpdates (see longpoll.go),
 	// which shares its HTTP client.
 	b.httpc = &http.Client{Timeout: opt.PollTimeout + 15*time.Second}
 	b.apiURL = "https://api.telegram.org"

@@ -26,9 +26,6 @@ import (
 // every ProgressEvery by whichever instance runs RunBroadcasts first, with
 // Pause / Resume / Cancel buttons. The feeding, counting and crash safety
 // live in subscribers (broadcast.go).
-//
-// Callback data: "bc:confirm:<id>", "bc:cancel:<id>", "bc:pause:<id>",
-// "bc:resume:<id>" (admins only; keyboards.go checks).
 
 // BroadcastConfig tunes broadcasts. The zero value is usable.
 type BroadcastConfig struct {
@@ -121,15 +118,24 @@ func (b *Bot) broadcast(ctx context.Context, c chatCtx, args string, m *models.M
 	if slug != "" {
 		line = fmt.Sprintf(t.Followers, audience, html.EscapeString(b.bcTopicName(c.lang, slug)))
 	}
-	id := strconv.FormatInt(bc.ID, 10)
-	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
-		{Text: t.Confirm, CallbackData: "bc:confirm:" + id},
-		{Text: t.Cancel, CallbackData: "bc:cancel:" + id},
-	}}}
-	if msg := b.sendMessage(ctx, c.id, fmt.Sprintf(t.Preview, bc.ID, line), kb); msg != nil {
+	if msg := b.sendMessage(ctx, c.id, fmt.Sprintf(t.Preview, bc.ID, line), confirmKeyboard(c.lang, bc.ID)); msg != nil {
 		return b.broadcasts.SetMessage(ctx, bc.ID, c.id, msg.ID)
 	}
 	return nil
+}
+
+// confirmKeyboard is under a broadcast's preview.
+func confirmKeyboard(lang string, id int64) *models.InlineKeyboardMarkup {
+	t := bcTextsFor(lang)
+	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
+		{Text: t.Confirm, CallbackData: bcData("confirm", id)},
+		{Text: t.Cancel, CallbackData: bcData("cancel", id)},
+	}}}
+}
+
+// bcData is the data of a broadcast's button: "bc:<action>:<id>".
+func bcData(action string, id int64) string {
+	return callbackData(cbBroadcast, action+":"+strconv.FormatInt(id, 10))
 }
 
 // broadcastBody is what follows the command, as the admin typed it (line
@@ -406,17 +412,16 @@ func (b *Bot) progressView(lang string, bc broadcasts.Broadcast, p broadcasts.Pr
 		}
 	}
 	var kb *models.InlineKeyboardMarkup
-	id := strconv.FormatInt(bc.ID, 10)
 	switch bc.Status {
 	case broadcasts.Running:
 		kb = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
-			{Text: t.Pause, CallbackData: "bc:pause:" + id},
-			{Text: t.Cancel, CallbackData: "bc:cancel:" + id},
+			{Text: t.Pause, CallbackData: bcData("pause", bc.ID)},
+			{Text: t.Cancel, CallbackData: bcData("cancel", bc.ID)},
 		}}}
 	case broadcasts.Paused:
 		kb = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
-			{Text: t.Resume, CallbackData: "bc:resume:" + id},
-			{Text: t.Cancel, CallbackData: "bc:cancel:" + id},
+			{Text: t.Resume, CallbackData: bcData("resume", bc.ID)},
+			{Text: t.Cancel, CallbackData: bcData("cancel", bc.ID)},
 		}}}
 	}
 	return strings.Join(lines, "\n"), kb

@@ -5,7 +5,6 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
-	"strings"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -13,9 +12,6 @@ import (
 	"nashra/bot/tgerr"
 	"nashra/subscribers"
 )
-
-// Callback data (at most 64 bytes): "t:<slug>" toggles a topic, "u:<id>"
-// unfollows, "l:<lang>" sets the language, "x" closes a keyboard.
 
 func (b *Bot) topicsKeyboard(lang string, follows []subscribers.Follow) *models.InlineKeyboardMarkup {
 	following := make(map[string]bool, len(follows))
@@ -29,7 +25,7 @@ func (b *Bot) topicsKeyboard(lang string, follows []subscribers.Follow) *models.
 		if following[topic.Slug] {
 			label = "✅ " + label
 		}
-		row = append(row, models.InlineKeyboardButton{Text: label, CallbackData: "t:" + topic.Slug})
+		row = append(row, models.InlineKeyboardButton{Text: label, CallbackData: callbackData(cbTopic, topic.Slug)})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -38,7 +34,7 @@ func (b *Bot) topicsKeyboard(lang string, follows []subscribers.Follow) *models.
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	rows = append(rows, []models.InlineKeyboardButton{{Text: textsFor(lang).ButtonDone, CallbackData: "x"}})
+	rows = append(rows, []models.InlineKeyboardButton{{Text: textsFor(lang).ButtonDone, CallbackData: callbackData(cbClose, "")}})
 	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
 }
 
@@ -61,17 +57,25 @@ func (b *Bot) unfollowKeyboard(lang string, follows []subscribers.Follow) *model
 				label = topic.Name(lang)
 			}
 		}
-		rows = append(rows, []models.InlineKeyboardButton{{Text: "❎ " + label, CallbackData: "u:" + followID(f.Key)}})
+		rows = append(rows, []models.InlineKeyboardButton{{Text: "❎ " + label, CallbackData: callbackData(cbUnfollow, followID(f.Key))}})
 	}
-	rows = append(rows, []models.InlineKeyboardButton{{Text: textsFor(lang).ButtonDone, CallbackData: "x"}})
+	rows = append(rows, []models.InlineKeyboardButton{{Text: textsFor(lang).ButtonDone, CallbackData: callbackData(cbClose, "")}})
 	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
 }
 
 func langKeyboard() *models.InlineKeyboardMarkup {
 	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
-		{Text: "العربية", CallbackData: "l:ar"},
-		{Text: "English", CallbackData: "l:en"},
+		{Text: "العربية", CallbackData: callbackData(cbLang, "ar")},
+		{Text: "English", CallbackData: callbackData(cbLang, "en")},
 	}}}
+}
+
+// langButton sets the language a /lang button names.
+func (b *Bot) langButton(ctx context.Context, c chatCtx, _ int, lang string) (string, error) {
+	if lang != "ar" && lang != "en" {
+		return "", nil
+	}
+	return "", b.setLang(ctx, c, lang)
 }
 
 // callbackChat is the chat and message a button was pressed on. For a
@@ -87,60 +91,6 @@ func callbackChat(q *models.CallbackQuery) (chat models.Chat, msgID int, ok bool
 		return q.Message.InaccessibleMessage.Chat, q.Message.InaccessibleMessage.MessageID, true
 	}
 	return models.Chat{}, 0, false
-}
-
-func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
-	chat, msgID, ok := callbackChat(q)
-	if !ok {
-		b.answer(ctx, q, "")
-		return
-	}
-	c := chatCtx{id: chat.ID, typ: chat.Type, from: q.From.ID}
-	c.lang, _ = b.store.Lang(ctx, c.id)
-	t := textsFor(c.lang)
-	// In a group or a channel the press comes from whoever pressed, and
-	// the data may be forged: every button is checked, none trusted.
-	if c.shared() && !b.isChatAdmin(ctx, c) {
-		b.log.Info("button refused: not a chat admin", "chat_id", c.id, "user_id", c.from, "data", q.Data)
-		b.answer(ctx, q, c.adminsOnly(t))
-		return
-	}
-	kind, arg, _ := strings.Cut(q.Data, ":")
-	var toast string
-	var err error
-	switch kind {
-	case "t":
-		toast, err = b.toggleTopic(ctx, c, msgID, arg)
-	case "u":
-		toast, err = b.unfollowButton(ctx, c, msgID, arg)
-	case "l":
-		if arg == "ar" || arg == "en" {
-			err = b.setLang(ctx, c, arg)
-		}
-	case "time":
-		err = b.setTime(ctx, c, arg)
-	case "do":
-		err = b.onDigestButton(ctx, c, q.Data)
-	case "bc":
-		if !b.admins[c.from] {
-			b.log.Warn("broadcast button refused: not an admin", "user_id", c.from)
-			toast = t.NotAdmin
-			break
-		}
-		toast, err = b.onBroadcastButton(ctx, c, msgID, arg)
-	case "fg":
-		toast, err = b.onForgetButton(ctx, c, msgID, arg)
-	case "x":
-		b.call(ctx, c.id, "editMessageReplyMarkup", func() error {
-			_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: c.id, MessageID: msgID})
-			return err
-		})
-	}
-	if err != nil {
-		b.log.Error("button failed", "chat_id", c.id, "data", q.Data, "err", err)
-		toast = t.Failure
-	}
-	b.answer(ctx, q, toast)
 }
 
 // replaceText turns a message the bot sent into text (a question into its

@@ -101,11 +101,16 @@ func (b *Bot) forget(ctx context.Context, c chatCtx, _ string) error {
 	} else if err != nil {
 		return err
 	}
-	b.send(ctx, c.id, t.ForgetAsk, &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
-		{Text: t.ButtonYes, CallbackData: "fg:yes"},
-		{Text: t.ButtonNo, CallbackData: "fg:no"},
-	}}})
+	b.send(ctx, c.id, t.ForgetAsk, forgetKeyboard(c.lang))
 	return nil
+}
+
+func forgetKeyboard(lang string) *models.InlineKeyboardMarkup {
+	t := dataTextsFor(lang)
+	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
+		{Text: t.ButtonYes, CallbackData: callbackData(cbForget, "yes")},
+		{Text: t.ButtonNo, CallbackData: callbackData(cbForget, "no")},
+	}}}
 }
 
 // onForgetButton handles "fg:<action>" buttons: "yes" deletes everything

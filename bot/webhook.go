@@ -5,11 +5,15 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"nashra/bot/tgerr"
 )
 
 // maxUpdateBytes bounds one webhook request; real updates are a few KB.
@@ -17,26 +21,50 @@ const maxUpdateBytes = 1 << 20
 
 // RunWebhook serves updates that Telegram posts to WebhookHandler (every
 // instance may serve), after registering url with secret. It returns when
-// ctx is cancelled and the handlers in flight have finished.
+// ctx is cancelled and the handlers in flight have finished, or at once
+// with an error when Telegram refuses the webhook: an instance nobody
+// posts updates to must not look as if it served.
 func (b *Bot) RunWebhook(ctx context.Context, url, secret string) error {
 	if err := b.identify(ctx); err != nil {
 		return err
 	}
 	b.setCommands(ctx)
 	d := b.openDispatch()
-	_, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{
-		URL:            url,
-		SecretToken:    secret,
-		AllowedUpdates: allowedUpdates,
-	})
-	if err != nil && ctx.Err() == nil {
-		b.log.Error("set webhook", "err", err)
-	} else if err == nil {
-		b.log.Info("webhook registered")
+	defer b.closeDispatch(d)
+	if err := b.setWebhook(ctx, url, secret); err != nil {
+		return err
 	}
 	<-ctx.Done()
-	b.closeDispatch(d)
 	return nil
+}
+
+// setWebhook registers url, retrying while Telegram or the network fails
+// (as identify does); Telegram's refusal of the URL or the secret is
+// returned. It returns nil when ctx ends first.
+func (b *Bot) setWebhook(ctx context.Context, url, secret string) error {
+	wait := time.Second
+	for {
+		_, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{
+			URL:            url,
+			SecretToken:    secret,
+			AllowedUpdates: allowedUpdates,
+		})
+		switch {
+		case err == nil:
+			b.log.Info("webhook registered")
+			return nil
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, tg.ErrorUnauthorized), tgerr.Classify(err, nil) == tgerr.BadRequest:
+			return fmt.Errorf("telegram refused the webhook (NASHRA_WEBHOOK_URL, NASHRA_WEBHOOK_SECRET): %w", b.redact(err))
+		}
+		wait = max(wait, tgerr.RetryAfter(err))
+		b.log.Warn("set webhook failed; retrying", "err", b.redact(err), "in", wait)
+		if sleepCtx(ctx, wait) != nil {
+			return nil
+		}
+		wait = min(2*wait, time.Minute)
+	}
 }
 
 // WebhookHandler receives Telegram's POSTs. A wrong or missing secret gets

@@ -323,7 +323,7 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, renders map[st
 			renders[key] = msgs
 		}
 		d.Messages = msgs
-		d.Markup = digestButtons(lang)
+		d.Markup = Buttons(lang)
 	}
 	return d
 }
@@ -360,14 +360,17 @@ func renderKey(lang string, arts []articles.Article) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// DigestButtons' callback data, handled by the bot.
+// The callback data of the buttons under a digest, handled by the bot
+// (bot/callbacks.go routes every ButtonKind button to them).
 const (
-	ButtonTopics = "do:topics"
-	ButtonPause  = "do:pause"
-	ButtonStop   = "do:stop"
+	ButtonKind   = "do"
+	ButtonTopics = ButtonKind + ":topics"
+	ButtonPause  = ButtonKind + ":pause"
+	ButtonStop   = ButtonKind + ":stop"
 )
 
-func digestButtons(lang string) string {
+// Buttons is the keyboard under every digest, as JSON reply markup.
+func Buttons(lang string) string {
 	labels := [3]string{"⚙️ المواضيع", "⏸ إيقاف مؤقت", "✖️ إلغاء الاشتراك"}
 	if lang == "en" {
 		labels = [3]string{"⚙️ Topics", "⏸ Pause", "✖️ Unsubscribe"}

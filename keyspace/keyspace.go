@@ -48,7 +48,7 @@
 //
 // Other packages keep keys of their own under the same prefix, in their
 // own slots: articles and feed state under {ingest} (digest/articles), the
-// scheduler's lease:, lock: and tick: keys (digest/schedule), and
+// scheduler's lease:, lock: and tick: keys (schedule/), and
 // Telegram's flood limits under tg: (bot/ratelimit).
 //
 // The layout is deployed data: TestKeyLayout pins it, and changing a name

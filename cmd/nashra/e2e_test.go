@@ -227,7 +227,8 @@ func TestTwoInstancesOnePoller(t *testing.T) {
 }
 
 // runEnv is the environment of a `nashra run` against the fake Bot API srv
-// and the test Redis r, on a free local port.
+// and the test Redis r, on a free local port. The feed is a local port
+// nothing listens on: the poll at start must not reach the network.
 func runEnv(srv *telegramtest.Server, r *redistest.Redis) map[string]string {
 	return map[string]string{
 		"NASHRA_TELEGRAM_TOKEN": srv.Token(),
@@ -235,5 +236,6 @@ func runEnv(srv *telegramtest.Server, r *redistest.Redis) map[string]string {
 		"NASHRA_REDIS_URL":      r.URL,
 		"NASHRA_REDIS_PREFIX":   r.Prefix,
 		"NASHRA_HTTP_ADDR":      "127.0.0.1:0",
+		"NASHRA_FEEDS":          "http://127.0.0.1:9/feed/",
 	}
 }

@@ -10,37 +10,35 @@ import (
 	"nashra/digest"
 	"nashra/digest/articles"
 	"nashra/digest/feed"
+	"nashra/digest/topics"
 	"nashra/redact"
 )
 
 // newPoller wires a Poller for the configured feeds.
-func newPoller(e *env, store *articles.Store) (*digest.Poller, error) {
-	catalog, err := loadCatalog(e.cfg)
-	if err != nil {
-		return nil, err
-	}
+func newPoller(e *env, store *articles.Store, catalog *topics.Catalog) *digest.Poller {
 	return &digest.Poller{
 		Feeds:    e.cfg.Feeds,
 		Fetcher:  &feed.Fetcher{},
 		Store:    store,
 		Classify: &digest.Classifier{Catalog: catalog},
 		Log:      e.log,
-	}, nil
+	}
 }
 
 // pollCommand is `nashra poll`: poll every feed once now, store the new
 // articles, print what was added.
 func pollCommand(*flag.FlagSet) func(context.Context, *env) error {
 	return func(ctx context.Context, e *env) error {
+		catalog, err := loadCatalog(e.cfg)
+		if err != nil {
+			return err
+		}
 		rdb, closeRedis, err := openRedis(ctx, e)
 		if err != nil {
 			return err
 		}
 		defer closeRedis()
-		p, err := newPoller(e, articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix}))
-		if err != nil {
-			return err
-		}
+		p := newPoller(e, articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix}), catalog)
 		res, err := p.Poll(ctx)
 		for _, f := range res.Feeds {
 			line := fmt.Sprintf("%s\t%s\titems=%d new=%d skipped=%d", redact.URL(f.URL), f.Status, f.Items, f.New, f.Skipped)

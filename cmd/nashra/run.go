@@ -57,7 +57,7 @@ var commands = []command{
 	{"outbox", "dead|redrive [flags]", "dead [--limit N] [--json]: list the dead letters, newest first; redrive [--all | --job ID | --kind K | --reason TEXT] [--dry-run]: send them again", outboxCommand},
 	{"signup-link", "", "print the t.me signup link, the HTML snippet for the site and a QR code", signupLinkCommand},
 	{"topics", "", "print the topic catalog", func(*flag.FlagSet) func(context.Context, *env) error { return runTopics }},
-	{"healthcheck", "", "exit 0 when the local /healthz answers 200 (for container health checks)", func(*flag.FlagSet) func(context.Context, *env) error { return runHealthcheck }},
+	{"healthcheck", "", "exit 0 when the local /livez answers 200 (--ready: /healthz), for container health checks", healthcheckCommand},
 }
 
 // run parses the command line and runs one subcommand.

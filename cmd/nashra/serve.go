@@ -9,19 +9,23 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/errgroup"
 
 	"nashra/bot"
 	"nashra/bot/inbox"
 	"nashra/bot/ratelimit"
+	"nashra/bot/sender"
 	"nashra/broadcasts"
 	"nashra/digest/articles"
-	"nashra/digest/schedule"
+	"nashra/digest/topics"
 	"nashra/outbox"
 	"nashra/redact"
+	"nashra/schedule"
 	"nashra/subscribers"
 )
 
@@ -61,19 +65,56 @@ func openRedis(ctx context.Context, e *env) (redis.UniversalClient, func(), erro
 }
 
 // runServe is `nashra run`: the bot and the HTTP server, until a signal.
+// Everything is built before the port is bound and anything starts, so a
+// mistake found while building leaves nothing behind; then every part runs
+// under one supervisor (see server.run).
 func runServe(ctx context.Context, e *env) error {
 	if e.cfg.Token == "" {
 		return errors.New("NASHRA_TELEGRAM_TOKEN: required by run (the token @BotFather gave you)")
+	}
+	catalog, err := loadCatalog(e.cfg)
+	if err != nil {
+		return err
 	}
 	rdb, closeRedis, err := openRedis(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer closeRedis()
-	catalog, err := loadCatalog(e.cfg)
+	s, err := newServer(e, rdb, catalog)
 	if err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", e.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("NASHRA_HTTP_ADDR: %w", err)
+	}
+	return s.run(ctx, ln)
+}
+
+// server is `nashra run` built and not yet started: nothing in it has a
+// goroutine or a socket of its own until run.
+type server struct {
+	e      *env
+	rdb    redis.UniversalClient
+	bot    *bot.Bot
+	sender *sender.Sender
+	http   *http.Server
+	live   *liveness
+	jobs   []job
+}
+
+// job is a periodic task for the scheduler; atStart ones also run as the
+// scheduler starts (schedule.AddAtStart).
+type job struct {
+	name, spec string
+	atStart    bool
+	run        func(ctx context.Context) error
+}
+
+// newServer builds every part of `nashra run` on rdb, with the topic
+// catalog loaded once by the caller.
+func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*server, error) {
 	store := subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix})
 	outboxStore := outbox.New(rdb, outbox.Options{Prefix: e.cfg.RedisPrefix})
 	broadcastStore := broadcasts.New(rdb, broadcasts.Options{Prefix: e.cfg.RedisPrefix})
@@ -82,7 +123,7 @@ func runServe(ctx context.Context, e *env) error {
 	builder := newBuilder(e, store, outboxStore, articleStore)
 	snd, err := newSender(e, store, outboxStore, rdb)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b, err := bot.New(bot.Options{
 		Token:           e.cfg.Token,
@@ -101,21 +142,19 @@ func runServe(ctx context.Context, e *env) error {
 		Stats:           bot.StatsConfig{Articles: articleStore, Feeds: e.cfg.Feeds, Delivery: snd.Stats},
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-
-	ln, err := net.Listen("tcp", e.cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("NASHRA_HTTP_ADDR: %w", err)
-	}
-	mux := http.NewServeMux()
+	poller := newPoller(e, articleStore, catalog)
 	pollLatency := newPollLatency()
 	tgCheck, err := telegramCheck(e.cfg.APIURL, e.cfg.Token)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	live := &liveness{}
+	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Outbox: outboxStore, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency}))
 	mux.Handle("GET /healthz", healthHandler(healthOptions{Redis: store, Telegram: tgCheck, Articles: articleStore, Feeds: e.cfg.Feeds, MaxPollAge: maxPollAge(e.cfg.PollSchedule, time.Now()), Started: time.Now()}))
+	mux.Handle("GET /livez", live)
 	if e.cfg.WebhookURL != "" {
 		u, _ := url.Parse(e.cfg.WebhookURL)
 		path := u.Path
@@ -124,94 +163,128 @@ func runServe(ctx context.Context, e *env) error {
 		}
 		mux.Handle("POST "+path, b.WebhookHandler(e.cfg.WebhookSecret))
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	httpDone := make(chan error, 1)
-	go func() { httpDone <- srv.Serve(ln) }()
-	e.log.Info("nashra started", "version", currentBuild().Version, "commit", currentBuild().Commit, "http", ln.Addr().String(), "redis", redact.URL(e.cfg.RedisURL), "feeds", len(e.cfg.Feeds), "admins", len(e.cfg.Admins))
-
-	poller, err := newPoller(e, articleStore)
-	if err != nil {
-		return err
+	var slugs []string
+	for _, t := range catalog.Topics() {
+		slugs = append(slugs, t.Slug)
 	}
-	sched := schedule.New(schedule.Options{RDB: rdb, Prefix: e.cfg.RedisPrefix, Location: e.cfg.Location, Log: e.log, Instance: instanceID(e.cfg.InstanceID, ln.Addr())})
-	if err := sched.Add("poll", e.cfg.PollSchedule, func(ctx context.Context) error {
-		start := time.Now()
-		res, err := poller.Poll(ctx)
-		pollLatency.Observe(time.Since(start).Seconds())
-		e.log.Info("feeds polled", "new", len(res.Added))
-		return err
-	}); err != nil {
-		return err
-	}
-	if err := sched.Add("digest", "* * * * *", func(ctx context.Context) error {
-		res, err := builder.Run(ctx, false)
-		if res.Due > 0 {
-			e.log.Info("digests built", "due", res.Due, "queued", res.Queued, "empty", res.Empty, "stale", res.Stale)
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	if err := sched.Add("trim", "@daily", func(ctx context.Context) error {
-		var slugs []string
-		for _, t := range catalog.Topics() {
-			slugs = append(slugs, t.Slug)
-		}
-		return articleStore.Trim(ctx, slugs)
-	}); err != nil {
-		return err
-	}
-	sctx, stop := context.WithCancel(ctx)
-	defer stop()
-	schedDone := make(chan struct{})
-	go func() { sched.Run(sctx); close(schedDone) }()
-	sendDone := make(chan error, 1)
-	go func() { sendDone <- snd.Run(sctx) }()
-	broadcastsDone := make(chan struct{})
-	go func() {
-		if err := b.RunBroadcasts(sctx); err != nil && sctx.Err() == nil {
-			e.log.Error("broadcasts stopped", "err", err)
-		}
-		close(broadcastsDone)
-	}()
-
-	// Telegram allows one long poller per token: with several instances,
-	// the one holding the lease polls and the others stand by. A webhook
-	// lets every instance serve.
-	var botErr error
-	if e.cfg.WebhookURL != "" {
-		botErr = b.RunWebhook(ctx, e.cfg.WebhookURL, e.cfg.WebhookSecret)
-	} else {
-		botErr = sched.Lease(ctx, "updates", pollLeaseTTL, func(ctx context.Context) error {
-			err := b.Run(ctx)
-			if errors.Is(err, bot.ErrOtherPoller) {
-				return fmt.Errorf("%w: %w", schedule.ErrYield, err)
+	jobs := []job{
+		// The first poll comes at start: a new or restarted instance
+		// does not sit on stale articles for a whole interval.
+		{name: "poll", spec: e.cfg.PollSchedule, atStart: true, run: func(ctx context.Context) error {
+			start := time.Now()
+			res, err := poller.Poll(ctx)
+			pollLatency.Observe(time.Since(start).Seconds())
+			e.log.Info("feeds polled", "new", len(res.Added))
+			return err
+		}},
+		{name: "digest", spec: "* * * * *", run: func(ctx context.Context) error {
+			res, err := builder.Run(ctx, false)
+			if res.Due > 0 {
+				e.log.Info("digests built", "due", res.Due, "queued", res.Queued, "empty", res.Empty, "stale", res.Stale)
 			}
 			return err
+		}},
+		{name: "trim", spec: "@daily", run: func(ctx context.Context) error {
+			return articleStore.Trim(ctx, slugs)
+		}},
+	}
+	return &server{
+		e:      e,
+		rdb:    rdb,
+		bot:    b,
+		sender: snd,
+		http:   &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second},
+		live:   live,
+		jobs:   jobs,
+	}, nil
+}
+
+// run serves HTTP on ln and runs the scheduler, the sender, the
+// broadcasts and the bot until ctx is cancelled or one of them fails.
+// Either way every part is stopped and waited for before run returns: a
+// part that fails (a token Telegram rejects, the port closing) stops the
+// others, and a part that ends on its own is a failure too. The HTTP
+// server is stopped last, so that /healthz, /metrics and the webhook
+// answer while the bot drains its handlers.
+func (s *server) run(ctx context.Context, ln net.Listener) error {
+	e := s.e
+	// The lease names this instance by the address it listens on, known
+	// only now (":0" picks a port).
+	sched := schedule.New(schedule.Options{RDB: s.rdb, Prefix: e.cfg.RedisPrefix, Location: e.cfg.Location, Log: e.log, Instance: instanceID(e.cfg.InstanceID, ln.Addr())})
+	for _, j := range s.jobs {
+		add := sched.Add
+		if j.atStart {
+			add = sched.AddAtStart
+		}
+		if err := add(j.name, j.spec, j.run); err != nil {
+			_ = ln.Close()
+			return err
+		}
+	}
+	loops := []struct {
+		name string
+		run  func(ctx context.Context) error
+	}{
+		{"scheduler", func(ctx context.Context) error { sched.Run(ctx); return nil }},
+		{"sender", s.sender.Run},
+		{"broadcasts", s.bot.RunBroadcasts},
+		{"bot", func(ctx context.Context) error { return s.runBot(ctx, sched) }},
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	var running sync.WaitGroup
+	for _, l := range loops {
+		s.live.started(l.name)
+		running.Add(1)
+		g.Go(func() error {
+			defer running.Done()
+			err := l.run(gctx)
+			s.live.ended(l.name)
+			switch {
+			case err != nil && !errors.Is(err, context.Canceled):
+				return err
+			case gctx.Err() == nil:
+				return fmt.Errorf("%s stopped on its own", l.name)
+			}
+			return nil
 		})
 	}
-	if botErr != nil {
-		stop()
-	}
-	<-schedDone
-	<-broadcastsDone
-	if err := <-sendDone; err != nil && !errors.Is(err, context.Canceled) {
-		e.log.Warn("sender stopped", "err", err)
-	}
-
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		e.log.Warn("http shutdown", "err", err)
-	}
-	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("http server: %w", err)
-	}
-	e.log.Info("nashra stopped")
-	if errors.Is(botErr, context.Canceled) {
+	e.log.Info("nashra started", "version", currentBuild().Version, "commit", currentBuild().Commit, "http", ln.Addr().String(), "redis", redact.URL(e.cfg.RedisURL), "feeds", len(e.cfg.Feeds), "admins", len(e.cfg.Admins))
+	g.Go(func() error {
+		if err := s.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http server: %w", err)
+		}
 		return nil
+	})
+	g.Go(func() error {
+		running.Wait()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+		defer cancel()
+		if err := s.http.Shutdown(sctx); err != nil {
+			e.log.Warn("http shutdown", "err", err)
+			_ = s.http.Close()
+		}
+		return nil
+	})
+	err := g.Wait()
+	e.log.Info("nashra stopped")
+	return err
+}
+
+// runBot serves updates: by webhook in every instance, or by long polling
+// in the one holding the lease (Telegram allows one poller per token;
+// the other instances stand by).
+func (s *server) runBot(ctx context.Context, sched *schedule.Scheduler) error {
+	e := s.e
+	if e.cfg.WebhookURL != "" {
+		return s.bot.RunWebhook(ctx, e.cfg.WebhookURL, e.cfg.WebhookSecret)
 	}
-	return botErr
+	return sched.Lease(ctx, "updates", pollLeaseTTL, func(ctx context.Context) error {
+		err := s.bot.Run(ctx)
+		if errors.Is(err, bot.ErrOtherPoller) {
+			return fmt.Errorf("%w: %w", schedule.ErrYield, err)
+		}
+		return err
+	})
 }
 
 // pollLeaseTTL is how long the polling lease outlives its holder's last

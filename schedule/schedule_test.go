@@ -166,3 +166,72 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A job added at start runs as Run starts, not a full interval later.
+func TestAddAtStartRunsAtOnce(t *testing.T) {
+	r := redistest.New(t)
+	s := New(Options{RDB: r.Client, Prefix: r.Prefix})
+	ran := make(chan struct{}, 1)
+	if err := s.AddAtStart("poll", "@every 1h", func(context.Context) error { ran <- struct{}{}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	select {
+	case <-ran:
+	case <-time.After(20 * time.Second):
+		t.Error("a job added at start had not run 20 s after Run; want it at once")
+	}
+	cancel()
+	<-done
+}
+
+// Two instances starting together in the same tick poll once: the run at
+// start goes through the lock and the once-per-tick marker.
+func TestAddAtStartRunsOnceAcrossInstances(t *testing.T) {
+	r := redistest.New(t)
+	now := func() time.Time { return time.Date(2026, 11, 28, 8, 2, 0, 0, time.UTC) }
+	var runs atomic.Int32
+	job := func(context.Context) error { runs.Add(1); return nil }
+	var scheds []*Scheduler
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for range 2 {
+		s := New(Options{RDB: r.Client, Prefix: r.Prefix, LockTTL: 3 * time.Second, Now: now})
+		if err := s.AddAtStart("poll", "@every 5m", job); err != nil {
+			t.Fatal(err)
+		}
+		scheds = append(scheds, s)
+	}
+	for _, s := range scheds {
+		wg.Go(func() { s.Run(ctx) })
+	}
+	// Each instance either ran the tick or left it to the other.
+	waitFor(t, func() bool {
+		n := 0
+		for _, s := range scheds {
+			n += s.Ran("poll") + s.Skipped("poll")
+		}
+		return n == 2
+	})
+	cancel()
+	wg.Wait()
+	if n := runs.Load(); n != 1 {
+		t.Errorf("two instances starting in one tick polled %d times; want once", n)
+	}
+	// A third instance joining in the same tick does not poll again.
+	late := New(Options{RDB: r.Client, Prefix: r.Prefix, Now: now})
+	if err := late.AddAtStart("poll", "@every 5m", job); err != nil {
+		t.Fatal(err)
+	}
+	lctx, lcancel := context.WithCancel(context.Background())
+	ldone := make(chan struct{})
+	go func() { late.Run(lctx); close(ldone) }()
+	waitFor(t, func() bool { return late.Skipped("poll") == 1 })
+	lcancel()
+	<-ldone
+	if n := runs.Load(); n != 1 {
+		t.Errorf("an instance joining in the same tick polled again (%d polls); want none", n)
+	}
+}

@@ -1,9 +1,11 @@
-// Package schedule runs the periodic jobs (polling feeds, building
-// digests) in every instance, and makes each tick of each job run once
-// across all of them: a Redis lock keeps two runs of a job from
-// overlapping, and a once-per-tick marker keeps a second instance from
-// repeating a tick the first one already ran. It also gives one instance
-// at a time a lease, for work only one may do (long polling Telegram).
+// Package schedule is how several instances share work: periodic jobs
+// (polling feeds, building digests, trimming) run in every instance and
+// each tick of each job runs once across all of them, and leases give one
+// instance at a time the work only one may do (long polling Telegram).
+//
+// A Redis lock keeps two runs of a job from overlapping, and a
+// once-per-tick marker keeps a second instance from repeating a tick the
+// first one already ran.
 //
 // Correctness never rests on the lock alone: the steps the jobs take are
 // themselves atomic and idempotent (the digest cursor's compare-and-set,
@@ -46,9 +48,13 @@ type Scheduler struct {
 	cron  *cron.Cron
 	ctx   context.Context
 	wg    sync.WaitGroup
-	// Ran counts the ticks this instance ran (for tests and metrics).
-	mu  sync.Mutex
-	ran map[string]int
+	// atStart are the jobs Run starts at once (AddAtStart).
+	atStart []cron.EntryID
+	// ran and skipped count the ticks this instance ran, and those it
+	// left to another instance (for tests and metrics).
+	mu      sync.Mutex
+	ran     map[string]int
+	skipped map[string]int
 }
 
 // New returns a Scheduler; add jobs, then Run it.
@@ -77,17 +83,38 @@ func New(opt Options) *Scheduler {
 		// never runs again.
 		cron: cron.New(cron.WithLocation(opt.Location), cron.WithLogger(logger),
 			cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger))),
-		ran: map[string]int{},
+		ran:     map[string]int{},
+		skipped: map[string]int{},
 	}
 }
 
 // Add schedules fn under name with a standard cron spec (or @every, @daily...).
 func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) error {
+	_, err := s.add(name, spec, fn)
+	return err
+}
+
+// AddAtStart is Add for a job that should not wait for its first tick (a
+// fresh instance polls the feeds at once, not five minutes later): as Run
+// starts, the job runs for the tick in progress, through the same lock and
+// once-per-tick marker as its scheduled runs. Instances starting together
+// run it once, and an instance joining others that already ran the tick
+// does not run it again.
+func (s *Scheduler) AddAtStart(name, spec string, fn func(ctx context.Context) error) error {
+	id, err := s.add(name, spec, fn)
+	if err != nil {
+		return err
+	}
+	s.atStart = append(s.atStart, id)
+	return nil
+}
+
+func (s *Scheduler) add(name, spec string, fn func(ctx context.Context) error) (cron.EntryID, error) {
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
-		return fmt.Errorf("schedule %s %q: %w", name, spec, err)
+		return 0, fmt.Errorf("schedule %s %q: %w", name, spec, err)
 	}
-	s.cron.Schedule(sched, cron.FuncJob(func() {
+	id := s.cron.Schedule(sched, cron.FuncJob(func() {
 		s.wg.Add(1)
 		defer s.wg.Done()
 		if s.ctx == nil || s.ctx.Err() != nil {
@@ -97,7 +124,7 @@ func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) e
 			s.opt.Log.Error("job failed", "job", name, "err", err)
 		}
 	}))
-	return nil
+	return id, nil
 }
 
 // tickOf names the tick a run belongs to, the same in every instance:
@@ -122,6 +149,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, name string, tick time.Time, fn
 	marker := s.opt.Prefix + "tick:" + name + ":" + strconv.FormatInt(tick.Unix(), 10)
 	lock, err := s.locks.Obtain(ctx, s.opt.Prefix+"lock:"+name, s.opt.LockTTL, nil)
 	if errors.Is(err, redislock.ErrNotObtained) {
+		s.count(s.skipped, name)
 		return false, nil // another instance is running this job
 	}
 	if err != nil {
@@ -137,6 +165,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, name string, tick time.Time, fn
 		return false, fmt.Errorf("tick marker %s: %w", name, err)
 	}
 	if !first {
+		s.count(s.skipped, name)
 		return false, nil // this tick already ran elsewhere
 	}
 	jctx, cancel := context.WithCancel(ctx)
@@ -144,10 +173,14 @@ func (s *Scheduler) RunOnce(ctx context.Context, name string, tick time.Time, fn
 	go s.refresh(jctx, cancel, lock, name)
 	s.opt.Log.Debug("job start", "job", name, "tick", tick)
 	err = fn(jctx)
-	s.mu.Lock()
-	s.ran[name]++
-	s.mu.Unlock()
+	s.count(s.ran, name)
 	return true, err
+}
+
+func (s *Scheduler) count(m map[string]int, name string) {
+	s.mu.Lock()
+	m[name]++
+	s.mu.Unlock()
 }
 
 // refresh keeps the lock alive while the job runs; if it is lost, the job
@@ -176,10 +209,25 @@ func (s *Scheduler) Ran(name string) int {
 	return s.ran[name]
 }
 
-// Run starts the cron and blocks until ctx is cancelled; then it waits for
-// the jobs in flight (they see ctx cancelled) and returns.
+// Skipped reports how many ticks of name this instance left to another:
+// the tick had run, or the job was running, elsewhere.
+func (s *Scheduler) Skipped(name string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.skipped[name]
+}
+
+// Run starts the cron (and the AddAtStart jobs) and blocks until ctx is
+// cancelled; then it waits for the jobs in flight (they see ctx cancelled)
+// and returns.
 func (s *Scheduler) Run(ctx context.Context) {
 	s.ctx = ctx
+	for _, id := range s.atStart {
+		// The job as cron runs it, wrapped in the same chain: a panic is
+		// recovered, and a scheduled run skips while this one still runs.
+		job := s.cron.Entry(id).WrappedJob
+		s.wg.Go(job.Run)
+	}
 	s.cron.Start()
 	<-ctx.Done()
 	<-s.cron.Stop().Done()

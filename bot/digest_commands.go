@@ -13,8 +13,8 @@ import (
 	"nashra/subscribers"
 )
 
-// Callback data of the schedule buttons: "time:07:00", "time:instant",
-// "time:default".
+// The reader's digest: when it comes (/time), holding it back (/pause,
+// /resume), getting it now (/digest), and the buttons under every digest.
 
 // reader loads the chat's reader; a chat that never sent /start is told
 // to, and gets ok false.
@@ -143,8 +143,8 @@ func (b *Bot) describeSchedule(lang, spec string) string {
 func timeKeyboard(lang string) *models.InlineKeyboardMarkup {
 	t := textsFor(lang)
 	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
-		{{Text: t.ButtonMorning, CallbackData: "time:07:00"}, {Text: t.ButtonEvening, CallbackData: "time:19:00"}},
-		{{Text: t.ButtonInstant, CallbackData: "time:instant"}, {Text: t.ButtonDefault, CallbackData: "time:default"}},
+		{{Text: t.ButtonMorning, CallbackData: callbackData(cbTime, "07:00")}, {Text: t.ButtonEvening, CallbackData: callbackData(cbTime, "19:00")}},
+		{{Text: t.ButtonInstant, CallbackData: callbackData(cbTime, "instant")}, {Text: t.ButtonDefault, CallbackData: callbackData(cbTime, "default")}},
 	}}
 }
 
@@ -177,15 +177,20 @@ func (b *Bot) setTime(ctx context.Context, c chatCtx, arg string) error {
 	return nil
 }
 
+// timeButton sets the digest time a /time button names.
+func (b *Bot) timeButton(ctx context.Context, c chatCtx, _ int, arg string) (string, error) {
+	return "", b.setTime(ctx, c, arg)
+}
+
 // onDigestButton handles the buttons under every digest.
-func (b *Bot) onDigestButton(ctx context.Context, c chatCtx, data string) error {
-	switch data {
+func (b *Bot) onDigestButton(ctx context.Context, c chatCtx, _ int, arg string) (string, error) {
+	switch callbackData(digest.ButtonKind, arg) {
 	case digest.ButtonTopics:
-		return b.topics(ctx, c, "")
+		return "", b.topics(ctx, c, "")
 	case digest.ButtonPause:
-		return b.pause(ctx, c, "")
+		return "", b.pause(ctx, c, "")
 	case digest.ButtonStop:
-		return b.stop(ctx, c, "")
+		return "", b.stop(ctx, c, "")
 	}
-	return nil
+	return "", nil
 }
