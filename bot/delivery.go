@@ -100,7 +100,7 @@ func (b *Bot) describeSchedule(lang, spec string) string {
 	var m, h int
 	var dom, mon, dow string
 	if n, _ := fmt.Sscanf(spec, "%d %d %s %s %s", &m, &h, &dom, &mon, &dow); n == 5 && dom == "*" && mon == "*" && dow == "*" {
-		return fmt.Sprintf(t.TimeDaily, fmt.Sprintf("%02d:%02d", h, m), b.opt.Location.String())
+		return b.dailyWords(t, h, m)
 	}
 	return spec
 }
