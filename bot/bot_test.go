@@ -457,12 +457,13 @@ func TestScheduleCommands(t *testing.T) {
 	u := telegramtest.NewUser(110, "ar")
 	h.say(u, "/start")
 	m := h.say(u, "/time")
-	wantContains(t, m, "الموعد الافتراضي", "08:00", "Asia/Damascus") // "the default time"
+	wantContains(t, m, "الموعد الافتراضي", "الساعة 8:00 صباحاً بتوقيت دمشق") // "the default time: 8:00 in the morning, Damascus time"
 	if !containsButton(m, "time:instant") {
 		t.Errorf("/time buttons = %v; want the instant choice", m.Buttons())
 	}
 	m = h.say(u, "/time ٧:٣٠") // 7:30 in Arabic-Indic digits
-	wantContains(t, m, "07:30")
+	// Confirmed in words: "at 7:30 in the morning".
+	wantContains(t, m, "الساعة 7:30 صباحاً")
 	if got := h.reader(110).Schedule; got != "30 7 * * *" {
 		t.Errorf("stored schedule %q; want \"30 7 * * *\"", got)
 	}

@@ -88,41 +88,6 @@ func (b *Bot) digestNow(ctx context.Context, c chatCtx, _ string) error {
 	return nil
 }
 
-// parseTime reads what a reader types after /time: "07:30", "7", "٧:٣٠",
-// "instant"/"فوراً", "default". It returns the stored schedule.
-func parseTime(s string) (string, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r >= '٠' && r <= '٩':
-			return '0' + (r - '٠')
-		case r >= '۰' && r <= '۹':
-			return '0' + (r - '۰')
-		case r == '.' || r == '٫' || r == '：':
-			return ':'
-		}
-		return r
-	}, s)
-	switch s {
-	case "instant", "now", "فوري", "فورا", "فوراً", "فورًا":
-		return subscribers.Instant, true
-	case "default", "افتراضي", "الافتراضي":
-		return "", true
-	}
-	var h, m int
-	var rest string
-	if n, _ := fmt.Sscanf(s, "%d:%d%s", &h, &m, &rest); n == 2 && rest == "" {
-	} else if n, _ := fmt.Sscanf(s, "%d%s", &h, &rest); n == 1 && rest == "" {
-		m = 0
-	} else {
-		return "", false
-	}
-	if h < 0 || h > 23 || m < 0 || m > 59 {
-		return "", false
-	}
-	return fmt.Sprintf("%d %d * * *", m, h), true
-}
-
 // describeSchedule says a stored schedule in the reader's language.
 func (b *Bot) describeSchedule(lang, spec string) string {
 	t := textsFor(lang)
@@ -135,7 +100,7 @@ func (b *Bot) describeSchedule(lang, spec string) string {
 	var m, h int
 	var dom, mon, dow string
 	if n, _ := fmt.Sscanf(spec, "%d %d %s %s %s", &m, &h, &dom, &mon, &dow); n == 5 && dom == "*" && mon == "*" && dow == "*" {
-		return fmt.Sprintf(t.TimeDaily, fmt.Sprintf("%02d:%02d", h, m), b.opt.Location.String())
+		return b.dailyWords(t, h, m)
 	}
 	return spec
 }

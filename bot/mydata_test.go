@@ -28,8 +28,8 @@ func TestMyDataShowsWhatIsStored(t *testing.T) {
 		"301",
 		"متوقف مؤقتاً", // paused
 		"<b>pause</b> & co",
-		"العربية", // Arabic
-		"07:30",
+		"العربية",            // Arabic
+		"الساعة 7:30 صباحاً", // at 7:30 in the morning
 		"site-footer",
 		"قوات سوريا الديمقراطية", // SDF, followed from the link
 		"اقتصاد", // economy, a keyword

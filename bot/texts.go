@@ -49,13 +49,28 @@ type texts struct {
 	TimeUsage        string // %s: current schedule
 	TimeInvalid      string // %s: what the reader typed
 	TimeSet          string // %s: schedule, described
-	TimeDaily        string // %s: HH:MM, %s: zone
+	TimeDaily        string // %s: the time (a Clock… text), %s: the zone (ZoneCities or ZoneOffset)
 	TimeInstant      string
 	TimeDefault      string // %s: the default, described
 	ButtonMorning    string
 	ButtonEvening    string
 	ButtonInstant    string
 	ButtonDefault    string
+
+	// A time of day in words; %s is h:mm on a 12-hour clock. /time must
+	// read each back as the same time (see readClock).
+	ClockMorning       string // 1:00–11:59
+	ClockNoon          string // 12:00–12:59
+	ClockEvening       string // 13:00–23:59, said as 1:00–11:59
+	ClockAfterMidnight string // 00:01–00:59, said as 12:01–12:59
+	ClockMidnight      string // 00:00
+	// ZoneCities names the city of a time zone, keyed by the zone's last
+	// part (Asia/Damascus → Damascus).
+	ZoneCities map[string]string
+	// ZoneLatinCity lets a city missing from ZoneCities show as the zone
+	// writes it (America/New_York → New York).
+	ZoneLatinCity bool
+	ZoneOffset    string // %s: the offset from UTC ("+3", "-4", "+5:30"; "" for UTC)
 }
 
 var arTexts = texts{
@@ -119,13 +134,53 @@ var arTexts = texts{
 	TimeUsage:        "موعد خلاصتك الآن: %s\nاكتب مثلاً ‎/time 07:30 أو اختر:",
 	TimeSet:          "⏰ تم. موعد خلاصتك: %s",
 	TimeInvalid:      "⚠️ لم أفهم الموعد «%s». اكتب الساعة هكذا: ‎/time 07:30 أو اختر:",
-	TimeDaily:        "يومياً الساعة %s (بتوقيت %s)",
+	TimeDaily:        "يومياً %s بتوقيت %s",
 	TimeInstant:      "فور نشر الأخبار",
 	TimeDefault:      "الموعد الافتراضي: %s",
 	ButtonMorning:    "🌅 صباحاً 07:00",
 	ButtonEvening:    "🌆 مساءً 19:00",
 	ButtonInstant:    "⚡ فوراً",
 	ButtonDefault:    "الافتراضي",
+
+	ClockMorning:       "الساعة %s صباحاً",
+	ClockNoon:          "الساعة %s ظهراً",
+	ClockEvening:       "الساعة %s مساءً",
+	ClockAfterMidnight: "الساعة %s بعد منتصف الليل",
+	ClockMidnight:      "عند منتصف الليل",
+	ZoneCities: map[string]string{
+		"Damascus":   "دمشق",
+		"Beirut":     "بيروت",
+		"Baghdad":    "بغداد",
+		"Amman":      "عمّان",
+		"Istanbul":   "إسطنبول",
+		"Tehran":     "طهران",
+		"Cairo":      "القاهرة",
+		"Riyadh":     "الرياض",
+		"Kuwait":     "الكويت",
+		"Qatar":      "الدوحة",
+		"Dubai":      "دبي",
+		"Nicosia":    "نيقوسيا",
+		"Athens":     "أثينا",
+		"Berlin":     "برلين",
+		"Vienna":     "فيينا",
+		"Zurich":     "زيورخ",
+		"Paris":      "باريس",
+		"Brussels":   "بروكسل",
+		"Amsterdam":  "أمستردام",
+		"Copenhagen": "كوبنهاغن",
+		"Stockholm":  "ستوكهولم",
+		"Oslo":       "أوسلو",
+		"Helsinki":   "هلسنكي",
+		"London":     "لندن",
+		"Rome":       "روما",
+		"Madrid":     "مدريد",
+		"Moscow":     "موسكو",
+		"Kyiv":       "كييف",
+		"Kiev":       "كييف",
+		"Toronto":    "تورونتو",
+		"New_York":   "نيويورك",
+	},
+	ZoneOffset: "غرينتش%s",
 }
 
 var enTexts = texts{
@@ -189,13 +244,25 @@ var enTexts = texts{
 	TimeUsage:        "Your digest now comes: %s\nType e.g. /time 07:30 or pick:",
 	TimeSet:          "⏰ Done. Your digest comes: %s",
 	TimeInvalid:      "⚠️ I did not understand the time “%s”. Type it like /time 07:30 or pick:",
-	TimeDaily:        "daily at %s (%s time)",
+	TimeDaily:        "daily %s %s time",
 	TimeInstant:      "as soon as stories are published",
 	TimeDefault:      "at the default time: %s",
 	ButtonMorning:    "🌅 Morning 07:00",
 	ButtonEvening:    "🌆 Evening 19:00",
 	ButtonInstant:    "⚡ Instantly",
 	ButtonDefault:    "Default",
+
+	ClockMorning:       "at %s am",
+	ClockNoon:          "at %s pm",
+	ClockEvening:       "at %s pm",
+	ClockAfterMidnight: "at %s am",
+	ClockMidnight:      "at midnight",
+	ZoneCities: map[string]string{
+		"Qatar": "Doha",
+		"Kiev":  "Kyiv",
+	},
+	ZoneLatinCity: true,
+	ZoneOffset:    "UTC%s",
 }
 
 func textsFor(lang string) *texts {

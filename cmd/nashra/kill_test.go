@@ -13,6 +13,7 @@ import (
 
 	"nashra/bot/telegramtest"
 	"nashra/digest/articles"
+	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
 
@@ -98,8 +99,10 @@ func TestDigestExactlyOnceAcrossKill9(t *testing.T) {
 	if time.Until(at) < 25*time.Second {
 		at = at.Add(time.Minute)
 	}
-	if m := say(fmt.Sprintf("/time %02d:%02d", at.Hour(), at.Minute())); !strings.Contains(m.Text, at.Format("15:04")) {
-		t.Fatalf("/time reply %q", m.Text)
+	m := say(fmt.Sprintf("/time %02d:%02d", at.Hour(), at.Minute()))
+	readers := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	if rd, err := readers.Get(ctx, reader.ID); err != nil || rd.Schedule != fmt.Sprintf("%d %d * * *", at.Minute(), at.Hour()) {
+		t.Fatalf("after /time (reply %q) the schedule is %q, %v; want %s", m.Text, rd.Schedule, err, at.Format("15:04"))
 	}
 	store := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
 	waitUntil(t, 30*time.Second, func() bool { n, _ := store.LastSeq(ctx); return n >= 4 })
