@@ -1,6 +1,7 @@
 // Package arabic owns the Arabic text handling used to match topics and
 // keywords against articles: orthographic normalisation, tokenisation and
-// proclitic-tolerant phrase matching.
+// proclitic-tolerant phrase matching; and the number agreement of every
+// count shown to readers (Plural).
 //
 // Matching is deliberately conservative. A text word matches a query word
 // only when stripping known proclitics (و ف ب ك ل ال لل and their
