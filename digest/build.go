@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
+	"nashra/digest/topics"
 	"nashra/outbox"
 	"nashra/subscribers"
 )
@@ -48,9 +48,12 @@ type Builder struct {
 	DefaultSchedule string
 	Location        *time.Location
 	SiteURL         string
-	Log             *slog.Logger
-	Now             func() time.Time
-	FirstDigest     int // DefaultFirstDigest when zero
+	// Topics names, under each title, the followed topics an article
+	// matched; without it only followed keywords are named.
+	Topics      *topics.Catalog
+	Log         *slog.Logger
+	Now         func() time.Time
+	FirstDigest int // DefaultFirstDigest when zero
 
 	mu        sync.Mutex
 	schedules map[string]cron.Schedule
@@ -112,7 +115,7 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 				continue
 			}
 			res.Due++
-			d := b.prepare(st, last, renders)
+			d := b.prepare(st, last, now, renders)
 			if dryRun {
 				if len(d.Articles) > 0 {
 					res.Digests = append(res.Digests, *d)
@@ -156,7 +159,7 @@ func (b *Builder) ForReader(ctx context.Context, chatID int64) (*Digest, error) 
 	if err != nil || len(states) == 0 || states[0].Status != subscribers.Active {
 		return nil, err
 	}
-	d := b.prepare(states[0], last, map[string][]string{})
+	d := b.prepare(states[0], last, b.now(), map[string][]string{})
 	if len(d.Articles) == 0 {
 		return nil, nil
 	}
@@ -288,17 +291,22 @@ func (b *Builder) textOf(c *cached) *arabic.Text {
 	return c.text
 }
 
-// prepare makes st's digest of the articles after their cursor up to last.
-func (b *Builder) prepare(st subscribers.DigestState, last int64, renders map[string][]string) *Digest {
+// prepare makes st's digest of the articles after their cursor up to
+// last, dated now in the builder's zone.
+func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time, renders map[string][]string) *Digest {
+	lang := st.Lang
+	if lang != "en" {
+		lang = "ar"
+	}
 	interest := InterestOf(st.Follows)
-	var picked []articles.Article
+	var picked []Entry
 	for _, c := range b.window(st.Cursor, last) {
 		var text *arabic.Text
 		if interest.Keywords() {
 			text = b.textOf(c)
 		}
 		if interest.Matches(c.a, text) {
-			picked = append(picked, c.a)
+			picked = append(picked, Entry{Article: c.a, Why: interest.Why(b.Topics, lang, c.a, text)})
 		}
 	}
 	// A reader who never had a digest gets the latest few, not the archive.
@@ -309,17 +317,17 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, renders map[st
 	if st.Cursor == 0 && len(picked) > first {
 		picked = picked[len(picked)-first:]
 	}
-	lang := st.Lang
-	if lang != "en" {
-		lang = "ar"
+	d := &Digest{ChatID: st.ChatID, Lang: lang, From: st.Cursor, To: last}
+	for _, e := range picked {
+		d.Articles = append(d.Articles, e.Article)
 	}
-	d := &Digest{ChatID: st.ChatID, Lang: lang, From: st.Cursor, To: last, Articles: picked}
 	if len(picked) > 0 {
-		key := renderKey(lang, picked)
+		day := now.In(b.loc())
+		key := renderKey(lang, day, picked)
 		d.ref = key
 		msgs, ok := renders[key]
 		if !ok {
-			msgs = Render(picked, RenderOptions{Lang: lang, SiteURL: b.SiteURL})
+			msgs = Render(picked, RenderOptions{Lang: lang, SiteURL: b.SiteURL, Date: day})
 			renders[key] = msgs
 		}
 		d.Messages = msgs
@@ -349,13 +357,17 @@ func (d *Digest) jobs() []outbox.Job {
 	return jobs
 }
 
-// renderKey identifies a rendering: readers with the same language and the
-// same picked articles share it.
-func renderKey(lang string, arts []articles.Article) string {
+// renderKey identifies a rendering, and names its text shared in the
+// outbox: readers with the same language, day, picked articles and
+// reasons for them share it.
+func renderKey(lang string, day time.Time, picked []Entry) string {
 	h := sha1.New()
-	h.Write([]byte(lang))
-	for _, a := range arts {
-		h.Write([]byte(strconv.FormatInt(a.Seq, 10) + ","))
+	h.Write([]byte(lang + day.Format(time.DateOnly)))
+	for _, e := range picked {
+		fmt.Fprintf(h, ",%d", e.Article.Seq)
+		for _, w := range e.Why {
+			fmt.Fprintf(h, ":%d:%s", len(w), w) // length-prefixed: names cannot run into each other
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -11,6 +11,7 @@ import (
 
 	"nashra/digest"
 	"nashra/digest/articles"
+	"nashra/digest/topics"
 	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
@@ -43,6 +44,7 @@ func (e *buildEnv) newBuilder() *digest.Builder {
 	return &digest.Builder{
 		Readers: e.readers, Outbox: e.queue, Articles: e.articles, DefaultSchedule: "0 8 * * *",
 		Location: damascus, SiteURL: "https://7al.net/", Now: func() time.Time { return e.now },
+		Topics: topics.Builtin(),
 	}
 }
 
@@ -187,8 +189,8 @@ func TestFirstDigestIsShort(t *testing.T) {
 	e.reader(t, 3)
 	e.now = time.Date(2026, 11, 28, 8, 0, 0, 0, damascus)
 	res := e.run(t)
-	if got := e.queuedTitles(t); res.Queued != 1 || got != "story 7 | story 8 | story 9 | story 10 | story 11" {
-		t.Errorf("first digest: %+v, titles %q; want the latest %d", res, got, digest.DefaultFirstDigest)
+	if got := e.queuedTitles(t); res.Queued != 1 || got != "story 11 | story 10 | story 9 | story 8 | story 7" {
+		t.Errorf("first digest: %+v, titles %q; want the latest %d, newest first", res, got, digest.DefaultFirstDigest)
 	}
 }
 
@@ -259,6 +261,43 @@ func TestConcurrentBuildersQueueOnce(t *testing.T) {
 	for _, j := range e.queued(t) {
 		if !strings.Contains(j.Text, "sdf") {
 			t.Errorf("job %s reads back text %q", j.ID, j.Text)
+		}
+	}
+}
+
+// Under each title the reader sees what of theirs it matched, named in
+// their language; readers who follow different things do not share a
+// rendering. The header names the day in the builder's zone.
+func TestDigestSaysWhyAndWhen(t *testing.T) {
+	e := newBuildEnv(t)
+	ctx := context.Background()
+	e.reader(t, 20, subscribers.TopicFollow("sdf"), subscribers.TopicFollow("deir-ez-zor"))
+	e.reader(t, 21, subscribers.TopicFollow("raqqa"), subscribers.KeywordFollow("حظر تجوال", "حظر تجوال")) // keyword "curfew"
+	e.reader(t, 22)
+	if err := e.readers.SetLang(ctx, 22, "en"); err != nil {
+		t.Fatal(err)
+	}
+	// "SDF declares a curfew in Deir ez-Zor and Raqqa"
+	e.add(t, "a1", "قسد تعلن حظر تجوال في دير الزور والرقة", true, "sdf", "raqqa", "deir-ez-zor")
+	// 23:30 UTC on Saturday is 01:30 on Sunday in Damascus.
+	e.builder.DefaultSchedule = "30 1 * * *"
+	e.now = time.Date(2026, 11, 28, 23, 30, 0, 0, time.UTC)
+	if res := e.run(t); res.Queued != 3 {
+		t.Fatalf("%+v; want three digests", res)
+	}
+	got := map[int64]string{}
+	for _, j := range e.queued(t) {
+		got[j.ChatID] = j.Text
+	}
+	for chat, want := range map[int64][]string{
+		20: {"📰 نشرة الأحد 29 تشرين الثاني · خبر جديد", "\n🏷 قوات سوريا الديمقراطية · دير الزور\n"}, // Sunday 29 November · a new story; SDF · Deir ez-Zor
+		21: {"📰 نشرة الأحد 29 تشرين الثاني", "\n🏷 الرقة · حظر تجوال\n"},                             // Raqqa · curfew
+		22: {"📰 Digest · Sunday 29 November · 1 new story", "\n🏷 Syrian Democratic Forces · Raqqa · Deir ez-Zor\n"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(got[chat], w) {
+				t.Errorf("chat %d's digest lacks %q:\n%s", chat, w, got[chat])
+			}
 		}
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"nashra/digest/topics"
 )
 
-// DefaultSummaryWords is the word budget of a digest entry's summary:
-// two or three sentences.
+// DefaultSummaryWords is the word budget of a digest entry's summary, of
+// at most MaxSummarySentences sentences.
 const DefaultSummaryWords = 60
 
 // Classifier finds an article's topics and scope and summarises it.
@@ -42,7 +42,7 @@ func (c *Classifier) Classify(title string, categories []string, body string) Cl
 	return Classification{
 		Topics:  c.Catalog.Match(text),
 		InScope: c.Catalog.InScope(text),
-		Summary: summary.Summarize(title, body, summary.Options{Words: words, MaxSentences: 3}),
+		Summary: summary.Summarize(title, body, summary.Options{Words: words, MaxSentences: MaxSummarySentences}),
 		Text:    text,
 	}
 }

@@ -1,6 +1,8 @@
 package digest
 
 import (
+	"slices"
+
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
 	"nashra/digest/topics"
@@ -75,3 +77,37 @@ func (in Interest) Matches(a articles.Article, text *arabic.Text) bool {
 // Keywords reports whether any follow is a free keyword (and so needs the
 // article's text to match).
 func (in Interest) Keywords() bool { return len(in.phrases) > 0 }
+
+// MaxWhy is how many names a digest shows under a title for why it came.
+const MaxWhy = 3
+
+// Why names, in lang, why a matching article came to this reader: the
+// topics they follow that it is about (in catalog order, as the article
+// lists them), then the keywords they follow that its text contains, as
+// they wrote them. For a reader who follows nothing it names the topics
+// the article is about. At most MaxWhy names; c names the topics (without
+// a catalog only keywords are named). text is as for Matches.
+func (in Interest) Why(c *topics.Catalog, lang string, a articles.Article, text *arabic.Text) []string {
+	var names []string
+	add := func(name string) {
+		if len(names) < MaxWhy && name != "" && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	for _, slug := range a.Topics {
+		if !in.Empty() && !in.slugs[slug] || c == nil {
+			continue
+		}
+		if t, ok := c.Get(slug); ok {
+			add(t.Name(lang))
+		}
+	}
+	if text != nil {
+		for _, p := range in.phrases {
+			if text.Contains(p) {
+				add(p.String())
+			}
+		}
+	}
+	return names
+}

@@ -181,8 +181,8 @@ func TestPollStoresEachArticleOnce(t *testing.T) {
 		t.Errorf("seed article: in scope %v, topics %v; want in scope with sdf, coalition, isis", seed.InScope, seed.Topics)
 	}
 	// The summary starts from the lead: «أكد وزراء خارجية...» ("the foreign ministers affirmed").
-	if len(seed.Summary) < 2 || len(seed.Summary) > 3 || !strings.HasPrefix(seed.Summary[0], "أكد وزراء خارجية") {
-		t.Errorf("seed summary = %q; want 2-3 sentences from the lead", seed.Summary)
+	if len(seed.Summary) != digest.MaxSummarySentences || !strings.HasPrefix(seed.Summary[0], "أكد وزراء خارجية") {
+		t.Errorf("seed summary = %q; want %d sentences from the lead", seed.Summary, digest.MaxSummarySentences)
 	}
 	if gold.InScope {
 		t.Errorf("the gold-prices story is in scope (topics %v); want out of scope", gold.Topics)

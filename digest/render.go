@@ -1,12 +1,16 @@
 package digest
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 	"unicode/utf16"
 
+	"nashra/digest/arabic"
 	"nashra/digest/articles"
 )
 
@@ -14,16 +18,106 @@ import (
 // parsing, counted as Telegram counts offsets: in UTF-16 code units.
 const MaxMessageLen = 4096
 
+// DefaultMaxMessages bounds how many messages one digest takes.
+const DefaultMaxMessages = 3
+
+// DefaultFull is how many of a digest's newest articles come with their
+// summary; the older ones come as headlines, so a long digest stays
+// short enough to scroll through on a phone.
+const DefaultFull = 10
+
+// Entry is one article of a digest and why the reader gets it.
+type Entry struct {
+	Article articles.Article
+	// Why names the reader's follows it matched («قسد», «دير الزور»),
+	// shown under its title (see Interest.Why); none is shown when empty.
+	Why []string
+}
+
 // RenderOptions shape a digest.
 type RenderOptions struct {
 	Lang string // "ar" (default) or "en"
-	// SiteURL is where "+N more on the site" points; no link when empty.
+	// SiteURL is where the closing "N more stories on the site" points;
+	// no link when empty.
 	SiteURL string
 	// MaxMessages bounds how many messages one digest may take; the
-	// articles that do not fit are counted in "+N more". 3 when zero.
+	// articles that do not fit are counted in the closing line.
+	// DefaultMaxMessages when zero.
 	MaxMessages int
 	// Limit is the length limit per message; MaxMessageLen when zero.
 	Limit int
+	// Date is the day the header names, in the reader's time zone; the
+	// header names no day when it is zero.
+	Date time.Time
+	// Full is how many of the newest articles show their summary;
+	// DefaultFull when zero.
+	Full int
+}
+
+// digestTexts are the words of a digest in one language, kept together
+// for an editor to review. Counts go through arabic.Plural.
+type digestTexts struct {
+	Header        string    // %s: the day (Date), %s: the count (Stories)
+	HeaderUndated string    // %s: the count (Stories)
+	Date          string    // %[1]s: weekday, %[2]d: day of the month, %[3]s: month
+	Weekdays      [7]string // Sunday first, as time.Weekday
+	Months        [12]string
+	// Stories counts the articles the reader can see in this digest.
+	Stories arabic.Forms
+	// Headlines stands above the older articles, shown without summary.
+	Headlines string
+	// More counts, as a sentence linked to the site, the articles that did
+	// not fit.
+	More arabic.Forms
+}
+
+// english fills Forms for a language with one singular and one plural.
+func english(one, many string) arabic.Forms {
+	return arabic.Forms{One: one, Two: many, Few: many, Many: many, Other: many}
+}
+
+var digestAR = digestTexts{
+	Header:        "📰 نشرة %s · %s",
+	HeaderUndated: "📰 نشرة · %s",
+	Date:          "%s %d %s",
+	Weekdays:      [7]string{"الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"},
+	// The months as they are named in Syria.
+	Months: [12]string{"كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
+		"تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"},
+	Stories: arabic.Forms{
+		One:   "خبر جديد",
+		Two:   "خبران جديدان",
+		Few:   "%d أخبار جديدة",
+		Many:  "%d خبراً جديداً",
+		Other: "%d خبر جديد",
+	},
+	Headlines: "عناوين أخرى",
+	More: arabic.Forms{
+		One:   "وعلى موقعنا خبر آخر",
+		Two:   "وعلى موقعنا خبران آخران",
+		Few:   "وعلى موقعنا %d أخبار أخرى",
+		Many:  "وعلى موقعنا %d خبراً آخر",
+		Other: "وعلى موقعنا %d خبر آخر",
+	},
+}
+
+var digestEN = digestTexts{
+	Header:        "📰 Digest · %s · %s",
+	HeaderUndated: "📰 Digest · %s",
+	Date:          "%s %d %s",
+	Weekdays:      [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+	Months: [12]string{"January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December"},
+	Stories:   english("1 new story", "%d new stories"),
+	Headlines: "More headlines",
+	More:      english("1 more story on the site", "%d more stories on the site"),
+}
+
+func digestTextsFor(lang string) *digestTexts {
+	if lang == "en" {
+		return &digestEN
+	}
+	return &digestAR
 }
 
 // piece is some HTML and the length of the text a reader sees from it.
@@ -39,19 +133,48 @@ func raw(h, visible string) piece {
 
 func (p piece) plus(q piece) piece { return piece{html: p.html + q.html, n: p.n + q.n} }
 
+func bold(p piece) piece { return piece{html: "<b>" + p.html + "</b>", n: p.n} }
+
+// linked is p as a link to u, or p alone when u is not a safe address.
+func linked(p piece, u string) piece {
+	if link := safeURL(u); link != "" {
+		return piece{html: `<a href="` + html.EscapeString(link) + `">` + p.html + `</a>`, n: p.n}
+	}
+	return p
+}
+
 func utf16Len(s string) int {
 	n := 0
 	for _, r := range s {
-		n += len(utf16.Encode([]rune{r}))
+		n += utf16.RuneLen(r)
 	}
 	return n
 }
 
-// Render lays articles out as Telegram HTML messages, each within the
-// limit, split only between articles. Every string from a feed is
-// escaped; links that are not http(s) are dropped.
-func Render(arts []articles.Article, opt RenderOptions) []string {
-	if len(arts) == 0 {
+// part is one article laid out, and what goes before it when something
+// precedes it in its message.
+type part struct {
+	p   piece
+	sep piece
+}
+
+// message is a digest message being filled: n counts the header's room
+// in the first one.
+type message struct {
+	parts []part
+	n     int
+}
+
+// Render lays a digest out as Telegram HTML messages: a header naming
+// the day and how many articles the reader can see, the newest article
+// first, the first opt.Full with why they came and their summary, the
+// older ones as headlines, each message within the limit and split only
+// between articles. What does not fit in opt.MaxMessages messages is
+// counted in a closing line linked to the site, never in the header.
+// Every string from a feed is escaped; links that are not http(s) are
+// dropped.
+func Render(entries []Entry, opt RenderOptions) []string {
+	if len(entries) == 0 {
 		return nil
 	}
 	limit := opt.Limit
@@ -60,117 +183,181 @@ func Render(arts []articles.Article, opt RenderOptions) []string {
 	}
 	maxMsgs := opt.MaxMessages
 	if maxMsgs <= 0 {
-		maxMsgs = 3
+		maxMsgs = DefaultMaxMessages
 	}
-	// Room kept in the last message for the "+N more" line.
-	const reserve = 200
-	header := headerPiece(opt.Lang, len(arts))
+	full := opt.Full
+	if full <= 0 {
+		full = DefaultFull
+	}
+	t := digestTextsFor(opt.Lang)
+	entries = newestFirst(entries)
+	total := len(entries)
 
-	var msgs []piece
-	cur := header
-	for i, a := range arts {
-		entry := entryPiece(a, limit-reserve-header.n-2)
-		sep := text("\n\n")
-		if cur.n > 0 && cur.n+sep.n+entry.n > limit-reserve {
-			msgs = append(msgs, cur)
-			cur = piece{}
+	// The header counts what the reader sees, known only once laid out, and
+	// the closing line what did not fit: room is kept for their longest.
+	headRoom, moreRoom := 0, 0
+	for k := 1; k <= total; k++ {
+		headRoom = max(headRoom, headerPiece(t, opt.Date, k).n)
+		moreRoom = max(moreRoom, morePiece(t, opt.SiteURL, k).n)
+	}
+	moreRoom += 2 // "\n\n" before it
+	// An article fits the first message beside the header and the closing
+	// line, so every digest shows at least one.
+	maxEntry := limit - headRoom - 2 - moreRoom
+
+	paragraph, line := text("\n\n"), text("\n")
+	msgs := []message{{n: headRoom}}
+	shown := 0
+	for i, e := range entries {
+		var pt part
+		switch {
+		case i < full:
+			pt = part{p: fullPiece(e, maxEntry), sep: paragraph}
+		case i == full:
+			pt = part{p: bold(text(t.Headlines)).plus(line).plus(headlinePiece(e, maxEntry)), sep: paragraph}
+		default:
+			pt = part{p: headlinePiece(e, maxEntry), sep: line}
+		}
+		cur := &msgs[len(msgs)-1]
+		if cur.n+pt.sep.n+pt.p.n > limit {
 			if len(msgs) == maxMsgs {
-				return finish(msgs, opt, len(arts)-i, limit)
+				break
 			}
+			msgs = append(msgs, message{})
+			cur = &msgs[len(msgs)-1]
 		}
-		if cur.n > 0 {
-			cur = cur.plus(sep)
-		}
-		cur = cur.plus(entry)
+		cur.add(pt)
+		shown++
 	}
-	msgs = append(msgs, cur)
-	return finish(msgs, opt, 0, limit)
-}
-
-func finish(msgs []piece, opt RenderOptions, more, limit int) []string {
-	if more > 0 {
+	if shown < total {
+		// The closing line goes in the last message: articles make room.
 		last := &msgs[len(msgs)-1]
-		*last = last.plus(text("\n\n")).plus(morePiece(opt, more))
+		for last.n+moreRoom > limit && len(last.parts) > 0 {
+			last.pop()
+			shown--
+		}
 	}
+
 	out := make([]string, len(msgs))
 	for i, m := range msgs {
-		out[i] = m.html
+		var b strings.Builder
+		if i == 0 {
+			b.WriteString(headerPiece(t, opt.Date, shown).html)
+		}
+		for j, pt := range m.parts {
+			if i == 0 || j > 0 {
+				b.WriteString(pt.sep.html)
+			}
+			b.WriteString(pt.p.html)
+		}
+		if i == len(msgs)-1 && shown < total {
+			b.WriteString(paragraph.html)
+			b.WriteString(morePiece(t, opt.SiteURL, total-shown).html)
+		}
+		out[i] = b.String()
 	}
 	return out
 }
 
-func headerPiece(lang string, n int) piece {
-	var title string
-	if lang == "en" {
-		title = fmt.Sprintf("📰 Nashra · %d new %s", n, plural(n, "story", "stories"))
-	} else {
-		title = fmt.Sprintf("📰 نشرة · %s", arabicCount(n))
+// add puts pt at the end of m, after its separator unless m is empty.
+func (m *message) add(pt part) {
+	if m.n > 0 {
+		m.n += pt.sep.n
 	}
-	return raw("<b>"+html.EscapeString(title)+"</b>", title)
+	m.parts = append(m.parts, pt)
+	m.n += pt.p.n
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// arabicCount says "N new stories" with Arabic's number agreement.
-func arabicCount(n int) string {
-	switch {
-	case n == 1:
-		return "خبر جديد"
-	case n == 2:
-		return "خبران جديدان"
-	case n >= 3 && n <= 10:
-		return fmt.Sprintf("%d أخبار جديدة", n)
-	default:
-		return fmt.Sprintf("%d خبراً جديداً", n)
+// pop takes m's last part back.
+func (m *message) pop() {
+	pt := m.parts[len(m.parts)-1]
+	m.parts = m.parts[:len(m.parts)-1]
+	m.n -= pt.p.n
+	if m.n > 0 {
+		m.n -= pt.sep.n
 	}
 }
 
-func morePiece(opt RenderOptions, n int) piece {
-	var s string
-	if opt.Lang == "en" {
-		s = fmt.Sprintf("+%d more on the site", n)
-	} else {
-		s = fmt.Sprintf("+%d على الموقع", n)
-	}
-	if link := safeURL(opt.SiteURL); link != "" {
-		return raw(`<a href="`+html.EscapeString(link)+`">`+html.EscapeString(s)+`</a>`, s)
-	}
-	return text(s)
+// newestFirst orders a copy of entries by publication, newest first; the
+// later stored first among those published at the same time.
+func newestFirst(entries []Entry) []Entry {
+	out := slices.Clone(entries)
+	slices.SortStableFunc(out, func(a, b Entry) int {
+		if c := b.Article.Published.Compare(a.Article.Published); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Article.Seq, a.Article.Seq)
+	})
+	return out
 }
 
-// entryPiece is one article: its title (linked), then its summary. An
-// entry longer than max loses summary sentences from the end, then is cut.
-func entryPiece(a articles.Article, max int) piece {
-	title := strings.TrimSpace(a.Title)
-	var head piece
-	if link := safeURL(a.Link); link != "" {
-		head = raw(`<b><a href="`+html.EscapeString(link)+`">`+html.EscapeString(title)+`</a></b>`, title)
-	} else {
-		head = raw("<b>"+html.EscapeString(title)+"</b>", title)
+// headerPiece is the digest's first line: the day and how many articles
+// the reader can see.
+func headerPiece(t *digestTexts, day time.Time, n int) piece {
+	count := arabic.Plural(n, t.Stories)
+	s := fmt.Sprintf(t.HeaderUndated, count)
+	if !day.IsZero() {
+		date := fmt.Sprintf(t.Date, t.Weekdays[day.Weekday()], day.Day(), t.Months[day.Month()-1])
+		s = fmt.Sprintf(t.Header, date, count)
 	}
-	sentences := a.Summary
+	return bold(text(s))
+}
+
+// morePiece counts, in a sentence linked to the site, the n articles that
+// did not fit.
+func morePiece(t *digestTexts, site string, n int) piece {
+	return text("🔗 ").plus(linked(text(arabic.Plural(n, t.More)), site))
+}
+
+// fullPiece is one article with its title (linked), why it came and its
+// summary. An entry longer than max loses summary sentences from the end,
+// then why it came, then the end of its title.
+func fullPiece(e Entry, max int) piece {
+	title := plainHashtags(strings.TrimSpace(e.Article.Title))
+	var why piece
+	if len(e.Why) > 0 {
+		names := make([]string, len(e.Why))
+		for i, w := range e.Why {
+			names[i] = plainHashtags(w)
+		}
+		why = text("\n🏷 " + strings.Join(names, " · "))
+	}
+	sentences := shownSummary(e.Article.Summary)
 	for {
-		p := head
+		p := bold(linked(text(title), e.Article.Link)).plus(why)
 		if len(sentences) > 0 {
 			p = p.plus(text("\n" + strings.Join(sentences, " ")))
 		}
-		if p.n <= max || len(sentences) == 0 {
-			if p.n > max { // a title alone longer than a message
-				r := []rune(title)
-				for len(r) > 0 && utf16Len(string(r))+1 > max {
-					r = r[:len(r)-1]
-				}
-				return text(string(r) + "…")
-			}
+		switch {
+		case p.n <= max:
 			return p
+		case len(sentences) > 0:
+			sentences = sentences[:len(sentences)-1]
+		case why.n > 0:
+			why = piece{}
+		default:
+			return bold(linked(text(cut(title, max)), e.Article.Link))
 		}
-		sentences = sentences[:len(sentences)-1]
 	}
+}
+
+// headlinePiece is an older article: its linked title alone.
+func headlinePiece(e Entry, max int) piece {
+	title := plainHashtags(strings.TrimSpace(e.Article.Title))
+	const bullet = "• "
+	return text(bullet).plus(linked(text(cut(title, max-utf16Len(bullet))), e.Article.Link))
+}
+
+// cut shortens s to at most max UTF-16 units, an ellipsis marking the cut.
+func cut(s string, max int) string {
+	if utf16Len(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && utf16Len(string(r))+1 > max {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
 }
 
 // safeURL returns u when it is an absolute http(s) URL, else "".

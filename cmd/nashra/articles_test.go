@@ -23,27 +23,34 @@ func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) (
 	return out.String(), errb.String(), err
 }
 
-// The acceptance: the seed article's title, a 2-3 sentence Arabic
-// summary from its lead, and its link.
+// The acceptance: the seed article's title, an Arabic summary from
+// its lead (two sentences at most), and its link.
 func TestPreviewSeedArticle(t *testing.T) {
 	out, errs, err := runCmd(t, nil, "", "preview", "--feed", seedFeed, "--follow", "قسد")
 	if err != nil {
 		t.Fatalf("preview: %v\n%s", err, errs)
 	}
 	for _, want := range []string{
-		"«تهديّدات “داعش” لم تنتهِ بعد»",                      // the seed's title: "ISIS threats are not over"
-		"أكد وزراء خارجية #التحالف_الدولي لهزيمة تنظيم #داعش", // its lead
+		"📰 نشرة ",         // the digest's header, with the day...
+		" · خبران جديدان", // ...and "two new stories"
+		"«تهديّدات “داعش” لم تنتهِ بعد»",                    // the seed's title: "ISIS threats are not over"
+		"أكد وزراء خارجية التحالف الدولي لهزيمة تنظيم داعش", // its lead, hashtags written as words
 		"https://7al.net/2023/06/12/coalition-isis-threats/",
-		"«قسد» تحبط تسلل", // the SDF report
+		"«قسد» تحبط تسلل",            // the SDF report
+		"🏷 قوات سوريا الديمقراطية\n", // why each came: the SDF, followed
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("preview lacks %q:\n%s", want, out)
 		}
 	}
-	for _, unwanted := range []string{"أسعار الذهب", "اشترك بنشرتنا البريدية"} { // gold prices (out of scope); the newsletter footer
+	for _, unwanted := range []string{"أسعار الذهب", "اشترك بنشرتنا البريدية", "#التحالف_الدولي"} { // gold prices (out of scope); the newsletter footer; a hashtag mark
 		if strings.Contains(out, unwanted) {
 			t.Errorf("preview contains %q:\n%s", unwanted, out)
 		}
+	}
+	// Newest first: the SDF report of 13 June before the seed of 12 June.
+	if strings.Index(out, "«قسد» تحبط تسلل") > strings.Index(out, "«تهديّدات") {
+		t.Errorf("preview lists the older story first:\n%s", out)
 	}
 }
 

@@ -16,11 +16,12 @@ import (
 	"nashra/bot/tgerr"
 	"nashra/digest"
 	"nashra/digest/articles"
+	"nashra/digest/topics"
 	"nashra/outbox"
 	"nashra/subscribers"
 )
 
-func newBuilder(e *env, readers *subscribers.Store, queue *outbox.Store, arts *articles.Store) *digest.Builder {
+func newBuilder(e *env, readers *subscribers.Store, queue *outbox.Store, arts *articles.Store, catalog *topics.Catalog) *digest.Builder {
 	return &digest.Builder{
 		Readers:         readers,
 		Outbox:          queue,
@@ -28,6 +29,7 @@ func newBuilder(e *env, readers *subscribers.Store, queue *outbox.Store, arts *a
 		DefaultSchedule: e.cfg.DigestSchedule,
 		Location:        e.cfg.Location,
 		SiteURL:         siteURL(e.cfg.Feeds),
+		Topics:          catalog,
 		Log:             e.log,
 	}
 }
@@ -71,6 +73,10 @@ func newSender(e *env, readers *subscribers.Store, queue *outbox.Store, rdb redi
 func digestCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 	dry := fs.Bool("dry-run", false, "print the digests instead of queueing them")
 	return func(ctx context.Context, e *env) error {
+		catalog, err := loadCatalog(e.cfg)
+		if err != nil {
+			return err
+		}
 		rdb, closeRedis, err := openRedis(ctx, e)
 		if err != nil {
 			return err
@@ -78,7 +84,7 @@ func digestCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 		defer closeRedis()
 		b := newBuilder(e, subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix}),
 			outbox.New(rdb, outbox.Options{Prefix: e.cfg.RedisPrefix}),
-			articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix}))
+			articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix}), catalog)
 		res, err := b.Run(ctx, *dry)
 		if err != nil {
 			return err

@@ -7,12 +7,10 @@ import (
 	"html"
 	"net/url"
 	"regexp"
-	"sort"
 	"time"
 
 	"nashra/digest"
 	"nashra/digest/arabic"
-	"nashra/digest/articles"
 	"nashra/digest/feed"
 	"nashra/redact"
 )
@@ -46,7 +44,7 @@ func previewCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 		now := time.Now()
 
 		seen := map[string]bool{}
-		var picked []articles.Article
+		var picked []digest.Entry
 		var unread []string
 		for _, src := range feeds {
 			items, remote, err := readFeed(ctx, fetcher, src)
@@ -67,8 +65,8 @@ func previewCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 					}
 				}
 				a := cls.Article(it, body, now)
-				if interest.Matches(a, arabic.NewText(it.Title+"\n"+body)) {
-					picked = append(picked, a)
+				if text := arabic.NewText(it.Title + "\n" + body); interest.Matches(a, text) {
+					picked = append(picked, digest.Entry{Article: a, Why: interest.Why(catalog, *lang, a, text)})
 				}
 			}
 		}
@@ -80,8 +78,7 @@ func previewCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 			fmt.Fprintln(e.stderr, "nothing in these feeds matches (articles outside the site's scope never enter a digest)")
 			return nil
 		}
-		sort.SliceStable(picked, func(i, j int) bool { return picked[i].Published.Before(picked[j].Published) })
-		msgs := digest.Render(picked, digest.RenderOptions{Lang: *lang, SiteURL: siteURL(e.cfg.Feeds)})
+		msgs := digest.Render(picked, digest.RenderOptions{Lang: *lang, SiteURL: siteURL(e.cfg.Feeds), Date: now.In(e.cfg.Location)})
 		for i, m := range msgs {
 			if i > 0 {
 				fmt.Fprintln(e.stdout, "\n────────")

@@ -120,7 +120,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	broadcastStore := broadcasts.New(rdb, broadcasts.Options{Prefix: e.cfg.RedisPrefix})
 	inboxStore := inbox.New(rdb, inbox.Options{Prefix: e.cfg.RedisPrefix})
 	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
-	builder := newBuilder(e, store, outboxStore, articleStore)
+	builder := newBuilder(e, store, outboxStore, articleStore, catalog)
 	snd, err := newSender(e, store, outboxStore, rdb)
 	if err != nil {
 		return nil, err

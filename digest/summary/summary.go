@@ -1,6 +1,6 @@
 // Package summary owns extractive summaries of articles: Arabic-aware
-// sentence splitting and the choice of the two or three sentences that
-// stand for an article in a digest.
+// sentence splitting and the choice of the few sentences that stand for an
+// article in a digest.
 //
 // The lead sentence is always in, because news states its gist there. The
 // other sentences are ranked by a prior that decays slowly with position,
