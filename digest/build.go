@@ -299,14 +299,18 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time,
 		lang = "ar"
 	}
 	interest := InterestOf(st.Follows)
-	var picked []Entry
+	type match struct {
+		c    *cached
+		text *arabic.Text
+	}
+	var matched []match
 	for _, c := range b.window(st.Cursor, last) {
 		var text *arabic.Text
 		if interest.Keywords() {
 			text = b.textOf(c)
 		}
 		if interest.Matches(c.a, text) {
-			picked = append(picked, Entry{Article: c.a, Why: interest.Why(b.Topics, lang, c.a, text)})
+			matched = append(matched, match{c, text})
 		}
 	}
 	// A reader who never had a digest gets the latest few, not the archive.
@@ -314,12 +318,14 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time,
 	if first <= 0 {
 		first = DefaultFirstDigest
 	}
-	if st.Cursor == 0 && len(picked) > first {
-		picked = picked[len(picked)-first:]
+	if st.Cursor == 0 && len(matched) > first {
+		matched = matched[len(matched)-first:]
 	}
 	d := &Digest{ChatID: st.ChatID, Lang: lang, From: st.Cursor, To: last}
-	for _, e := range picked {
-		d.Articles = append(d.Articles, e.Article)
+	picked := make([]Entry, len(matched))
+	for i, m := range matched {
+		picked[i] = Entry{Article: m.c.a, Why: interest.Why(b.Topics, lang, m.c.a, m.text)}
+		d.Articles = append(d.Articles, m.c.a)
 	}
 	if len(picked) > 0 {
 		day := now.In(b.loc())

@@ -14,6 +14,7 @@ import (
 
 	"nashra/digest"
 	"nashra/digest/articles"
+	"nashra/digest/topics"
 	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
@@ -78,7 +79,7 @@ func BenchmarkBuild100k(b *testing.B) {
 			}, nil)
 		}
 	}
-	builder := &digest.Builder{Readers: rs, Outbox: queue, Articles: as, DefaultSchedule: "0 8 * * *", Location: damascus, Now: clock}
+	builder := &digest.Builder{Readers: rs, Outbox: queue, Articles: as, DefaultSchedule: "0 8 * * *", Location: damascus, Now: clock, Topics: topics.Builtin()}
 
 	var peak atomic.Uint64
 	stop := make(chan struct{})
