@@ -78,10 +78,11 @@ func Lines(text string) []Line {
 }
 
 // AsWritten reports whether the runes [from, to) of the line are laid out
-// left to right, in the order they are written.
+// left to right, in the order they are written (marks among them aside).
 func (l Line) AsWritten(from, to int) bool {
+	rs := []rune(l.Text)
 	for k := from; k < to && k < len(l.ltr); k++ {
-		if !l.ltr[k] {
+		if !l.ltr[k] && !isMark(rs[k]) {
 			return false
 		}
 	}
@@ -97,22 +98,39 @@ var (
 	// A number with a sign, or numbers joined by separators: "+5", "−1",
 	// "07:30", "2026-01-02", "5–10".
 	number = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])([+\-−]?[0-9]+(?:[:.,/\-–—][0-9]+)+|[+−][0-9]+)`)
-	// A link.
-	link = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(https?://[^\s\x{2066}-\x{2069}\x{200e}\x{200f}]*[^\s\x{2066}-\x{2069}\x{200e}\x{200f}.,;:!?'"»”)،؛؟])`)
+	// A link, up to any Arabic in it (an Arabic word in a path reads right
+	// to left wherever it stands).
+	link = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(https?://[^\s\p{Arabic}\x{2066}-\x{2069}\x{200e}\x{200f}]*[^\s\p{Arabic}\x{2066}-\x{2069}\x{200e}\x{200f}.,;:!?'"»”)])`)
 )
 
 // Tokens lists what in the line must show as written: commands, hashtags
-// and mentions, numbers with a sign or separator, links. Each is given as
-// rune offsets [from, to).
+// and mentions, numbers with a sign or separator, links. They are found
+// in the words a reader sees, marks aside, and given as rune offsets
+// [from, to) of the line.
 func Tokens(line string) [][2]int {
+	var seen []rune
+	var at []int // rune offset in line of each rune of seen
+	for i, r := range []rune(line) {
+		if !isMark(r) {
+			seen = append(seen, r)
+			at = append(at, i)
+		}
+	}
+	text := string(seen)
 	var out [][2]int
 	for _, re := range []*regexp.Regexp{command, hashtag, number, link} {
-		for _, m := range re.FindAllStringSubmatchIndex(line, -1) {
-			from := utf8.RuneCountInString(line[:m[2]])
-			out = append(out, [2]int{from, from + utf8.RuneCountInString(line[m[2]:m[3]])})
+		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+			from := utf8.RuneCountInString(text[:m[2]])
+			to := from + utf8.RuneCountInString(text[m[2]:m[3]])
+			out = append(out, [2]int{at[from], at[to-1] + 1})
 		}
 	}
 	return out
+}
+
+// isMark: the invisible characters that only steer direction.
+func isMark(r rune) bool {
+	return r == '\u200e' || r == '\u200f' || r == '\u061c' || r >= '\u2066' && r <= '\u2069' || r >= '\u202a' && r <= '\u202e'
 }
 
 // Problems lists what a reader would see wrong in text, the visible text
