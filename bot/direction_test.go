@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"nashra/bidi/biditest"
 	"nashra/bot/telegramtest"
@@ -55,7 +56,7 @@ func catalogMessages(lang string) []catalogMessage {
 					if name == "texts.Welcome" || name == "texts.FollowUsage" {
 						value = followExamples(lang)
 					}
-					out = append(out, catalogMessage{name: name, lang: lang, text: fill(format, value)})
+					out = append(out, catalogMessage{name: name, lang: lang, text: fill(lang, format, value)})
 				}
 			}
 		}
@@ -65,15 +66,22 @@ func catalogMessages(lang string) []catalogMessage {
 }
 
 // fill gives every verb of format an argument: value for strings, 12 for
-// numbers.
-func fill(format, value string) string {
+// numbers. A text that starts with its argument (a date, a duration)
+// starts with one in its own language: the bot never opens a message
+// with a reader's words.
+func fill(lang, format, value string) string {
 	var args []any
-	for _, v := range verb.FindAllString(format, -1) {
+	for _, loc := range verb.FindAllStringIndex(format, -1) {
+		v := format[loc[0]:loc[1]]
 		switch v[len(v)-1] {
 		case '%':
 		case 'd':
 			args = append(args, 12)
 		default:
+			if loc[0] == 0 {
+				args = append(args, map[string]string{"ar": "قسد", "en": "SDF"}[lang])
+				continue
+			}
 			args = append(args, value)
 		}
 	}
@@ -152,7 +160,7 @@ func TestCatalogsAgreeWithFriBidi(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, l := range lines {
-		arabic := strings.IndexFunc(l.text, func(r rune) bool { return r >= 0x600 && r <= 0x6ff }) >= 0
+		arabic := strings.IndexFunc(l.text, func(r rune) bool { return unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r) }) >= 0
 		if l.m.lang == "ar" && arabic && !laid[i].RTL {
 			t.Errorf("%s (ar): fribidi lays %q out left to right: %q", l.m.name, l.text, laid[i].Visual)
 		}
@@ -217,4 +225,25 @@ func dropMarks(r rune) rune {
 		return -1
 	}
 	return r
+}
+
+// TestCatalogsStartInTheirLanguage: the bot lays a reply out in the
+// direction of its first letter (bidi.Message), so every text must start,
+// before any value it carries, with a word of its own language.
+func TestCatalogsStartInTheirLanguage(t *testing.T) {
+	script := map[string]*unicode.RangeTable{"ar": unicode.Arabic, "en": unicode.Latin}
+	for _, lang := range []string{"ar", "en"} {
+		for _, m := range catalogMessages(lang) {
+			plain := verb.ReplaceAllString(tagRE.ReplaceAllString(m.text, ""), "")
+			i := strings.IndexFunc(plain, func(r rune) bool {
+				return unicode.IsLetter(r) && (unicode.Is(unicode.Arabic, r) || unicode.Is(unicode.Latin, r))
+			})
+			if i < 0 {
+				continue
+			}
+			if r, _ := utf8.DecodeRuneInString(plain[i:]); !unicode.Is(script[lang], r) {
+				t.Errorf("%s (%s) starts with a word of another language: %q", m.name, lang, m.text)
+			}
+		}
+	}
 }
