@@ -9,6 +9,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bidi"
 	"nashra/bot/tgerr"
 	"nashra/subscribers"
 )
@@ -100,7 +101,7 @@ func callbackChat(q *models.CallbackQuery) (chat models.Chat, msgID int, ok bool
 func (b *Bot) replaceText(ctx context.Context, c chatCtx, msgID int, text string) {
 	edited := b.call(ctx, c.id, "editMessageText", func() error {
 		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: c.id, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML,
+			ChatID: c.id, MessageID: msgID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML,
 		})
 		return err
 	})
@@ -110,7 +111,7 @@ func (b *Bot) replaceText(ctx context.Context, c chatCtx, msgID int, text string
 }
 
 func (b *Bot) answer(ctx context.Context, q *models.CallbackQuery, text string) {
-	if _, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: text}); err != nil {
+	if _, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: bidi.Plain(text)}); err != nil {
 		b.log.Debug("answer callback", "err", err)
 	}
 }

@@ -1,7 +1,16 @@
 package bot
 
+import "nashra/bidi"
+
 // texts holds every sentence the bot says, in one language. Arguments are
 // inserted with fmt verbs and must already be HTML-escaped.
+//
+// Direction is added when a message is sent (bidi.Message): every Arabic
+// line starts right to left and each command, Latin name or number in it
+// is isolated, so the texts carry no marks. Written in reading order, an
+// Arabic line says what it is about first and names the command after it.
+// Only a command followed by an Arabic example needs bidi.Isolate, to keep
+// the example with its command.
 type texts struct {
 	Welcome          string // %s: the follow examples
 	WelcomeBack      string
@@ -81,16 +90,17 @@ var arTexts = texts{
 	WelcomeBack:     "👋 أهلاً بعودتك! اشتراكك مفعّل من جديد، ومتابعاتك كما تركتها. اعرضها بـ /mytopics",
 	WelcomeFollowed: "✅ تابعتَ من رابط الاشتراك: %s",
 	Help: "<b>نشرة</b>: أخبار شمال شرق سوريا في خلاصة على تيليغرام.\n\n" +
-		"/follow قسد — متابعة موضوع أو كلمة (موضوع في كل سطر لإضافة أكثر من واحد)\n" +
-		"/unfollow قسد — إلغاء متابعة\n" +
-		"/topics — قائمة المواضيع بأزرار\n" +
-		"/mytopics — ما تتابعه الآن\n" +
-		"/time 07:30 — موعد الخلاصة (أو فوراً)\n" +
-		"/digest — الجديد الآن\n" +
-		"/pause · /resume — إيقاف الخلاصة مؤقتاً واستئنافها\n" +
-		"/lang en — English\n" +
-		"/stop — إلغاء الاشتراك\n" +
-		"/start — العودة إلى الاشتراك\n\n" +
+		"• متابعة موضوع أو كلمة: " + bidi.Isolate("/follow قسد") + "\n" +
+		"(موضوع في كل سطر لإضافة أكثر من واحد)\n" +
+		"• إلغاء متابعة: " + bidi.Isolate("/unfollow قسد") + "\n" +
+		"• قائمة المواضيع بأزرار: /topics\n" +
+		"• ما تتابعه الآن: /mytopics\n" +
+		"• موعد الخلاصة (أو فوراً): /time 07:30\n" +
+		"• الجديد الآن: /digest\n" +
+		"• إيقاف الخلاصة مؤقتاً واستئنافها: /pause · /resume\n" +
+		"• الإنجليزية (English): /lang en\n" +
+		"• إلغاء الاشتراك: /stop\n" +
+		"• العودة إلى الاشتراك: /start\n\n" +
 		"إن لم تتابع شيئاً تصلك كل الأخبار.",
 	Stopped:          "تم إلغاء اشتراكك، ولن تصلك رسائل بعد الآن. احتفظنا بمتابعاتك: أرسل /start متى شئت للعودة.",
 	AlreadyStopped:   "اشتراكك ملغى أصلاً. أرسل /start للعودة.",
@@ -115,9 +125,9 @@ var arTexts = texts{
 	LangChosen:       "تم. سأراسلك بالعربية.",
 	LangUsage:        "اختر اللغة: /lang ar للعربية، /lang en للإنجليزية.",
 	Unknown:          "لا أعرف الأمر %s. اكتب /help لعرض الأوامر.",
-	NotACommand:      "أفهم الأوامر فقط. لمتابعة موضوع اكتب مثلاً ‎/follow قسد أو اكتب /help",
+	NotACommand:      "أفهم الأوامر فقط. لمتابعة موضوع اكتب مثلاً " + bidi.Isolate("/follow قسد") + " أو اكتب /help",
 	NotAdmin:         "عذراً، هذا الأمر مخصّص لمحرّري النشرة.",
-	GroupWelcome:     "👋 شكراً لإضافتي. يستطيع مشرفو المجموعة إرسال ‎/start@%s لتصل خلاصة الأخبار إلى هنا.",
+	GroupWelcome:     "👋 شكراً لإضافتي. يستطيع مشرفو المجموعة إرسال /start@%s لتصل خلاصة الأخبار إلى هنا.",
 	GroupAdminsOnly:  "يستطيع مشرفو المجموعة وحدهم تغيير اشتراكها.",
 	ChannelAdminOnly: "هذا الزر لمشرفي القناة فقط.",
 	Failure:          "⚠️ حدث خلل من جهتنا ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.",
@@ -131,9 +141,9 @@ var arTexts = texts{
 	NotPaused:        "الخلاصة غير متوقفة؛ لا شيء لاستئنافه.",
 	StoppedUseStart:  "اشتراكك ملغى. أرسل /start للعودة.",
 	NothingNew:       "لا جديد فيما تتابعه منذ آخر خلاصة.",
-	TimeUsage:        "موعد خلاصتك الآن: %s\nاكتب مثلاً ‎/time 07:30 أو اختر:",
+	TimeUsage:        "موعد خلاصتك الآن: %s\nاكتب مثلاً /time 07:30 أو اختر:",
 	TimeSet:          "⏰ تم. موعد خلاصتك: %s",
-	TimeInvalid:      "⚠️ لم أفهم الموعد «%s». اكتب الساعة هكذا: ‎/time 07:30 أو اختر:",
+	TimeInvalid:      "⚠️ لم أفهم الموعد «%s». اكتب الساعة هكذا: /time 07:30 أو اختر:",
 	TimeDaily:        "يومياً %s بتوقيت %s",
 	TimeInstant:      "فور نشر الأخبار",
 	TimeDefault:      "الموعد الافتراضي: %s",
@@ -277,5 +287,5 @@ func followExamples(lang string) string {
 	if lang == "en" {
 		return "/follow SDF\n/follow Raqqa"
 	}
-	return "‎/follow قسد\n‎/follow الرقة"
+	return bidi.Isolate("/follow قسد") + "\n" + bidi.Isolate("/follow الرقة")
 }

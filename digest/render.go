@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
+	"nashra/bidi"
 	"nashra/digest/articles"
 )
 
@@ -39,6 +41,24 @@ func raw(h, visible string) piece {
 
 func (p piece) plus(q piece) piece { return piece{html: p.html + q.html, n: p.n + q.n} }
 
+// laidOut lays p's lines out in direction d (package bidi); the marks it
+// adds are visible text to Telegram's length limit, one unit each.
+func (p piece) laidOut(d bidi.Direction) piece {
+	h := bidi.Lines(d, p.html)
+	return piece{html: h, n: p.n + utf8.RuneCountInString(h) - utf8.RuneCountInString(p.html)}
+}
+
+// direction is the reader's language's: the header and the "more" line
+// read in it. Articles are the site's, in Arabic: their lines read right
+// to left whatever the reader's language (an English headline, holding no
+// Arabic, is left as it is).
+func direction(lang string) bidi.Direction {
+	if lang == "en" {
+		return bidi.LeftToRight
+	}
+	return bidi.RightToLeft
+}
+
 func utf16Len(s string) int {
 	n := 0
 	for _, r := range s {
@@ -49,7 +69,8 @@ func utf16Len(s string) int {
 
 // Render lays articles out as Telegram HTML messages, each within the
 // limit, split only between articles. Every string from a feed is
-// escaped; links that are not http(s) are dropped.
+// escaped; links that are not http(s) are dropped. Every line reads in its
+// own direction (bidi), the marks counted in the limit.
 func Render(arts []articles.Article, opt RenderOptions) []string {
 	if len(arts) == 0 {
 		return nil
@@ -64,7 +85,7 @@ func Render(arts []articles.Article, opt RenderOptions) []string {
 	}
 	// Room kept in the last message for the "+N more" line.
 	const reserve = 200
-	header := headerPiece(opt.Lang, len(arts))
+	header := headerPiece(opt.Lang, len(arts)).laidOut(direction(opt.Lang))
 
 	var msgs []piece
 	cur := header
@@ -90,7 +111,7 @@ func Render(arts []articles.Article, opt RenderOptions) []string {
 func finish(msgs []piece, opt RenderOptions, more, limit int) []string {
 	if more > 0 {
 		last := &msgs[len(msgs)-1]
-		*last = last.plus(text("\n\n")).plus(morePiece(opt, more))
+		*last = last.plus(text("\n\n")).plus(morePiece(opt, more).laidOut(direction(opt.Lang)))
 	}
 	out := make([]string, len(msgs))
 	for i, m := range msgs {
@@ -159,13 +180,14 @@ func entryPiece(a articles.Article, max int) piece {
 		if len(sentences) > 0 {
 			p = p.plus(text("\n" + strings.Join(sentences, " ")))
 		}
+		p = p.laidOut(bidi.RightToLeft)
 		if p.n <= max || len(sentences) == 0 {
 			if p.n > max { // a title alone longer than a message
 				r := []rune(title)
-				for len(r) > 0 && utf16Len(string(r))+1 > max {
+				for len(r) > 0 && text(string(r)+"…").laidOut(bidi.RightToLeft).n > max {
 					r = r[:len(r)-1]
 				}
-				return text(string(r) + "…")
+				return text(string(r) + "…").laidOut(bidi.RightToLeft)
 			}
 			return p
 		}
