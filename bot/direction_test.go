@@ -12,8 +12,11 @@ import (
 	"unicode/utf8"
 
 	"nashra/bidi/biditest"
+	"nashra/bot/inbox"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -96,7 +99,10 @@ func sendCatalogs(t *testing.T) (sent []catalogMessage) {
 	r := redistest.New(t)
 	b, err := New(Options{
 		Token: srv.Token(), APIURL: srv.URL(), Catalog: topics.Builtin(),
-		Store: subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
+		Store:      subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
+		Outbox:     outbox.New(r.Client, outbox.Options{Prefix: r.Prefix}),
+		Broadcasts: broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}),
+		Inbox:      inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
 	})
 	if err != nil {
 		t.Fatal(err)
