@@ -132,7 +132,10 @@ func (b *Bot) topicsView(lang string, follows []subscribers.Follow, pages []topi
 // pageButtons lead to the previous and the next page, round the ends.
 // Each points the way its page lies in the reader's script: in Arabic,
 // read right to left, the next page is on the left (◀️) and the previous
-// on the right (▶️); in English the other way round.
+// on the right (▶️); in English the other way round. Telegram lays out
+// the row left to right in every language, and each label by its own
+// first letter: an Arabic label shows its last character on the left, so
+// the arrows are written where they end up on the outer edges.
 func pageButtons(lang string, pages []topicsPage, at int) []models.InlineKeyboardButton {
 	n := len(pages)
 	if n < 2 {
@@ -149,9 +152,9 @@ func pageButtons(lang string, pages []topicsPage, at int) []models.InlineKeyboar
 		return []models.InlineKeyboardButton{button(prev, "◀️ "+prev.label(lang)), button(next, next.label(lang)+" ▶️")}
 	}
 	if n == 2 {
-		return []models.InlineKeyboardButton{button(next, "◀️ "+next.label(lang))}
+		return []models.InlineKeyboardButton{button(next, next.label(lang)+" ◀️")}
 	}
-	return []models.InlineKeyboardButton{button(next, "◀️ "+next.label(lang)), button(prev, prev.label(lang)+" ▶️")}
+	return []models.InlineKeyboardButton{button(next, next.label(lang)+" ◀️"), button(prev, "▶️ "+prev.label(lang))}
 }
 
 func buttonLabel(s string) string {

@@ -79,11 +79,14 @@ func TestTopicsPageButtons(t *testing.T) {
 	n := len(pages)
 	for _, tt := range []struct {
 		lang       string
-		next, prev int // positions in the row
-		nextArrow  string
+		next, prev int    // positions in the row
+		nextArrow  string // the label's end
+		prevArrow  string // the label's start
 	}{
-		{"ar", 0, 1, "◀️ "}, // read right to left: forward is leftwards
-		{"en", 1, 0, " ▶️"},
+		// Read right to left, forward is leftwards; the arrow comes last
+		// in the text so that it shows on the button's left edge.
+		{"ar", 0, 1, " ◀️", "▶️ "},
+		{"en", 1, 0, " ▶️", "◀️ "},
 	} {
 		for at := range pages {
 			row := pageButtons(tt.lang, pages, at)
@@ -92,11 +95,12 @@ func TestTopicsPageButtons(t *testing.T) {
 			}
 			next, prev := pages[(at+1)%n], pages[(at+n-1)%n]
 			if got := row[tt.next]; got.CallbackData != callbackData(cbTopicPage, next.id()) ||
-				!strings.Contains(got.Text, next.label(tt.lang)) || !strings.Contains(got.Text, strings.TrimSpace(tt.nextArrow)) {
+				!strings.Contains(got.Text, next.label(tt.lang)) || !strings.HasSuffix(got.Text, tt.nextArrow) {
 				t.Errorf("%s page %d: next button %+v; want %q with %q to %s", tt.lang, at+1, got, next.label(tt.lang), tt.nextArrow, next.id())
 			}
-			if got := row[tt.prev]; got.CallbackData != callbackData(cbTopicPage, prev.id()) || !strings.Contains(got.Text, prev.label(tt.lang)) {
-				t.Errorf("%s page %d: previous button %+v; want %q to %s", tt.lang, at+1, got, prev.label(tt.lang), prev.id())
+			if got := row[tt.prev]; got.CallbackData != callbackData(cbTopicPage, prev.id()) ||
+				!strings.Contains(got.Text, prev.label(tt.lang)) || !strings.HasPrefix(got.Text, tt.prevArrow) {
+				t.Errorf("%s page %d: previous button %+v; want %q with %q to %s", tt.lang, at+1, got, prev.label(tt.lang), tt.prevArrow, prev.id())
 			}
 		}
 		// Following "next" from the first page visits every page once.
