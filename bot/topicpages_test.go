@@ -2,10 +2,13 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/bidi"
 
 	"nashra/digest/topics"
 	"nashra/subscribers"
@@ -168,4 +171,47 @@ func TestButtonLabel(t *testing.T) {
 	if got := buttonLabel("قسد"); got != "قسد" { // SDF
 		t.Errorf("buttonLabel(short) = %q", got)
 	}
+}
+
+// Each Arabic line these texts add starts right to left on a phone: its
+// first strong character is Arabic (ℹ️, a Latin letter to the algorithm,
+// would turn the line left to right).
+func TestTopicsTextsStartRightToLeft(t *testing.T) {
+	b := &Bot{catalog: topics.Builtin()}
+	pages := b.topicsPages()
+	var lines []string
+	for i := range pages {
+		for _, follows := range [][]subscribers.Follow{nil, {subscribers.TopicFollow("sdf")}} {
+			text, kb := b.topicsView("ar", follows, pages, i)
+			lines = append(lines, strings.Split(text, "\n")...)
+			for _, row := range kb.InlineKeyboard {
+				for _, btn := range row {
+					lines = append(lines, btn.Text)
+				}
+			}
+		}
+	}
+	lines = append(lines, strings.Split(arTexts.FollowedFirst, "\n")...)
+	lines = append(lines, fmt.Sprintf(arTexts.TopicsFirst, "داعش")) // ISIS
+	for _, line := range lines {
+		if line == "" {
+			continue
+		}
+		if first := firstStrong(line); first != bidi.R && first != bidi.AL {
+			t.Errorf("%q starts with a strong character of class %v; want Arabic", line, first)
+		}
+	}
+}
+
+// firstStrong is the class of the first strong character a reader sees:
+// HTML tags are markup, not text.
+func firstStrong(s string) bidi.Class {
+	for _, r := range regexp.MustCompile(`<[^>]*>`).ReplaceAllString(s, "") {
+		p, _ := bidi.LookupRune(r)
+		switch c := p.Class(); c {
+		case bidi.L, bidi.R, bidi.AL:
+			return c
+		}
+	}
+	return bidi.ON
 }
