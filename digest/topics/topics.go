@@ -1,8 +1,9 @@
 // Package topics owns the topic catalog: the named subjects readers follow
 // (قسد, داعش, the coalition, the camps, the towns of North-East Syria...), the
-// Arabic and English aliases that find them in articles, and which of them
-// define the site's scope. The built-in catalog can be extended or replaced
-// by the operator's topics file.
+// Arabic and English aliases that find them in articles, the names that
+// find them only when a reader types them, the groups /topics lists them
+// under, and which of them define the site's scope. The built-in catalog
+// can be extended or replaced by the operator's topics file.
 package topics
 
 import (
