@@ -21,6 +21,7 @@ type texts struct {
 	FollowUsage      string
 	Followed         string // %s: name
 	FollowedKeyword  string // %s: keyword
+	FollowedFirst    string // after the first follow: the digest now holds only what is followed
 	AlreadyFollowing string // %s: name
 	FollowLimit      string // %d: the cap, %s: what was not followed
 	TopicTooLong     string // %d: max characters
@@ -34,7 +35,11 @@ type texts struct {
 	MyTopics         string // %s: the list
 	MyTopicsNone     string
 	TopicsIntro      string
+	TopicsPage       string // %s: the group, %d: the page, %d: the pages
+	TopicsAll        string // the reader follows nothing
+	TopicsLimited    string // the reader follows something
 	TopicsFollowed   string // callback toast, %s: name
+	TopicsFirst      string // callback toast for the first follow, %s: name
 	TopicsUnfollowed string // callback toast, %s: name
 	LangChosen       string
 	LangUsage        string
@@ -107,6 +112,7 @@ var arTexts = texts{
 	FollowUsage:      "اكتب الموضوع بعد الأمر، مثلاً:\n%s\nأو اختر من /topics",
 	Followed:         "✅ أنت الآن تتابع: %s",
 	FollowedKeyword:  "✅ ستصلك الأخبار التي تذكر «%s».",
+	FollowedFirst:    "📌 صارت نشرتك تقتصر على ما تتابعه، ولن تصلك بقية الأخبار. لتعود إليك كل الأخبار ألغِ متابعاتك بـ /unfollow",
 	AlreadyFollowing: "أنت تتابع %s من قبل.",
 	FollowLimit:      "⚠️ وصلت إلى الحد الأقصى (%d متابعة)، فلم أُضِف: %s\nألغِ متابعة شيء ما بـ /unfollow أولاً.",
 	TopicTooLong:     "⚠️ الموضوع طويل جداً: الحد %d حرفاً. جرّب كلمة أو اسماً أقصر.",
@@ -120,7 +126,11 @@ var arTexts = texts{
 	MyTopics:         "<b>ما تتابعه:</b>\n%s\n\nللتعديل: /topics أو /unfollow",
 	MyTopicsNone:     "لا تتابع أي موضوع، فتصلك كل الأخبار. اختر من /topics لتخصيص الخلاصة.",
 	TopicsIntro:      "اضغط على موضوع لمتابعته أو لإلغاء متابعته (✅ = تتابعه):",
+	TopicsPage:       "📂 <b>%s</b> (الصفحة %d من %d)",
+	TopicsAll:        "📌 لا تتابع شيئاً بعد، فتصلك كل الأخبار. ما إن تختار موضوعاً حتى تقتصر نشرتك على ما تتابعه.",
+	TopicsLimited:    "📌 تقتصر نشرتك على ما تتابعه.",
 	TopicsFollowed:   "تتابع الآن: %s",
+	TopicsFirst:      "تتابع الآن: %s. صارت نشرتك تقتصر على ما تتابعه.",
 	TopicsUnfollowed: "ألغيت متابعة: %s",
 	LangChosen:       "تم. سأراسلك بالعربية.",
 	LangUsage:        "اختر اللغة: /lang ar للعربية، /lang en للإنجليزية.",
@@ -217,6 +227,7 @@ var enTexts = texts{
 	FollowUsage:      "Put the topic after the command, for example:\n%s\nor pick from /topics",
 	Followed:         "✅ You now follow: %s",
 	FollowedKeyword:  "✅ You will receive stories that mention “%s”.",
+	FollowedFirst:    "📌 Your digest now holds only what you follow, not every story. To get every story again, unfollow everything with /unfollow",
 	AlreadyFollowing: "You already follow %s.",
 	FollowLimit:      "⚠️ You have reached the limit of %d follows, so this was not added: %s\nUnfollow something with /unfollow first.",
 	TopicTooLong:     "⚠️ That topic is too long: the limit is %d characters. Try a shorter word or name.",
@@ -230,7 +241,11 @@ var enTexts = texts{
 	MyTopics:         "<b>You follow:</b>\n%s\n\nTo change: /topics or /unfollow",
 	MyTopicsNone:     "You follow no topic, so you receive every story. Pick from /topics to narrow your digest.",
 	TopicsIntro:      "Tap a topic to follow or unfollow it (✅ = following):",
+	TopicsPage:       "📂 <b>%s</b> (page %d of %d)",
+	TopicsAll:        "📌 You follow nothing yet, so you get every story. Once you pick a topic, your digest holds only what you follow.",
+	TopicsLimited:    "📌 Your digest holds only what you follow.",
 	TopicsFollowed:   "Now following: %s",
+	TopicsFirst:      "Now following: %s. Your digest now holds only what you follow.",
 	TopicsUnfollowed: "No longer following: %s",
 	LangChosen:       "Done. I will write to you in English.",
 	LangUsage:        "Choose a language: /lang ar for Arabic, /lang en for English.",
