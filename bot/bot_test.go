@@ -114,7 +114,7 @@ func (h *harness) reader(chatID int64) subscribers.Reader {
 func wantContains(t *testing.T, m telegramtest.Message, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
-		if !strings.Contains(m.Text, p) {
+		if !strings.Contains(m.Visible(), p) {
 			t.Errorf("reply %q does not contain %q", m.Text, p)
 		}
 	}

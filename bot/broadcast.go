@@ -14,6 +14,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bidi"
 	"nashra/bot/tgerr"
 	"nashra/broadcasts"
 )
@@ -95,7 +96,10 @@ func (b *Bot) broadcast(ctx context.Context, c chatCtx, args string, m *models.M
 		}
 		slug = topic.Slug
 	}
-	if len(utf16.Encode([]rune(body))) > maxBroadcastLen {
+	// Stored laid out (bidi), as every reader and the preview get it; the
+	// marks count towards Telegram's limit.
+	text := bidi.Message(html.EscapeString(body))
+	if len(utf16.Encode([]rune(html.UnescapeString(text)))) > maxBroadcastLen {
 		b.send(ctx, c.id, fmt.Sprintf(t.TooLong, maxBroadcastLen), nil)
 		return nil
 	}
@@ -107,7 +111,7 @@ func (b *Bot) broadcast(ctx context.Context, c chatCtx, args string, m *models.M
 		b.send(ctx, c.id, t.NoAudience, nil)
 		return nil
 	}
-	bc, err := b.broadcasts.Create(ctx, broadcasts.Broadcast{Text: html.EscapeString(body), By: c.from, Topic: slug})
+	bc, err := b.broadcasts.Create(ctx, broadcasts.Broadcast{Text: text, By: c.from, Topic: slug})
 	if err != nil {
 		return err
 	}
@@ -144,7 +148,7 @@ func broadcastBody(args string, m *models.Message) string {
 	if m == nil {
 		return args
 	}
-	text := strings.TrimLeftFunc(m.Text, unicode.IsSpace)
+	text := strings.TrimLeftFunc(m.Text, isSpaceOrMark)
 	if !strings.HasPrefix(text, "/") {
 		return args
 	}
@@ -152,7 +156,8 @@ func broadcastBody(args string, m *models.Message) string {
 	if i < 0 {
 		return ""
 	}
-	return strings.TrimSpace(text[i:])
+	// Marks copied with the command from a message around it go.
+	return strings.TrimFunc(text[i:], isSpaceOrMark)
 }
 
 // splitTarget takes a leading "#topic" off the body.
@@ -180,7 +185,7 @@ func (b *Bot) sendMessage(ctx context.Context, chatID int64, text string, markup
 	var msg *models.Message
 	b.call(ctx, chatID, "sendMessage", func() error {
 		m, err := b.api.SendMessage(ctx, &tg.SendMessageParams{
-			ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML,
+			ChatID: chatID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML,
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
 			ReplyMarkup:        markup,
 		})
@@ -441,7 +446,7 @@ func clock(d time.Duration) string {
 // that changes nothing is not an error.
 func (b *Bot) edit(ctx context.Context, chatID int64, msgID int, text string, kb *models.InlineKeyboardMarkup) {
 	p := &tg.EditMessageTextParams{
-		ChatID: chatID, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML,
+		ChatID: chatID, MessageID: msgID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
 	}
 	if kb != nil {

@@ -252,7 +252,7 @@ func (h *bcHarness) received() map[int64]int {
 func bcWant(t *testing.T, m telegramtest.Message, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
-		if !strings.Contains(m.Text, p) {
+		if !strings.Contains(m.Visible(), p) {
 			t.Errorf("message %q does not contain %q", m.Text, p)
 		}
 	}
@@ -285,7 +285,7 @@ func TestBroadcastPreviewThenCancelReachesNoOne(t *testing.T) {
 	admin := telegramtest.NewUser(bcAdmin, "ar")
 	// "Urgent:" with markup-looking characters that must stay text.
 	preview, control := h.preview(admin, "/broadcast عاجل: <b>x</b> & y\n  سطر ثانٍ")
-	if preview.Text != "عاجل: <b>x</b> & y\n  سطر ثانٍ" || preview.ParseMode != "HTML" {
+	if preview.Visible() != "عاجل: <b>x</b> & y\n  سطر ثانٍ" || preview.ParseMode != "HTML" {
 		t.Errorf("preview text %q (%s); want the admin's text verbatim, as HTML-escaped text", preview.Text, preview.ParseMode)
 	}
 	bcWant(t, control, "5")

@@ -17,6 +17,7 @@ import (
 // this, and that every keyboard the bot builds routes and fits).
 const (
 	cbTopic     = "t"    // t:<slug>
+	cbTopicPage = "tp"   // tp:<group slug>:<part> (topicsPage.id)
 	cbUnfollow  = "u"    // u:<follow id> (followID)
 	cbLang      = "l"    // l:ar, l:en
 	cbTime      = "time" // time:07:00, time:instant, time:default
@@ -43,6 +44,7 @@ type callbackRoute struct {
 func (b *Bot) callbacks() []callbackRoute {
 	return []callbackRoute{
 		{kind: cbTopic, what: "follows or unfollows a topic on the /topics keyboard", handle: b.toggleTopic},
+		{kind: cbTopicPage, what: "turns a page of the /topics keyboard", handle: b.turnTopicsPage},
 		{kind: cbUnfollow, what: "unfollows from the /unfollow keyboard", handle: b.unfollowButton},
 		{kind: cbLang, what: "sets the language from the /lang keyboard", handle: b.langButton},
 		{kind: cbTime, what: "sets the digest time from the /time keyboard", handle: b.timeButton},

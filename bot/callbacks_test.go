@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	gotoken "go/token"
@@ -67,7 +68,10 @@ func keyboards(t *testing.T, b *Bot) map[string]*models.InlineKeyboardMarkup {
 	kbs := map[string]*models.InlineKeyboardMarkup{"lang": langKeyboard()}
 	maxID := int64(math.MaxInt64)
 	for _, lang := range []string{"ar", "en"} {
-		kbs["topics/"+lang] = b.topicsKeyboard(lang, all)
+		pages := b.topicsPages()
+		for i := range pages {
+			_, kbs[fmt.Sprintf("topics page %d/%s", i+1, lang)] = b.topicsView(lang, all, pages, i)
+		}
 		kbs["unfollow/"+lang] = b.unfollowKeyboard(lang, all)
 		kbs["time/"+lang] = timeKeyboard(lang)
 		kbs["forget/"+lang] = forgetKeyboard(lang)
@@ -111,6 +115,10 @@ func TestEveryButtonRoutes(t *testing.T) {
 				case cbTopic:
 					if _, ok := b.catalog.Get(arg); !ok {
 						t.Errorf("%s: %q names no topic", name, data)
+					}
+				case cbTopicPage:
+					if _, ok := pageByID(b.topicsPages(), arg); !ok {
+						t.Errorf("%s: %q names no page of /topics", name, data)
 					}
 				case cbTime:
 					if _, ok := parseTime(arg); !ok {

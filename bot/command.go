@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
+
+	"nashra/bidi"
 )
 
 // Command is a parsed bot command: "/follow@nashra_bot  قسد" gives
@@ -22,7 +24,9 @@ type Command struct {
 // we parse ourselves: a message is a command when it starts with "/" or
 // when Telegram marked a bot_command entity in it (offsets are UTF-16).
 func ParseCommand(text string, entities []models.MessageEntity) (Command, bool) {
-	trimmed := strings.TrimLeftFunc(text, unicode.IsSpace)
+	// Marks a reader copied with a command from one of our messages
+	// (bidi.Isolate wraps them) are not part of it.
+	trimmed := strings.TrimLeftFunc(text, isSpaceOrMark)
 	start := -1
 	if strings.HasPrefix(trimmed, "/") {
 		start = len(text) - len(trimmed)
@@ -85,8 +89,11 @@ func cleanArgs(s string) string {
 }
 
 func isBlank(r rune) bool {
-	return r != '\n' && (unicode.IsSpace(r) || r == '\u200f' || r == '\u200e' || r == '\u061c')
+	return r != '\n' && isSpaceOrMark(r)
 }
+
+// isSpaceOrMark: white space, or an invisible direction mark (bidi.IsMark).
+func isSpaceOrMark(r rune) bool { return unicode.IsSpace(r) || bidi.IsMark(r) }
 
 // utf16ToByte converts a UTF-16 code unit offset in s to a byte offset.
 func utf16ToByte(s string, off int) (int, bool) {

@@ -23,6 +23,12 @@ func TestParseCommand(t *testing.T) {
 		// One topic per line: SDF, then ISIS (داعش).
 		{text: "/follow قسد\n\n  داعش ", want: Command{Name: "follow", Args: "قسد\nداعش"}, ok: true},
 		{text: "/follow\u200f قسد", want: Command{Name: "follow", Args: "قسد"}, ok: true},
+		// Copied from /help with the marks that keep it in order around it.
+		{text: "\u2068\u200e/follow قسد\u2069", want: Command{Name: "follow", Args: "قسد"}, ok: true},
+		{text: "\u200f\u061c\u2066/time 07:30\u2069 ", want: Command{Name: "time", Args: "07:30"}, ok: true},
+		{text: "\u2068/start@nashra_bot\u2069", want: Command{Name: "start", Mention: "nashra_bot"}, ok: true},
+		{text: "\u2068/follow\u2069\u2068\u200eSDF\u2069\n\u200fداعش", want: Command{Name: "follow", Args: "SDF\nداعش"}, ok: true},
+		{text: "\u2068hello /help\u2069", ok: false},
 		{text: "hello", ok: false},
 		{text: "", ok: false},
 		{text: "/", ok: false},
@@ -70,7 +76,7 @@ func TestForBot(t *testing.T) {
 }
 
 func FuzzParseCommand(f *testing.F) {
-	for _, s := range []string{"/start", "/follow@nashra_bot قسد", "مرحبا /follow داعش", "🔥 /help", "/\n\n", "/a@"} {
+	for _, s := range []string{"/start", "/follow@nashra_bot قسد", "مرحبا /follow داعش", "🔥 /help", "/\n\n", "/a@", "\u2068\u200e/follow قسد\u2069"} {
 		f.Add(s, 0)
 	}
 	f.Fuzz(func(t *testing.T, text string, off int) {

@@ -352,7 +352,14 @@ func (b *Bot) follow(ctx context.Context, c chatCtx, args string) error {
 	if err != nil {
 		return err
 	}
+	// A reader who followed nothing got every story; their first follow
+	// narrows the digest, and they are told so.
+	before, err := b.store.Follows(ctx, c.id)
+	if err != nil {
+		return err
+	}
 	var lines []string
+	added := 0
 	for _, raw := range items {
 		w := b.resolve(c.lang, raw)
 		if w.err != "" {
@@ -365,6 +372,7 @@ func (b *Bot) follow(ctx context.Context, c chatCtx, args string) error {
 		}
 		switch res {
 		case subscribers.Added:
+			added++
 			if w.follow.Topic != "" {
 				lines = append(lines, fmt.Sprintf(t.Followed, w.label))
 			} else {
@@ -375,6 +383,9 @@ func (b *Bot) follow(ctx context.Context, c chatCtx, args string) error {
 		case subscribers.LimitReached:
 			lines = append(lines, fmt.Sprintf(t.FollowLimit, b.store.MaxFollows(), w.label))
 		}
+	}
+	if len(before) == 0 && added > 0 {
+		lines = append(lines, "", t.FollowedFirst)
 	}
 	if status == subscribers.Stopped || status == subscribers.Blocked {
 		lines = append(lines, t.StoppedNote)
@@ -452,18 +463,6 @@ func (b *Bot) myTopics(ctx context.Context, c chatCtx) {
 	}
 	// 60 follows of 64 letters pass Telegram's 4096 characters.
 	b.sendLong(ctx, c.id, fmt.Sprintf(t.MyTopics, strings.Join(lines, "\n")), nil)
-}
-
-func (b *Bot) topics(ctx context.Context, c chatCtx, _ string) error {
-	if _, err := b.ensureReader(ctx, c); err != nil {
-		return err
-	}
-	follows, err := b.store.Follows(ctx, c.id)
-	if err != nil {
-		return err
-	}
-	b.send(ctx, c.id, textsFor(c.lang).TopicsIntro, b.topicsKeyboard(c.lang, follows))
-	return nil
 }
 
 func (b *Bot) lang(ctx context.Context, c chatCtx, args string) error {

@@ -9,34 +9,10 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bidi"
 	"nashra/bot/tgerr"
 	"nashra/subscribers"
 )
-
-func (b *Bot) topicsKeyboard(lang string, follows []subscribers.Follow) *models.InlineKeyboardMarkup {
-	following := make(map[string]bool, len(follows))
-	for _, f := range follows {
-		following[f.Topic] = true
-	}
-	var rows [][]models.InlineKeyboardButton
-	var row []models.InlineKeyboardButton
-	for _, topic := range b.catalog.Topics() {
-		label := topic.Name(lang)
-		if following[topic.Slug] {
-			label = "✅ " + label
-		}
-		row = append(row, models.InlineKeyboardButton{Text: label, CallbackData: callbackData(cbTopic, topic.Slug)})
-		if len(row) == 2 {
-			rows = append(rows, row)
-			row = nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	rows = append(rows, []models.InlineKeyboardButton{{Text: textsFor(lang).ButtonDone, CallbackData: callbackData(cbClose, "")}})
-	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
-}
 
 // followID fits a follow key into callback data; long keywords are hashed.
 func followID(key string) string {
@@ -100,7 +76,7 @@ func callbackChat(q *models.CallbackQuery) (chat models.Chat, msgID int, ok bool
 func (b *Bot) replaceText(ctx context.Context, c chatCtx, msgID int, text string) {
 	edited := b.call(ctx, c.id, "editMessageText", func() error {
 		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: c.id, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML,
+			ChatID: c.id, MessageID: msgID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML,
 		})
 		return err
 	})
@@ -110,42 +86,9 @@ func (b *Bot) replaceText(ctx context.Context, c chatCtx, msgID int, text string
 }
 
 func (b *Bot) answer(ctx context.Context, q *models.CallbackQuery, text string) {
-	if _, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: text}); err != nil {
+	if _, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: bidi.Plain(text)}); err != nil {
 		b.log.Debug("answer callback", "err", err)
 	}
-}
-
-func (b *Bot) toggleTopic(ctx context.Context, c chatCtx, msgID int, slug string) (string, error) {
-	t := textsFor(c.lang)
-	topic, ok := b.catalog.Get(slug)
-	if !ok {
-		return "", nil
-	}
-	if _, err := b.ensureReader(ctx, c); err != nil {
-		return "", err
-	}
-	f := subscribers.TopicFollow(slug)
-	name := topic.Name(c.lang)
-	toast := ""
-	removed, err := b.store.Unfollow(ctx, c.id, f.Key)
-	if err != nil {
-		return "", err
-	}
-	if removed {
-		toast = fmt.Sprintf(t.TopicsUnfollowed, name)
-	} else {
-		res, err := b.store.Follow(ctx, c.id, f)
-		if err != nil {
-			return "", err
-		}
-		if res == subscribers.LimitReached {
-			return fmt.Sprintf(t.FollowLimit, b.store.MaxFollows(), name), nil
-		}
-		toast = fmt.Sprintf(t.TopicsFollowed, name)
-	}
-	return toast, b.refreshKeyboard(ctx, c, msgID, func(fs []subscribers.Follow) *models.InlineKeyboardMarkup {
-		return b.topicsKeyboard(c.lang, fs)
-	})
 }
 
 func (b *Bot) unfollowButton(ctx context.Context, c chatCtx, msgID int, id string) (string, error) {

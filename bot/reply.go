@@ -8,6 +8,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bidi"
 	"nashra/bot/tgerr"
 	"nashra/subscribers"
 )
@@ -16,7 +17,8 @@ import (
 // a reader waiting longer than this has moved on.
 const maxReplyWait = 30 * time.Second
 
-// send delivers a reply. Replies take their turns from the limiter shared
+// send delivers a reply, laid out so each line reads in the message's
+// direction (bidi.Message). Replies take their turns from the limiter shared
 // with the sender, ahead of digests and broadcasts (TakeGlobalFirst), and
 // honour every pause the sender honours. A 429 holds the reader's chat for
 // retry_after (the reply already had its slot of the overall rate, so the
@@ -24,6 +26,11 @@ const maxReplyWait = 30 * time.Second
 // no other reader waits for it. A chat that blocked the bot or is gone
 // marks the reader blocked.
 func (b *Bot) send(ctx context.Context, chatID int64, text string, markup models.ReplyMarkup) {
+	b.sendLaidOut(ctx, chatID, bidi.Message(text), markup)
+}
+
+// sendLaidOut is send for text already laid out.
+func (b *Bot) sendLaidOut(ctx context.Context, chatID int64, text string, markup models.ReplyMarkup) {
 	params := &tg.SendMessageParams{
 		ChatID:             chatID,
 		Text:               text,

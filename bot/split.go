@@ -7,20 +7,23 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bidi"
 	"nashra/digest"
 )
 
 // sendLong sends a reply that may be longer than one message allows (a
 // reader's 60 follows, /mydata) as several messages, in order, the markup
-// under the last.
+// under the last. The whole text is laid out before it is cut, so the
+// marks count towards each message's length and every part keeps the
+// direction of the whole.
 func (b *Bot) sendLong(ctx context.Context, chatID int64, text string, markup models.ReplyMarkup) {
-	parts := splitHTML(text, digest.MaxMessageLen)
+	parts := splitHTML(bidi.Message(text), digest.MaxMessageLen)
 	for i, p := range parts {
 		var m models.ReplyMarkup
 		if i == len(parts)-1 {
 			m = markup
 		}
-		b.send(ctx, chatID, p, m)
+		b.sendLaidOut(ctx, chatID, p, m)
 	}
 }
 
@@ -156,16 +159,19 @@ func visibleLen(s string) int {
 }
 
 // cutLine cuts one over-long line between units, closing the elements open
-// at a cut and reopening them after it.
+// at a cut and reopening them after it. A line that starts with a
+// direction mark (bidi) starts each of its parts with it: each part is a
+// message, and so a paragraph, of its own.
 func cutLine(line string, limit int) []string {
 	var parts []string
 	var open []string // opening tags, outermost first
 	var cur strings.Builder
 	n := 0
+	lead := leadingMark(line)
 	for i := 0; i < len(line); {
 		end, v, tag := token(line, i)
 		unit := line[i:end]
-		if !tag && n+v > limit && n > 0 {
+		if !tag && n+v > limit && n > 0 && (lead == "" || n > 1) {
 			for k := len(open) - 1; k >= 0; k-- {
 				cur.WriteString("</" + tagName(open[k]) + ">")
 			}
@@ -174,6 +180,10 @@ func cutLine(line string, limit int) []string {
 			n = 0
 			for _, o := range open {
 				cur.WriteString(o)
+			}
+			if lead != "" {
+				cur.WriteString(lead)
+				n++
 			}
 		}
 		if tag {
@@ -193,6 +203,22 @@ func cutLine(line string, limit int) []string {
 		parts = append(parts, cur.String())
 	}
 	return parts
+}
+
+// leadingMark is the left-to-right or right-to-left mark a line of HTML
+// starts with, if any.
+func leadingMark(line string) string {
+	for i := 0; i < len(line); {
+		end, _, tag := token(line, i)
+		if !tag {
+			if u := line[i:end]; u == bidi.LRM || u == bidi.RLM {
+				return u
+			}
+			return ""
+		}
+		i = end
+	}
+	return ""
 }
 
 // tagName is the element name of an opening tag such as <a href="...">.

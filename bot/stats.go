@@ -15,6 +15,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bidi"
 	"nashra/bot/sender"
 	"nashra/digest/articles"
 	"nashra/redact"
@@ -94,7 +95,7 @@ func (b *Bot) stats(ctx context.Context, c chatCtx, _ string, _ *models.Message)
 		_, err := b.api.SendPhoto(ctx, &tg.SendPhotoParams{
 			ChatID:  c.id,
 			Photo:   &models.InputFileUpload{Filename: "nashra-stats.png", Data: bytes.NewReader(png)},
-			Caption: caption,
+			Caption: bidi.Plain(caption),
 		})
 		return err
 	})

@@ -1,7 +1,16 @@
 package bot
 
+import "nashra/bidi"
+
 // texts holds every sentence the bot says, in one language. Arguments are
 // inserted with fmt verbs and must already be HTML-escaped.
+//
+// Direction is added when a message is sent (bidi.Message): every Arabic
+// line starts right to left and each command, Latin name or number in it
+// is isolated, so the texts carry no marks. Written in reading order, an
+// Arabic line says what it is about first and names the command after it.
+// Only a command followed by an Arabic example needs bidi.Isolate, to keep
+// the example with its command.
 type texts struct {
 	Welcome          string // %s: the follow examples
 	WelcomeBack      string
@@ -12,6 +21,7 @@ type texts struct {
 	FollowUsage      string
 	Followed         string // %s: name
 	FollowedKeyword  string // %s: keyword
+	FollowedFirst    string // after the first follow: the digest now holds only what is followed
 	AlreadyFollowing string // %s: name
 	FollowLimit      string // %d: the cap, %s: what was not followed
 	TopicTooLong     string // %d: max characters
@@ -25,7 +35,11 @@ type texts struct {
 	MyTopics         string // %s: the list
 	MyTopicsNone     string
 	TopicsIntro      string
+	TopicsPage       string // %s: the group, %d: the page, %d: the pages
+	TopicsAll        string // the reader follows nothing
+	TopicsLimited    string // the reader follows something
 	TopicsFollowed   string // callback toast, %s: name
+	TopicsFirst      string // callback toast for the first follow, %s: name
 	TopicsUnfollowed string // callback toast, %s: name
 	LangChosen       string
 	LangUsage        string
@@ -81,22 +95,24 @@ var arTexts = texts{
 	WelcomeBack:     "👋 أهلاً بعودتك! اشتراكك مفعّل من جديد، ومتابعاتك كما تركتها. اعرضها بـ /mytopics",
 	WelcomeFollowed: "✅ تابعتَ من رابط الاشتراك: %s",
 	Help: "<b>نشرة</b>: أخبار شمال شرق سوريا في خلاصة على تيليغرام.\n\n" +
-		"/follow قسد — متابعة موضوع أو كلمة (موضوع في كل سطر لإضافة أكثر من واحد)\n" +
-		"/unfollow قسد — إلغاء متابعة\n" +
-		"/topics — قائمة المواضيع بأزرار\n" +
-		"/mytopics — ما تتابعه الآن\n" +
-		"/time 07:30 — موعد الخلاصة (أو فوراً)\n" +
-		"/digest — الجديد الآن\n" +
-		"/pause · /resume — إيقاف الخلاصة مؤقتاً واستئنافها\n" +
-		"/lang en — English\n" +
-		"/stop — إلغاء الاشتراك\n" +
-		"/start — العودة إلى الاشتراك\n\n" +
+		"• متابعة موضوع أو كلمة: " + bidi.Isolate("/follow قسد") + "\n" +
+		"(موضوع في كل سطر لإضافة أكثر من واحد)\n" +
+		"• إلغاء متابعة: " + bidi.Isolate("/unfollow قسد") + "\n" +
+		"• قائمة المواضيع بأزرار: /topics\n" +
+		"• ما تتابعه الآن: /mytopics\n" +
+		"• موعد الخلاصة (أو فوراً): /time 07:30\n" +
+		"• الجديد الآن: /digest\n" +
+		"• إيقاف الخلاصة مؤقتاً واستئنافها: /pause · /resume\n" +
+		"• الإنجليزية (English): /lang en\n" +
+		"• إلغاء الاشتراك: /stop\n" +
+		"• العودة إلى الاشتراك: /start\n\n" +
 		"إن لم تتابع شيئاً تصلك كل الأخبار.",
 	Stopped:          "تم إلغاء اشتراكك، ولن تصلك رسائل بعد الآن. احتفظنا بمتابعاتك: أرسل /start متى شئت للعودة.",
 	AlreadyStopped:   "اشتراكك ملغى أصلاً. أرسل /start للعودة.",
 	FollowUsage:      "اكتب الموضوع بعد الأمر، مثلاً:\n%s\nأو اختر من /topics",
 	Followed:         "✅ أنت الآن تتابع: %s",
 	FollowedKeyword:  "✅ ستصلك الأخبار التي تذكر «%s».",
+	FollowedFirst:    "📌 صارت نشرتك تقتصر على ما تتابعه، ولن تصلك بقية الأخبار. لتعود إليك كل الأخبار ألغِ متابعاتك بـ /unfollow",
 	AlreadyFollowing: "أنت تتابع %s من قبل.",
 	FollowLimit:      "⚠️ وصلت إلى الحد الأقصى (%d متابعة)، فلم أُضِف: %s\nألغِ متابعة شيء ما بـ /unfollow أولاً.",
 	TopicTooLong:     "⚠️ الموضوع طويل جداً: الحد %d حرفاً. جرّب كلمة أو اسماً أقصر.",
@@ -110,14 +126,18 @@ var arTexts = texts{
 	MyTopics:         "<b>ما تتابعه:</b>\n%s\n\nللتعديل: /topics أو /unfollow",
 	MyTopicsNone:     "لا تتابع أي موضوع، فتصلك كل الأخبار. اختر من /topics لتخصيص الخلاصة.",
 	TopicsIntro:      "اضغط على موضوع لمتابعته أو لإلغاء متابعته (✅ = تتابعه):",
+	TopicsPage:       "📂 <b>%s</b> (الصفحة %d من %d)",
+	TopicsAll:        "📌 لا تتابع شيئاً بعد، فتصلك كل الأخبار. ما إن تختار موضوعاً حتى تقتصر نشرتك على ما تتابعه.",
+	TopicsLimited:    "📌 تقتصر نشرتك على ما تتابعه.",
 	TopicsFollowed:   "تتابع الآن: %s",
+	TopicsFirst:      "تتابع الآن: %s. صارت نشرتك تقتصر على ما تتابعه.",
 	TopicsUnfollowed: "ألغيت متابعة: %s",
 	LangChosen:       "تم. سأراسلك بالعربية.",
 	LangUsage:        "اختر اللغة: /lang ar للعربية، /lang en للإنجليزية.",
 	Unknown:          "لا أعرف الأمر %s. اكتب /help لعرض الأوامر.",
-	NotACommand:      "أفهم الأوامر فقط. لمتابعة موضوع اكتب مثلاً ‎/follow قسد أو اكتب /help",
+	NotACommand:      "أفهم الأوامر فقط. لمتابعة موضوع اكتب مثلاً " + bidi.Isolate("/follow قسد") + " أو اكتب /help",
 	NotAdmin:         "عذراً، هذا الأمر مخصّص لمحرّري النشرة.",
-	GroupWelcome:     "👋 شكراً لإضافتي. يستطيع مشرفو المجموعة إرسال ‎/start@%s لتصل خلاصة الأخبار إلى هنا.",
+	GroupWelcome:     "👋 شكراً لإضافتي. يستطيع مشرفو المجموعة إرسال /start@%s لتصل خلاصة الأخبار إلى هنا.",
 	GroupAdminsOnly:  "يستطيع مشرفو المجموعة وحدهم تغيير اشتراكها.",
 	ChannelAdminOnly: "هذا الزر لمشرفي القناة فقط.",
 	Failure:          "⚠️ حدث خلل من جهتنا ولم يُحفظ شيء. حاول مرة أخرى بعد قليل.",
@@ -131,9 +151,9 @@ var arTexts = texts{
 	NotPaused:        "الخلاصة غير متوقفة؛ لا شيء لاستئنافه.",
 	StoppedUseStart:  "اشتراكك ملغى. أرسل /start للعودة.",
 	NothingNew:       "لا جديد فيما تتابعه منذ آخر خلاصة.",
-	TimeUsage:        "موعد خلاصتك الآن: %s\nاكتب مثلاً ‎/time 07:30 أو اختر:",
+	TimeUsage:        "موعد خلاصتك الآن: %s\nاكتب مثلاً /time 07:30 أو اختر:",
 	TimeSet:          "⏰ تم. موعد خلاصتك: %s",
-	TimeInvalid:      "⚠️ لم أفهم الموعد «%s». اكتب الساعة هكذا: ‎/time 07:30 أو اختر:",
+	TimeInvalid:      "⚠️ لم أفهم الموعد «%s». اكتب الساعة هكذا: /time 07:30 أو اختر:",
 	TimeDaily:        "يومياً %s بتوقيت %s",
 	TimeInstant:      "فور نشر الأخبار",
 	TimeDefault:      "الموعد الافتراضي: %s",
@@ -207,6 +227,7 @@ var enTexts = texts{
 	FollowUsage:      "Put the topic after the command, for example:\n%s\nor pick from /topics",
 	Followed:         "✅ You now follow: %s",
 	FollowedKeyword:  "✅ You will receive stories that mention “%s”.",
+	FollowedFirst:    "📌 Your digest now holds only what you follow, not every story. To get every story again, unfollow everything with /unfollow",
 	AlreadyFollowing: "You already follow %s.",
 	FollowLimit:      "⚠️ You have reached the limit of %d follows, so this was not added: %s\nUnfollow something with /unfollow first.",
 	TopicTooLong:     "⚠️ That topic is too long: the limit is %d characters. Try a shorter word or name.",
@@ -220,7 +241,11 @@ var enTexts = texts{
 	MyTopics:         "<b>You follow:</b>\n%s\n\nTo change: /topics or /unfollow",
 	MyTopicsNone:     "You follow no topic, so you receive every story. Pick from /topics to narrow your digest.",
 	TopicsIntro:      "Tap a topic to follow or unfollow it (✅ = following):",
+	TopicsPage:       "📂 <b>%s</b> (page %d of %d)",
+	TopicsAll:        "📌 You follow nothing yet, so you get every story. Once you pick a topic, your digest holds only what you follow.",
+	TopicsLimited:    "📌 Your digest holds only what you follow.",
 	TopicsFollowed:   "Now following: %s",
+	TopicsFirst:      "Now following: %s. Your digest now holds only what you follow.",
 	TopicsUnfollowed: "No longer following: %s",
 	LangChosen:       "Done. I will write to you in English.",
 	LangUsage:        "Choose a language: /lang ar for Arabic, /lang en for English.",
@@ -277,5 +302,5 @@ func followExamples(lang string) string {
 	if lang == "en" {
 		return "/follow SDF\n/follow Raqqa"
 	}
-	return "‎/follow قسد\n‎/follow الرقة"
+	return bidi.Isolate("/follow قسد") + "\n" + bidi.Isolate("/follow الرقة")
 }

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
+	"nashra/bidi"
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
 )
@@ -133,6 +135,25 @@ func raw(h, visible string) piece {
 
 func (p piece) plus(q piece) piece { return piece{html: p.html + q.html, n: p.n + q.n} }
 
+// laidOut lays p's lines out in direction d (package bidi); the marks it
+// adds are visible text to Telegram's length limit, one unit each.
+func (p piece) laidOut(d bidi.Direction) piece {
+	h := bidi.Lines(d, p.html)
+	return piece{html: h, n: p.n + utf8.RuneCountInString(h) - utf8.RuneCountInString(p.html)}
+}
+
+// direction is the reader's language's: the header, the headlines'
+// heading, why a story came and the closing line read in it. Stories are
+// the site's, in Arabic: their lines read right to left whatever the
+// reader's language (an English headline, holding no Arabic, is left as
+// it is).
+func direction(lang string) bidi.Direction {
+	if lang == "en" {
+		return bidi.LeftToRight
+	}
+	return bidi.RightToLeft
+}
+
 func bold(p piece) piece { return piece{html: "<b>" + p.html + "</b>", n: p.n} }
 
 // linked is p as a link to u, or p alone when u is not a safe address.
@@ -172,7 +193,8 @@ type message struct {
 // between articles. What does not fit in opt.MaxMessages messages is
 // counted in a closing line linked to the site, never in the header.
 // Every string from a feed is escaped; links that are not http(s) are
-// dropped.
+// dropped. Every line reads in its own direction (package bidi), the marks
+// counted in the limit.
 func Render(entries []Entry, opt RenderOptions) []string {
 	if len(entries) == 0 {
 		return nil
@@ -190,6 +212,7 @@ func Render(entries []Entry, opt RenderOptions) []string {
 		full = DefaultFull
 	}
 	t := digestTextsFor(opt.Lang)
+	dir := direction(opt.Lang)
 	entries = newestFirst(entries)
 	total := len(entries)
 
@@ -197,8 +220,8 @@ func Render(entries []Entry, opt RenderOptions) []string {
 	// the closing line what did not fit: room is kept for their longest.
 	headRoom, moreRoom := 0, 0
 	for k := 1; k <= total; k++ {
-		headRoom = max(headRoom, headerPiece(t, opt.Date, k).n)
-		moreRoom = max(moreRoom, morePiece(t, opt.SiteURL, k).n)
+		headRoom = max(headRoom, headerPiece(t, dir, opt.Date, k).n)
+		moreRoom = max(moreRoom, morePiece(t, dir, opt.SiteURL, k).n)
 	}
 	moreRoom += 2 // "\n\n" before it
 	// An article fits the first message beside the header and the closing
@@ -212,9 +235,10 @@ func Render(entries []Entry, opt RenderOptions) []string {
 		var pt part
 		switch {
 		case i < full:
-			pt = part{p: fullPiece(e, maxEntry), sep: paragraph}
+			pt = part{p: fullPiece(e, dir, maxEntry), sep: paragraph}
 		case i == full:
-			pt = part{p: bold(text(t.Headlines)).plus(line).plus(headlinePiece(e, maxEntry)), sep: paragraph}
+			heading := bold(text(t.Headlines)).laidOut(dir).plus(line)
+			pt = part{p: heading.plus(headlinePiece(e, maxEntry-heading.n)), sep: paragraph}
 		default:
 			pt = part{p: headlinePiece(e, maxEntry), sep: line}
 		}
@@ -242,7 +266,7 @@ func Render(entries []Entry, opt RenderOptions) []string {
 	for i, m := range msgs {
 		var b strings.Builder
 		if i == 0 {
-			b.WriteString(headerPiece(t, opt.Date, shown).html)
+			b.WriteString(headerPiece(t, dir, opt.Date, shown).html)
 		}
 		for j, pt := range m.parts {
 			if i == 0 || j > 0 {
@@ -252,7 +276,7 @@ func Render(entries []Entry, opt RenderOptions) []string {
 		}
 		if i == len(msgs)-1 && shown < total {
 			b.WriteString(paragraph.html)
-			b.WriteString(morePiece(t, opt.SiteURL, total-shown).html)
+			b.WriteString(morePiece(t, dir, opt.SiteURL, total-shown).html)
 		}
 		out[i] = b.String()
 	}
@@ -293,40 +317,44 @@ func newestFirst(entries []Entry) []Entry {
 
 // headerPiece is the digest's first line: the day and how many articles
 // the reader can see.
-func headerPiece(t *digestTexts, day time.Time, n int) piece {
+func headerPiece(t *digestTexts, dir bidi.Direction, day time.Time, n int) piece {
 	count := arabic.Plural(n, t.Stories)
 	s := fmt.Sprintf(t.HeaderUndated, count)
 	if !day.IsZero() {
 		date := fmt.Sprintf(t.Date, t.Weekdays[day.Weekday()], day.Day(), t.Months[day.Month()-1])
 		s = fmt.Sprintf(t.Header, date, count)
 	}
-	return bold(text(s))
+	return bold(text(s)).laidOut(dir)
 }
 
 // morePiece counts, in a sentence linked to the site, the n articles that
 // did not fit.
-func morePiece(t *digestTexts, site string, n int) piece {
-	return text("🔗 ").plus(linked(text(arabic.Plural(n, t.More)), site))
+func morePiece(t *digestTexts, dir bidi.Direction, site string, n int) piece {
+	return text("🔗 ").plus(linked(text(arabic.Plural(n, t.More)), site)).laidOut(dir)
 }
 
-// fullPiece is one article with its title (linked), why it came and its
-// summary. An entry longer than max loses summary sentences from the end,
-// then why it came, then the end of its title.
-func fullPiece(e Entry, max int) piece {
+// fullPiece is one article with its title (linked), why it came (in the
+// reader's direction dir) and its summary. An entry longer than max loses
+// summary sentences from the end, then why it came, then the end of its
+// title.
+func fullPiece(e Entry, dir bidi.Direction, max int) piece {
 	title := plainHashtags(strings.TrimSpace(e.Article.Title))
+	head := func(title string) piece {
+		return bold(linked(text(title), e.Article.Link)).laidOut(bidi.RightToLeft)
+	}
 	var why piece
 	if len(e.Why) > 0 {
 		names := make([]string, len(e.Why))
 		for i, w := range e.Why {
 			names[i] = plainHashtags(w)
 		}
-		why = text("\n🏷 " + strings.Join(names, " · "))
+		why = text("\n").plus(text("🏷 " + strings.Join(names, " · ")).laidOut(dir))
 	}
 	sentences := shownSummary(e.Article.Summary)
 	for {
-		p := bold(linked(text(title), e.Article.Link)).plus(why)
+		p := head(title).plus(why)
 		if len(sentences) > 0 {
-			p = p.plus(text("\n" + strings.Join(sentences, " ")))
+			p = p.plus(text("\n")).plus(text(strings.Join(sentences, " ")).laidOut(bidi.RightToLeft))
 		}
 		switch {
 		case p.n <= max:
@@ -336,7 +364,7 @@ func fullPiece(e Entry, max int) piece {
 		case why.n > 0:
 			why = piece{}
 		default:
-			return bold(linked(text(cut(title, max)), e.Article.Link))
+			return cutToFit(title, max, head)
 		}
 	}
 }
@@ -344,20 +372,28 @@ func fullPiece(e Entry, max int) piece {
 // headlinePiece is an older article: its linked title alone.
 func headlinePiece(e Entry, max int) piece {
 	title := plainHashtags(strings.TrimSpace(e.Article.Title))
-	const bullet = "• "
-	return text(bullet).plus(linked(text(cut(title, max-utf16Len(bullet))), e.Article.Link))
+	return cutToFit(title, max, func(title string) piece {
+		return text("• ").plus(linked(text(title), e.Article.Link)).laidOut(bidi.RightToLeft)
+	})
 }
 
-// cut shortens s to at most max UTF-16 units, an ellipsis marking the cut.
-func cut(s string, max int) string {
-	if utf16Len(s) <= max {
-		return s
+// cutToFit is show(s), s shortened from its end until it takes at most max
+// UTF-16 units, marks included; an ellipsis marks the cut.
+func cutToFit(s string, max int, show func(string) piece) piece {
+	p := show(s)
+	if p.n <= max {
+		return p
 	}
+	// Marks only add to the length: cut the text alone first, then one
+	// character at a time until the marks fit too.
 	r := []rune(s)
-	for len(r) > 0 && utf16Len(string(r))+1 > max {
+	for n := utf16Len(s); len(r) > 0 && n+1 > max; r = r[:len(r)-1] {
+		n -= utf16.RuneLen(r[len(r)-1])
+	}
+	for p = show(string(r) + "…"); p.n > max && len(r) > 0; p = show(string(r) + "…") {
 		r = r[:len(r)-1]
 	}
-	return string(r) + "…"
+	return p
 }
 
 // safeURL returns u when it is an absolute http(s) URL, else "".

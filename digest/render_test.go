@@ -121,12 +121,6 @@ func deliver(t *testing.T, msgs []string) []telegramtest.Message {
 	return srv.SentTo(1)
 }
 
-// bidiMarks are the direction marks and isolates that lay lines out.
-var bidiMarks = strings.NewReplacer("\u2066", "", "\u2067", "", "\u2068", "", "\u2069", "", "\u200e", "", "\u200f", "", "\u061c", "")
-
-// read is the words the reader reads in m: its text without direction marks.
-func read(m telegramtest.Message) string { return bidiMarks.Replace(m.Text) }
-
 // links are the addresses the reader can tap in m, in order.
 func links(m telegramtest.Message) []string {
 	var out []string
@@ -212,7 +206,7 @@ func TestRenderHeaderCountsWhatIsVisible(t *testing.T) {
 								seen = append(seen, l)
 							}
 						}
-						for _, line := range strings.Split(read(m), "\n") {
+						for _, line := range strings.Split(m.Visible(), "\n") {
 							switch {
 							case strings.HasPrefix(line, "🏷 "):
 								summaries++
@@ -221,11 +215,11 @@ func TestRenderHeaderCountsWhatIsVisible(t *testing.T) {
 							}
 						}
 					}
-					header := strings.SplitN(read(got[0]), "\n", 2)[0]
+					header := strings.SplitN(got[0].Visible(), "\n", 2)[0]
 					if n := headerCount(t, header); n != len(seen) {
 						t.Errorf("header %q announces %d stories; the reader can see %d", header, n, len(seen))
 					}
-					more := moreCount(t, read(got[len(got)-1]))
+					more := moreCount(t, got[len(got)-1].Visible())
 					if len(seen)+more != size {
 						t.Errorf("%d stories shown and %d left for the site; want %d in all", len(seen), more, size)
 					}
@@ -256,11 +250,11 @@ func TestRenderInstantDigest(t *testing.T) {
 	} {
 		msgs := digest.Render(fixture(1), digest.RenderOptions{Lang: lang, SiteURL: site, Date: sunday})
 		got := deliver(t, msgs)
-		if len(got) != 1 || !strings.HasPrefix(read(got[0]), want+"\n\n") {
-			t.Errorf("%s: %q; want one message under %q", lang, read(got[0]), want)
+		if len(got) != 1 || !strings.HasPrefix(got[0].Visible(), want+"\n\n") {
+			t.Errorf("%s: %q; want one message under %q", lang, got[0].Visible(), want)
 		}
-		if strings.Contains(read(got[0]), "🔗") || zero.MatchString(read(got[0])) {
-			t.Errorf("%s: a single story with a closing line:\n%s", lang, read(got[0]))
+		if strings.Contains(got[0].Visible(), "🔗") || zero.MatchString(got[0].Visible()) {
+			t.Errorf("%s: a single story with a closing line:\n%s", lang, got[0].Visible())
 		}
 	}
 }
@@ -326,7 +320,7 @@ func TestRenderHeaderDay(t *testing.T) {
 func TestRenderEscapesEverything(t *testing.T) {
 	e := digest.Entry{
 		Article: articles.Article{
-			Title:   `<script>alert("x")</script> & «قسد» 'y'`,
+			Title:   `عنوان <script>alert("x")</script> & «قوات سوريا الديمقراطية» 'y'`, // "title ... «Syrian Democratic Forces»"
 			Link:    `javascript:alert(1)`,
 			Summary: []string{`<b>not bold</b> & "quoted" <i>.`},
 		},
@@ -337,9 +331,9 @@ func TestRenderEscapesEverything(t *testing.T) {
 	for _, lang := range []string{"ar", "en"} {
 		msgs := digest.Render([]digest.Entry{e, second}, digest.RenderOptions{Lang: lang, SiteURL: site})
 		got := deliver(t, msgs)
-		for _, want := range []string{`<script>alert("x")</script> & «قسد» 'y'`, `🏷 <b>قسد</b> · A & B "C"`, `<b>not bold</b> & "quoted" <i>.`} {
-			if !strings.Contains(read(got[0]), want) {
-				t.Errorf("%s: the reader does not see %q:\n%s", lang, want, read(got[0]))
+		for _, want := range []string{`عنوان <script>alert("x")</script> & «قوات سوريا الديمقراطية» 'y'`, `🏷 <b>قسد</b> · A & B "C"`, `<b>not bold</b> & "quoted" <i>.`} {
+			if !strings.Contains(got[0].Visible(), want) {
+				t.Errorf("%s: the reader does not see %q:\n%s", lang, want, got[0].Visible())
 			}
 		}
 		for _, bad := range []string{"<script>", "<b>not", "javascript:", `"><b>`} {

@@ -248,6 +248,7 @@ func (s *Server) sendMessage(r *request) answer {
 	if a, ok := s.admitLocked(chatID); !ok {
 		return a
 	}
+	s.checkLayoutLocked(r.method, rd.text)
 	m := s.addMessageLocked(Message{
 		ChatID: chatID, Method: r.method, Text: rd.text, Raw: text, ParseMode: r.params["parse_mode"],
 		Entities: rd.entities, ReplyMarkup: markup, LinkPreview: lp,
@@ -283,6 +284,7 @@ func (s *Server) sendPhoto(r *request) answer {
 	if a, ok := s.admitLocked(chatID); !ok {
 		return a
 	}
+	s.checkLayoutLocked(r.method, m.Text)
 	return okAnswer(s.modelLocked(s.addMessageLocked(m)))
 }
 
@@ -370,6 +372,7 @@ func (s *Server) editMessageText(r *request) answer {
 	if m.Text == rd.text && sameEntities(m.Entities, rd.entities) && sameMarkup(m.ReplyMarkup, markup) {
 		return badRequest(notModified)
 	}
+	s.checkLayoutLocked(r.method, rd.text)
 	m.Text, m.Raw, m.ParseMode, m.Entities, m.ReplyMarkup = rd.text, text, r.params["parse_mode"], rd.entities, markup
 	if lp != nil {
 		m.LinkPreview = lp
@@ -450,6 +453,7 @@ func (s *Server) answerCallbackQuery(r *request) answer {
 		return badRequest("MESSAGE_TOO_LONG")
 	}
 	ct, _, _ := int64Param(r.params, "cache_time")
+	s.checkLayoutLocked(r.method, text)
 	q.answered = true
 	q.answer = CallbackAnswer{Text: text, ShowAlert: boolParam(r.params, "show_alert"), URL: r.params["url"], CacheTime: int(ct)}
 	s.notifyLocked()

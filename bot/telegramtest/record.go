@@ -65,6 +65,18 @@ type Message struct {
 	Inaccessible bool
 }
 
+// Visible is Text without the invisible characters that only steer its
+// direction (LRM, RLM, ALM, the isolates U+2066–U+2069): the words a reader
+// reads, to compare with what a test expects.
+func (m Message) Visible() string {
+	return strings.Map(func(r rune) rune {
+		if r == '\u200e' || r == '\u200f' || r == '\u061c' || r >= '\u2066' && r <= '\u2069' {
+			return -1
+		}
+		return r
+	}, m.Text)
+}
+
 // Buttons lists the inline buttons row by row as "text|callback_data" (or
 // "text|url"), handy for golden assertions.
 func (m Message) Buttons() []string {

@@ -57,6 +57,9 @@ type Options struct {
 	// Now is the clock for message dates, call times and rate limit windows.
 	// Default time.Now. Long-poll timeouts and Slow faults use real time.
 	Now func() time.Time
+	// SkipLayoutCheck turns off the check of every text the bot sends
+	// (LayoutProblems): for tests whose texts are not meant for readers.
+	SkipLayoutCheck bool
 }
 
 // Server is a fake Bot API server. All methods are safe for concurrent use.
@@ -97,6 +100,9 @@ type Server struct {
 	limits   Limits
 	limiter  limiter
 	queryID  uint64
+
+	skipLayout     bool
+	layoutProblems []string
 }
 
 type msgKey struct {
@@ -123,6 +129,11 @@ func New(t testing.TB, opts Options) *Server {
 		t.Fatalf("telegramtest: %v", err)
 	}
 	t.Cleanup(s.Close)
+	t.Cleanup(func() {
+		for _, p := range s.LayoutProblems() {
+			t.Errorf("telegramtest: a reader would see this out of order: %s", p)
+		}
+	})
 	return s
 }
 
@@ -167,6 +178,7 @@ func NewServer(opts Options) (*Server, error) {
 		limits:       opts.Limits,
 		limiter:      newLimiter(),
 		queryID:      4620000000000000000,
+		skipLayout:   opts.SkipLayoutCheck,
 	}
 	s.srv = httptest.NewServer(s)
 	return s, nil

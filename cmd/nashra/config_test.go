@@ -131,9 +131,12 @@ func TestTopicsCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"topics"}, func(string) string { return "" }, nil, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
-	// The catalog names SDF in Arabic (قسد) among its aliases.
-	if !strings.Contains(out.String(), "sdf") || !strings.Contains(out.String(), "قسد") {
-		t.Errorf("nashra topics printed:\n%s\nwant the sdf topic with its alias قسد", out.String())
+	// The catalog names SDF in Arabic (قسد) among its aliases, under its
+	// group («الأطراف», "Forces"), and the coalition's follow name «التحالف».
+	for _, want := range []string{"sdf", "قسد", "# الأطراف · Forces (actors)", "/follow: التحالف"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("nashra topics printed:\n%s\nwant %q", out.String(), want)
+		}
 	}
 }
 

@@ -141,12 +141,18 @@ func runTopics(_ context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	for _, t := range c.Topics() {
-		scope := ""
-		if t.Scope {
-			scope = " [scope]"
+	for _, s := range c.Sections() {
+		fmt.Fprintf(e.stdout, "# %s · %s (%s)\n", s.Group.Arabic, s.Group.English, s.Group.Slug)
+		for _, t := range s.Topics {
+			scope := ""
+			if t.Scope {
+				scope = " [scope]"
+			}
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s%s\n\t%s\n", t.Slug, t.Arabic, t.English, scope, strings.Join(t.Aliases, "، "))
+			if len(t.FollowNames) > 0 {
+				fmt.Fprintf(e.stdout, "\t/follow: %s\n", strings.Join(t.FollowNames, "، "))
+			}
 		}
-		fmt.Fprintf(e.stdout, "%s\t%s\t%s%s\n\t%s\n", t.Slug, t.Arabic, t.English, scope, strings.Join(t.Aliases, "، "))
 	}
 	return nil
 }

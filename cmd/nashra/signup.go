@@ -14,6 +14,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/skip2/go-qrcode"
 
+	"nashra/bidi"
 	"nashra/digest/topics"
 )
 
@@ -174,14 +175,17 @@ func parseBotUsername(s string) (string, error) {
 
 // writeSnippet writes the HTML that takes the email form's place: Arabic,
 // right to left, one button. Inline styles only, so it works in any theme
-// and needs no script.
+// and needs no script. A topic name in Latin letters ("PYD") is isolated
+// (bidi) so it reads as written inside the Arabic sentence.
 func writeSnippet(w io.Writer, link string, topicNames []string) {
 	follows := ""
 	if len(topicNames) > 0 {
 		for i, n := range topicNames {
 			topicNames[i] = html.EscapeString(n)
 		}
-		follows = fmt.Sprintf("\n  <p style=\"margin:0 0 12px;font-size:14px;color:#555\">تتابع فور اشتراكك: %s</p>", strings.Join(topicNames, "، "))
+		// "You follow on subscribing: …"
+		line := bidi.Lines(bidi.RightToLeft, "تتابع فور اشتراكك: "+strings.Join(topicNames, "، "))
+		follows = fmt.Sprintf("\n  <p style=\"margin:0 0 12px;font-size:14px;color:#555\">%s</p>", line)
 	}
 	fmt.Fprintf(w, `<!-- nashra: the Telegram newsletter, in place of the email form -->
 <div class="nashra-signup" dir="rtl" lang="ar" style="border:1px solid #d7e3ec;border-radius:12px;padding:16px 20px;max-width:440px;text-align:right">

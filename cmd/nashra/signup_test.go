@@ -87,6 +87,16 @@ func TestSignupLinkAcceptsWhatAnOperatorTypes(t *testing.T) {
 	}
 }
 
+// A topic named in Latin letters keeps its order inside the Arabic
+// sentence of the snippet.
+func TestSignupSnippetIsolatesLatinNames(t *testing.T) {
+	var b strings.Builder
+	writeSnippet(&b, "https://t.me/nashra_bot", []string{"حزب الاتحاد الديمقراطي/PYD", "داعش"}) // PYD, ISIS
+	if !strings.Contains(b.String(), "/\u2068PYD\u2069، داعش</p>") {
+		t.Errorf("snippet does not isolate PYD:\n%s", b.String())
+	}
+}
+
 func TestSignupLinkAsksTelegramForTheUsername(t *testing.T) {
 	srv := telegramtest.New(t, telegramtest.Options{})
 	env := map[string]string{"NASHRA_TELEGRAM_TOKEN": srv.Token(), "NASHRA_TELEGRAM_API": srv.URL()}

@@ -52,6 +52,16 @@ func FuzzMatch(f *testing.F) {
 			if got && len(tx.Tokens()) < len(p.Tokens()) {
 				t.Fatalf("%q matched %q with fewer tokens", query, text)
 			}
+			// Staying outside a phrase only ever removes matches, and
+			// nothing is inside the whole text but the text itself.
+			if whole, ok := NewPhrase(text); ok {
+				if out := tx.ContainsOutside(p, []Phrase{whole}); out && !got {
+					t.Fatalf("%q found outside %q but not at all", query, text)
+				}
+			}
+			if tx.ContainsOutside(p, nil) != got {
+				t.Fatalf("ContainsOutside(%q, nil) differs from Contains in %q", query, text)
+			}
 		}
 		for _, tok := range tx.Tokens() {
 			p, ok := NewPhrase(tok)

@@ -62,6 +62,36 @@ func (t *Text) Contains(p Phrase) bool {
 	return false
 }
 
+// ContainsOutside reports whether p occurs in t other than inside an
+// occurrence of one of the phrases in within: «الحكومة السورية» (the
+// Syrian government) outside «الحكومة السورية المؤقتة» (the opposition's
+// interim government). With no phrases in within it is Contains.
+func (t *Text) ContainsOutside(p Phrase, within []Phrase) bool {
+	if t == nil || len(p.tokens) == 0 {
+		return false
+	}
+	for _, pos := range t.at[p.tokens[0]] {
+		if t.matchesAt(int(pos), p.tokens) && !t.inside(int(pos), len(p.tokens), within) {
+			return true
+		}
+	}
+	return false
+}
+
+// inside reports whether the n tokens from pos lie within an occurrence of
+// one of the phrases.
+func (t *Text) inside(pos, n int, phrases []Phrase) bool {
+	for _, w := range phrases {
+		m := len(w.tokens)
+		for start := max(0, pos+n-m); start <= pos; start++ {
+			if slices.Contains(t.variants[start], w.tokens[0]) && t.matchesAt(start, w.tokens) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (t *Text) matchesAt(pos int, q []string) bool {
 	if pos+len(q) > len(t.tokens) {
 		return false

@@ -79,8 +79,10 @@ func TestContains(t *testing.T) {
 		{"digits", "2254", "القرار ٢٢٥٤", true},                 // resolution 2254
 		{"arabic digits query", "٢٠١٩", "آذار/مارس 2019", true}, // 2019
 		{"digits whole only", "225", "2254", false},
-		{"presentation forms", "داعش", "ﺩﺍﻋﺶ", true}, // ISIS in presentation forms
-		{"tatweel in query", "داعـش", "لداعش", true}, // ISIS stretched, "for ISIS"
+		{"democratic with waw", "قوات سوريا الديمقراطية", "قوات سوريا الديموقراطية", true},   // SDF, the other spelling
+		{"democratic query with waw", "الاتحاد الديموقراطي", "حزب الاتحاد الديمقراطي", true}, // PYD, either spelling
+		{"presentation forms", "داعش", "ﺩﺍﻋﺶ", true},                                         // ISIS in presentation forms
+		{"tatweel in query", "داعـش", "لداعش", true},                                         // ISIS stretched, "for ISIS"
 
 		// Latin whole words, case-insensitive.
 		{"latin upper", "SDF", "the sdf said", true},
@@ -99,6 +101,42 @@ func TestContains(t *testing.T) {
 			if got := NewText(tt.text).Contains(p); got != tt.want {
 				t.Errorf("NewText(%q).Contains(%q) = %v, want %v (text variants %q)",
 					tt.text, tt.query, got, tt.want, NewText(tt.text).variants)
+			}
+		})
+	}
+}
+
+func TestContainsOutside(t *testing.T) {
+	// "the Syrian government", outside "the Syrian interim government"
+	// (the opposition's) and "the Syrian government of Assad".
+	within := []string{"الحكومة السورية المؤقتة", "حكومة سوريا المؤقتة"}
+	tests := []struct {
+		name, query, text string
+		want              bool
+	}{
+		{"alone", "الحكومة السورية", "قالت الحكومة السورية", true},                                               // "the Syrian government said"
+		{"inside only", "الحكومة السورية", "رئيس الحكومة السورية المؤقتة", false},                                // "head of the Syrian interim government"
+		{"inside with clitic", "الحكومة السورية", "وللحكومة السورية المؤقتة", false},                             // "and for the Syrian interim government"
+		{"inside then outside", "الحكومة السورية", "الحكومة السورية المؤقتة والحكومة السورية", true},             // both, in one text
+		{"outside then inside", "الحكومة السورية", "الحكومة السورية تحاور الحكومة السورية المؤقتة", true},        // both, the other order
+		{"other within phrase", "الحكومة السورية", "حكومة سوريا المؤقتة", false},                                 // no query in the text at all
+		{"within ends at text end", "الحكومة السورية", "الحكومة السورية", true},                                  // the within phrase would run past the end
+		{"query longer than within", "الحكومة السورية المؤقتة الجديدة", "الحكومة السورية المؤقتة الجديدة", true}, // a query is never inside a shorter phrase
+	}
+	var ws []Phrase
+	for _, w := range within {
+		p, _ := NewPhrase(w)
+		ws = append(ws, p)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _ := NewPhrase(tt.query)
+			text := NewText(tt.text)
+			if got := text.ContainsOutside(p, ws); got != tt.want {
+				t.Errorf("NewText(%q).ContainsOutside(%q, %q) = %v, want %v", tt.text, tt.query, within, got, tt.want)
+			}
+			if text.ContainsOutside(p, nil) != text.Contains(p) {
+				t.Errorf("ContainsOutside(%q) with nothing to stay outside of differs from Contains", tt.query)
 			}
 		})
 	}

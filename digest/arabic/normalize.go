@@ -22,7 +22,9 @@ import (
 // Normalize returns s in the canonical form used for matching: NFKC,
 // tatweel, tashkeel, Quranic marks and zero-width characters removed, alef
 // variants folded to ا, ى and Persian ی to ي, ة to ه, Persian ک to ك,
-// Arabic-Indic and Persian digits to ASCII, and letters lower-cased.
+// Arabic-Indic and Persian digits to ASCII, letters lower-cased, and the
+// spellings in respellings folded to one (الديموقراطية → الديمقراطيه,
+// ميليشيا → مليشيا).
 // Invalid UTF-8 becomes U+FFFD. Normalize is idempotent.
 func Normalize(s string) string {
 	return normalize(s, false)
@@ -77,12 +79,31 @@ func normalize(s string, zwSep bool) string {
 	for range 4 {
 		f, changed := fold(s, zwSep)
 		if !changed {
-			return s
+			return respell(s)
 		}
 		s = norm.NFKC.String(f)
 	}
 	f, _ := fold(s, zwSep)
-	return f
+	return respell(f)
+}
+
+// respellings are the same word spelt two ways in the press, each pair
+// already folded (no hamza, ة as ه). Only stems that no other word
+// contains are listed: the fold applies inside words, so «للديموقراطية»
+// and «الديموقراطيين» fold too. Replacing one never forms another, so
+// respell stays idempotent.
+var respellings = []struct{ from, to string }{
+	{"ديموقراط", "ديمقراط"}, // democra-: الديموقراطية, الديمقراطية
+	{"ميليشي", "مليشي"},     // militia: الميليشيات, المليشيات
+}
+
+func respell(s string) string {
+	for _, r := range respellings {
+		if strings.Contains(s, r.from) {
+			s = strings.ReplaceAll(s, r.from, r.to)
+		}
+	}
+	return s
 }
 
 // fold maps every rune of s through foldRune. It reports whether anything

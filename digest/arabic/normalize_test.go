@@ -29,13 +29,18 @@ func TestNormalize(t *testing.T) {
 		{"arabic-indic digits", "٢٠١٩", "2019"},
 		{"persian digits", "۲۲۵۴", "2254"},
 		{"latin case", "SDF ISIS", "sdf isis"},
-		{"presentation form lam-alef", "ﻻ", "لا"},              // no, as one ligature glyph
-		{"presentation forms word", "ﺩﺍﻋﺶ", "داعش"},            // ISIS in isolated/final forms
-		{"zero-width removed", "قس\u200dد\u200b", "قسد"},       // SDF with ZWJ and ZWSP inside
-		{"bidi marks removed", "\u200fقسد\u200e", "قسد"},       // SDF wrapped in RLM/LRM
-		{"quranic marks", "الرقة\u06D6", "الرقه"},              // Raqqa with a pause mark
-		{"exposed composition", "e\u064B\u0301", "\u00e9"},     // a removed mark between e and an accent
-		{"keeps hamza on waw/yeh", "مسؤول سائق", "مسؤول سائق"}, // official, driver
+		{"presentation form lam-alef", "ﻻ", "لا"},                              // no, as one ligature glyph
+		{"presentation forms word", "ﺩﺍﻋﺶ", "داعش"},                            // ISIS in isolated/final forms
+		{"zero-width removed", "قس\u200dد\u200b", "قسد"},                       // SDF with ZWJ and ZWSP inside
+		{"bidi marks removed", "\u200fقسد\u200e", "قسد"},                       // SDF wrapped in RLM/LRM
+		{"quranic marks", "الرقة\u06D6", "الرقه"},                              // Raqqa with a pause mark
+		{"exposed composition", "e\u064B\u0301", "\u00e9"},                     // a removed mark between e and an accent
+		{"keeps hamza on waw/yeh", "مسؤول سائق", "مسؤول سائق"},                 // official, driver
+		{"democra- with waw", "الديموقراطيّة", "الديمقراطيه"},                  // "the democratic", the spelling with و
+		{"democra- inside a word", "للديموقراطيين", "للديمقراطيين"},            // "for the democrats"
+		{"democra- already short", "الديمقراطية", "الديمقراطيه"},               // "the democratic", the other spelling
+		{"militia with two yehs", "الميليشيات", "المليشيات"},                   // "the militias", the spelling with ي after م
+		{"respelling is not recursive", "ديموديموقراطقراط", "ديموديمقراطقراط"}, // nonsense around the stem
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,14 +7,28 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 )
 
-// File is the operator's topics file (NASHRA_TOPICS_FILE).
+// File is the operator's topics file (NASHRA_TOPICS_FILE):
+//
+//	{"replace": false,
+//	 "groups": [{"slug": "sport", "ar": "الرياضة", "en": "Sport"}],
+//	 "topics": [{"slug": "sinjar", "ar": "سنجار", "en": "Sinjar", "group": "towns",
+//	             "aliases": ["شنكال"], "scope": true}]}
+//
+// "groups" is optional, and so is a topic's "group": a topic without one
+// is listed under OtherGroup.
 type File struct {
-	// Replace drops the base catalog; otherwise the file's topics are added
-	// to it, and a topic whose slug is already there overrides it in place.
-	Replace bool    `json:"replace"`
-	Topics  []Topic `json:"topics"`
+	// Replace drops the base catalog's topics; otherwise the file's topics
+	// are added to them, and a topic whose slug is already there overrides
+	// it in place.
+	Replace bool `json:"replace"`
+	// Groups are added to the base catalog's groups (kept even with
+	// Replace: a group without topics is not shown); one whose slug is
+	// already there renames it in place.
+	Groups []Group `json:"groups,omitempty"`
+	Topics []Topic `json:"topics"`
 }
 
 // LoadFile reads the topics file at path and combines it with base (which
@@ -72,6 +86,11 @@ func position(data []byte, off int64) string {
 
 // Merge combines base (which may be nil) with f as LoadFile does.
 func Merge(base *Catalog, f File) (*Catalog, error) {
+	var groups []Group
+	if base != nil {
+		groups = base.Groups()
+	}
+	groups = mergeGroups(groups, f.Groups)
 	var all []Topic
 	if base != nil && !f.Replace {
 		all = base.Topics()
@@ -94,5 +113,22 @@ func Merge(base *Catalog, f File) (*Catalog, error) {
 		}
 		all = append(all, t)
 	}
-	return New(all)
+	return New(groups, all)
+}
+
+// mergeGroups overrides groups of base by slug, in place, and appends the
+// others; a slug given twice in the file is left for New to report.
+func mergeGroups(base, file []Group) []Group {
+	out := slices.Clone(base)
+	seen := make(map[string]bool, len(file))
+	for _, g := range file {
+		i := slices.IndexFunc(out, func(b Group) bool { return b.Slug == g.Slug })
+		if i >= 0 && !seen[g.Slug] {
+			out[i] = g
+		} else {
+			out = append(out, g)
+		}
+		seen[g.Slug] = true
+	}
+	return out
 }

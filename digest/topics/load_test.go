@@ -39,7 +39,7 @@ func TestLoadFileAdd(t *testing.T) {
 	if tp, ok := c.Lookup("شنكال"); !ok || tp.Slug != "sinjar" { // Shingal (Sinjar)
 		t.Errorf("Lookup(Shingal) = %q, %v", tp.Slug, ok)
 	}
-	if got := c.Match(arabic.NewText("عودة النازحين إلى سنجار")); !slices.Equal(got, []string{"sinjar"}) { // "the displaced return to Sinjar"
+	if got := c.Match(arabic.NewText("عودة النازحين إلى سنجار")); !slices.Equal(got, []string{"displaced-return", "sinjar"}) { // "the displaced return to Sinjar"
 		t.Errorf("Match(Sinjar) = %q", got)
 	}
 	if _, ok := base.Get("sinjar"); ok {
@@ -64,6 +64,55 @@ func TestLoadFileReplace(t *testing.T) {
 	}
 	if got := c.Match(text); !slices.Equal(got, []string{"weather"}) {
 		t.Errorf("Match = %q", got)
+	}
+}
+
+// Groups are optional: a file may add or rename them, and a topic without
+// one is listed last, under the other group.
+func TestLoadFileGroups(t *testing.T) {
+	c, err := LoadFile("testdata/groups.json", Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	secs := c.Sections()
+	at := map[string]Section{}
+	var order []string
+	for _, s := range secs {
+		at[s.Group.Slug] = s
+		order = append(order, s.Group.Slug)
+	}
+	if want := []string{"actors", "damascus", "kurdish", "camps", "towns", "neighbours", "economy", "sport", "other"}; !slices.Equal(order, want) {
+		t.Errorf("sections %q, want %q", order, want)
+	}
+	if g := at["towns"].Group; g.Arabic != "المدن والبلدات" || g.English != "Towns and villages" { // towns and villages
+		t.Errorf("towns group not renamed: %+v", g)
+	}
+	if ts := at["towns"].Topics; ts[len(ts)-1].Slug != "sinjar" {
+		t.Errorf("sinjar not listed under towns: %q", slugs(ts))
+	}
+	if ts := at["other"].Topics; len(ts) != 1 || ts[0].Slug != "weather" {
+		t.Errorf("other group holds %q, want the weather topic only", slugs(ts))
+	}
+	football := at["sport"].Topics[0]
+	if football.ShortName("ar") != "الكرة" || football.ShortName("en") != "Football" { // "the ball"
+		t.Errorf("football short names %q, %q", football.ShortName("ar"), football.ShortName("en"))
+	}
+	if tp, ok := c.Lookup("الفوتبول"); !ok || tp.Slug != "football" { // "football", as spoken
+		t.Errorf("Lookup(follow name) = %q, %v", tp.Slug, ok)
+	}
+	if c.MatchesTopic("football", arabic.NewText("دوري كرة القدم الأمريكية")) { // "the American football league"
+		t.Error("football matched inside its except phrase")
+	}
+	if !c.MatchesTopic("football", arabic.NewText("منتخب كرة القدم")) { // "the football team"
+		t.Error("football not matched")
+	}
+	// With replace, the built-in groups can still be named.
+	r, err := Merge(Builtin(), File{Replace: true, Topics: []Topic{{Slug: "x", Arabic: "س", English: "x", Group: "towns"}}})
+	if err != nil {
+		t.Fatalf("replace with a built-in group: %v", err)
+	}
+	if secs := r.Sections(); len(secs) != 1 || secs[0].Group.Slug != "towns" {
+		t.Errorf("replace: sections %+v", secs)
 	}
 }
 
@@ -96,6 +145,7 @@ func TestLoadFileErrors(t *testing.T) {
 		{"testdata/wrong-type.json", []string{"wrong-type.json", `field "replace"`, "line 1"}},
 		{"testdata/empty.json", []string{"empty.json", "no topics"}},
 		{"testdata/bad-slug.json", []string{"bad-slug.json", `topic "Follow SDF"`}},
+		{"testdata/unknown-group.json", []string{"unknown-group.json", `topic "sinjar": unknown group "town"`, "towns"}},
 		{dupInFile, []string{"dup.json", `topic "a": duplicate slug`}},
 	}
 	for _, tt := range tests {
