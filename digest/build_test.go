@@ -290,9 +290,9 @@ func TestDigestSaysWhyAndWhen(t *testing.T) {
 		got[j.ChatID] = j.Text
 	}
 	for chat, want := range map[int64][]string{
-		20: {"📰 نشرة الأحد 29 تشرين الثاني · خبر جديد", "\n🏷 قوات سوريا الديمقراطية · دير الزور\n"}, // Sunday 29 November · a new story; SDF · Deir ez-Zor
-		21: {"📰 نشرة الأحد 29 تشرين الثاني", "\n🏷 الرقة · حظر تجوال\n"},                             // Raqqa · curfew
-		22: {"📰 Digest · Sunday 29 November · 1 new story", "\n🏷 Syrian Democratic Forces · Raqqa · Deir ez-Zor\n"},
+		20: {"📰 نشرة الأحد 29 تشرين الثاني · خبر جديد", "\n🏷 قسد · دير الزور\n"}, // Sunday 29 November · a new story; SDF · Deir ez-Zor
+		21: {"📰 نشرة الأحد 29 تشرين الثاني", "\n🏷 الرقة · حظر تجوال\n"},          // Raqqa · curfew
+		22: {"📰 Digest · Sunday 29 November · 1 new story", "\n🏷 SDF · Raqqa · Deir ez-Zor\n"},
 	} {
 		for _, w := range want {
 			if !strings.Contains(got[chat], w) {

@@ -82,11 +82,12 @@ func (in Interest) Keywords() bool { return len(in.phrases) > 0 }
 const MaxWhy = 3
 
 // Why names, in lang, why a matching article came to this reader: the
-// topics they follow that it is about (in catalog order, as the article
-// lists them), then the keywords they follow that its text contains, as
-// they wrote them. For a reader who follows nothing it names the topics
-// the article is about. At most MaxWhy names; c names the topics (without
-// a catalog only keywords are named). text is as for Matches.
+// topics they follow that it is about, by their short names («قسد», "SDF")
+// in catalog order, as the article lists them; then the keywords they
+// follow that its text contains, as they wrote them. For a reader who
+// follows nothing it names the topics the article is about. At most
+// MaxWhy names; c names the topics (without a catalog only keywords are
+// named). text is as for Matches.
 func (in Interest) Why(c *topics.Catalog, lang string, a articles.Article, text *arabic.Text) []string {
 	var names []string
 	add := func(name string) {
@@ -99,7 +100,7 @@ func (in Interest) Why(c *topics.Catalog, lang string, a articles.Article, text 
 			continue
 		}
 		if t, ok := c.Get(slug); ok {
-			add(t.Name(lang))
+			add(t.ShortName(lang))
 		}
 	}
 	if text != nil {
