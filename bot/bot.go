@@ -282,6 +282,8 @@ func commandMenu(lang string) []models.BotCommand {
 			{Command: "pause", Description: "Pause the digest"},
 			{Command: "resume", Description: "Resume the digest"},
 			{Command: "lang", Description: "Language: ar / en"},
+			{Command: "mydata", Description: "What we store about you"},
+			{Command: "forget", Description: "Delete your data"},
 			{Command: "help", Description: "Help"},
 			{Command: "stop", Description: "Unsubscribe"},
 		}
@@ -296,6 +298,8 @@ func commandMenu(lang string) []models.BotCommand {
 		{Command: "pause", Description: "إيقاف الخلاصة مؤقتاً"},
 		{Command: "resume", Description: "استئناف الخلاصة"},
 		{Command: "lang", Description: "اللغة: ar / en"},
+		{Command: "mydata", Description: "ما نحفظه عنك"},
+		{Command: "forget", Description: "حذف بياناتك"},
 		{Command: "help", Description: "المساعدة"},
 		{Command: "stop", Description: "إلغاء الاشتراك"},
 	}

@@ -503,3 +503,36 @@ func TestResumeButton(t *testing.T) {
 		})
 	}
 }
+
+// /mydata and /forget are in /help and in the command menu, in both
+// languages, for every language scope the menu is published in.
+func TestHelpAndMenuListDataCommands(t *testing.T) {
+	h := newHarness(t)
+	for i, lang := range []string{"ar", "en"} {
+		u := telegramtest.NewUser(int64(771+i), lang)
+		h.say(u, "/start")
+		if lang == "en" {
+			h.say(u, "/lang en")
+		}
+		m := h.say(u, "/help")
+		wantContains(t, m, "/mydata", "/forget")
+	}
+	if _, err := h.srv.WaitCalls(context.Background(), "setMyCommands", 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"", "ar", "en"} {
+		menu := h.srv.Commands(nil, lang)
+		have := map[string]string{}
+		for _, c := range menu {
+			have[c.Command] = c.Description
+		}
+		for _, cmd := range []string{"mydata", "forget"} {
+			if have[cmd] == "" {
+				t.Errorf("the menu for language %q lacks /%s: %v", lang, cmd, menu)
+			}
+		}
+	}
+	if ar, en := h.srv.Commands(nil, "ar"), h.srv.Commands(nil, "en"); len(ar) != len(en) || ar[0].Description == en[0].Description {
+		t.Errorf("menus ar=%v en=%v; want the same commands, each in its language", ar, en)
+	}
+}

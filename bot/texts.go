@@ -112,6 +112,8 @@ var arTexts = texts{
 		"/digest — الجديد الآن\n" +
 		"/pause · /resume — إيقاف الخلاصة مؤقتاً واستئنافها\n" +
 		"/lang en — English\n" +
+		"/mydata — كل ما نحفظه عنك\n" +
+		"/forget — حذف بياناتك كلها\n" +
 		"/stop — إلغاء الاشتراك\n" +
 		"/start — العودة إلى الاشتراك\n\n" +
 		"إن لم تتابع شيئاً تصلك كل الأخبار.",
@@ -245,6 +247,8 @@ var enTexts = texts{
 		"/digest — what is new, now\n" +
 		"/pause · /resume — pause and resume your digest\n" +
 		"/lang ar — العربية\n" +
+		"/mydata — everything we store about you\n" +
+		"/forget — delete all of it\n" +
 		"/stop — unsubscribe\n" +
 		"/start — subscribe again\n\n" +
 		"If you follow nothing, you receive every story.",
