@@ -46,6 +46,8 @@ type Options struct {
 	// DefaultSchedule and Location describe digest times to readers.
 	DefaultSchedule string
 	Location        *time.Location
+	// Now is the clock pauses are measured from; time.Now when nil.
+	Now func() time.Time
 	// PollTimeout is the long-polling wait; 50 s when zero.
 	PollTimeout time.Duration
 	// Limiter is Telegram's flood limits shared with the sender: replies
@@ -103,6 +105,9 @@ func New(opt Options) (*Bot, error) {
 	}
 	if opt.DrainTimeout <= 0 {
 		opt.DrainTimeout = 10 * time.Second
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
 	}
 	b := &Bot{
 		store:   opt.Store,
@@ -277,6 +282,8 @@ func commandMenu(lang string) []models.BotCommand {
 			{Command: "pause", Description: "Pause the digest"},
 			{Command: "resume", Description: "Resume the digest"},
 			{Command: "lang", Description: "Language: ar / en"},
+			{Command: "mydata", Description: "What we store about you"},
+			{Command: "forget", Description: "Delete your data"},
 			{Command: "help", Description: "Help"},
 			{Command: "stop", Description: "Unsubscribe"},
 		}
@@ -291,6 +298,8 @@ func commandMenu(lang string) []models.BotCommand {
 		{Command: "pause", Description: "إيقاف الخلاصة مؤقتاً"},
 		{Command: "resume", Description: "استئناف الخلاصة"},
 		{Command: "lang", Description: "اللغة: ar / en"},
+		{Command: "mydata", Description: "ما نحفظه عنك"},
+		{Command: "forget", Description: "حذف بياناتك"},
 		{Command: "help", Description: "المساعدة"},
 		{Command: "stop", Description: "إلغاء الاشتراك"},
 	}

@@ -29,24 +29,33 @@ const adminID = 900
 
 // harness runs a real Bot against the fake Bot API and a test Redis.
 type harness struct {
-	t     *testing.T
-	srv   *telegramtest.Server
-	store *subscribers.Store
-	queue *outbox.Store
-	arts  *articles.Store
-	redis *redistest.Redis
-	done  chan error
-	stop  context.CancelFunc
+	t       *testing.T
+	srv     *telegramtest.Server
+	store   *subscribers.Store
+	queue   *outbox.Store
+	arts    *articles.Store
+	builder *digest.Builder
+	redis   *redistest.Redis
+	done    chan error
+	stop    context.CancelFunc
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessAt(t, nil)
+}
+
+// newHarnessAt is newHarness on the clock now (the real one when nil),
+// shared by the bot, the stores and the digest builder.
+func newHarnessAt(t *testing.T, now func() time.Time) *harness {
+	t.Helper()
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
-	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
-	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
-	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
+	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: now})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix, Now: now})
+	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix, Now: now})
 	loc, _ := time.LoadLocation("Asia/Damascus")
+	builder := &digest.Builder{Readers: store, Outbox: queue, Articles: arts, DefaultSchedule: "0 8 * * *", Location: loc, Now: now}
 	b, err := bot.New(bot.Options{
 		Token:           srv.Token(),
 		APIURL:          srv.URL(),
@@ -57,15 +66,16 @@ func newHarness(t *testing.T) *harness {
 		Catalog:         topics.Builtin(),
 		Admins:          []int64{adminID},
 		PollTimeout:     5 * time.Second,
-		Digests:         &digest.Builder{Readers: store, Outbox: queue, Articles: arts, DefaultSchedule: "0 8 * * *", Location: loc},
+		Digests:         builder,
 		DefaultSchedule: "0 8 * * *",
 		Location:        loc,
+		Now:             now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, srv: srv, store: store, queue: queue, arts: arts, redis: r, done: make(chan error, 1), stop: cancel}
+	h := &harness{t: t, srv: srv, store: store, queue: queue, arts: arts, builder: builder, redis: r, done: make(chan error, 1), stop: cancel}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(func() { h.shutdown() })
 	return h
@@ -484,7 +494,9 @@ func TestScheduleCommands(t *testing.T) {
 	}
 
 	m = h.say(u, "/pause")
-	wantContains(t, m, "أوقفنا الخلاصة") // "we paused the digest"
+	wantContains(t, m, "إلى متى") // "for how long"
+	m = h.tap(110, m.MessageID, 110, "pa:open")
+	wantContains(t, m, "أوقفنا النشرة حتى تستأنفها") // "we paused the digest until you resume it"
 	if st := h.reader(110).Status; st != subscribers.Paused {
 		t.Errorf("status after /pause = %s", st)
 	}
@@ -531,11 +543,12 @@ func TestDigestButtons(t *testing.T) {
 	}
 	// The pause is confirmed in a message of its own; wait for it, so the
 	// next message is the topics keyboard's.
-	h.sayIn(112, func() {
+	q := h.sayIn(112, func() {
 		if _, err := h.srv.PressButton(112, d.ID, 112, digest.ButtonPause); err != nil {
 			t.Fatal(err)
 		}
 	})
+	h.tap(112, q.MessageID, 112, "pa:day")
 	if st := h.reader(112).Status; st != subscribers.Paused {
 		t.Errorf("status after the pause button = %s; want paused", st)
 	}

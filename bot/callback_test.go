@@ -77,6 +77,11 @@ func TestChannelButtonsNeedAdmin(t *testing.T) {
 		{"forged unfollow", func() (models.Update, error) { return h.srv.ForgeCallback(channel, msg, viewer.ID, "u:t:sdf") }},
 		{"forged topic toggle", func() (models.Update, error) { return h.srv.ForgeCallback(channel, msg, viewer.ID, "t:isis") }},
 		{"forged schedule", func() (models.Update, error) { return h.srv.ForgeCallback(channel, msg, viewer.ID, "time:instant") }},
+		{"forged pause", func() (models.Update, error) { return h.srv.ForgeCallback(channel, msg, viewer.ID, "pa:open") }},
+		{"forged unsubscribe", func() (models.Update, error) { return h.srv.ForgeCallback(channel, msg, viewer.ID, "so:yes") }},
+		{"forged undo", func() (models.Update, error) {
+			return h.srv.ForgeCallback(channel, msg, viewer.ID, "so:undo:-1001555000111:paused")
+		}},
 	} {
 		t.Run(press.name, func(t *testing.T) {
 			a := h.answerTo(press.do())
@@ -96,7 +101,8 @@ func TestChannelButtonsNeedAdmin(t *testing.T) {
 		t.Errorf("%d messages in the channel; want only the digest (nothing posted for a viewer)", n)
 	}
 
-	h.answerTo(h.srv.PressButton(channel, msg, admin.ID, digest.ButtonPause))
+	q := h.sayIn(channel, func() { h.answerTo(h.srv.PressButton(channel, msg, admin.ID, digest.ButtonPause)) })
+	h.tap(channel, q.MessageID, admin.ID, "pa:open")
 	if st := h.reader(channel).Status; st != subscribers.Paused {
 		t.Errorf("channel status after an admin's pause = %s; want paused", st)
 	}
@@ -117,11 +123,11 @@ func TestButtonsOnInaccessibleDigest(t *testing.T) {
 	}
 	for _, chat := range []int64{u.ID, group} {
 		for _, tc := range []struct {
-			button string
-			want   subscribers.Status
+			button, answer string
+			want           subscribers.Status
 		}{
-			{digest.ButtonPause, subscribers.Paused},
-			{digest.ButtonStop, subscribers.Stopped},
+			{digest.ButtonPause, "pa:week", subscribers.Paused},
+			{digest.ButtonStop, "so:yes", subscribers.Stopped},
 		} {
 			msg := h.postDigest(chat)
 			if err := h.srv.MakeInaccessible(chat, msg); err != nil {
@@ -129,11 +135,13 @@ func TestButtonsOnInaccessibleDigest(t *testing.T) {
 			}
 			sent := len(h.srv.SentTo(chat))
 			h.answerTo(h.srv.PressButton(chat, msg, u.ID, tc.button))
-			if st := h.reader(chat).Status; st != tc.want {
-				t.Errorf("chat %d: status after %s on an old digest = %s; want %s", chat, tc.button, st, tc.want)
+			msgs := h.srv.SentTo(chat)
+			if n := len(msgs); n != sent+1 {
+				t.Fatalf("chat %d: %d replies to %s on an old digest; want one, the question", chat, n-sent, tc.button)
 			}
-			if n := len(h.srv.SentTo(chat)); n != sent+1 {
-				t.Errorf("chat %d: %d replies to %s on an old digest; want one", chat, n-sent, tc.button)
+			h.tap(chat, msgs[sent].MessageID, u.ID, tc.answer)
+			if st := h.reader(chat).Status; st != tc.want {
+				t.Errorf("chat %d: status after %s then %s on an old digest = %s; want %s", chat, tc.button, tc.answer, st, tc.want)
 			}
 		}
 	}

@@ -23,6 +23,8 @@ const (
 	cbTime      = "time" // time:07:00, time:instant, time:default
 	cbBroadcast = "bc"   // bc:<confirm|cancel|pause|resume>:<broadcast id>
 	cbForget    = "fg"   // fg:yes, fg:no
+	cbPause     = "pa"   // pa:day, pa:week, pa:open, pa:resume
+	cbStop      = "so"   // so:yes, so:no, so:undo:<chat>:<status>[:<paused until>]
 	cbClose     = "x"    // x
 	// digest.ButtonKind ("do"): do:topics, do:pause, do:stop. The digest
 	// package renders those buttons, so it names them.
@@ -51,6 +53,8 @@ func (b *Bot) callbacks() []callbackRoute {
 		{kind: digest.ButtonKind, what: "the buttons under every digest: topics, pause, unsubscribe", handle: b.onDigestButton},
 		{kind: cbBroadcast, what: "confirms, cancels, pauses or resumes a broadcast", adminOnly: true, handle: b.onBroadcastButton},
 		{kind: cbForget, what: "confirms or cancels /forget", handle: b.onForgetButton},
+		{kind: cbPause, what: "pauses for a day, a week or until resumed; resumes", handle: b.onPauseButton},
+		{kind: cbStop, what: "confirms or cancels unsubscribing, and undoes it", handle: b.onStopButton},
 		{kind: cbClose, what: "closes a keyboard", handle: b.closeKeyboard},
 	}
 }

@@ -75,6 +75,11 @@ func keyboards(t *testing.T, b *Bot) map[string]*models.InlineKeyboardMarkup {
 		kbs["unfollow/"+lang] = b.unfollowKeyboard(lang, all)
 		kbs["time/"+lang] = timeKeyboard(lang)
 		kbs["forget/"+lang] = forgetKeyboard(lang)
+		kbs["pause/"+lang] = pauseKeyboard(lang, true)
+		kbs["resume/"+lang] = resumeKeyboard(lang)
+		kbs["unsubscribe/"+lang] = stopKeyboard(lang)
+		// The longest undo: the longest chat ID, a pause ending in 2286.
+		kbs["undo/"+lang] = undoKeyboard(lang, math.MinInt64, subscribers.Standing{Status: subscribers.Paused, PausedUntil: time.Unix(9999999999, 0)})
 		kbs["broadcast preview/"+lang] = confirmKeyboard(lang, maxID)
 		for _, st := range []broadcasts.Status{broadcasts.Running, broadcasts.Paused} {
 			_, kb := b.progressView(lang, broadcasts.Broadcast{ID: maxID, Status: st, Topic: "sdf"}, broadcasts.Progress{}, time.Now())
@@ -123,6 +128,12 @@ func TestEveryButtonRoutes(t *testing.T) {
 				case cbTime:
 					if _, ok := parseTime(arg); !ok {
 						t.Errorf("%s: %q is no time /time understands", name, data)
+					}
+				case cbStop:
+					if undo, ok := strings.CutPrefix(arg, stopUndo+":"); ok {
+						if _, _, ok := parseUndo(undo); !ok {
+							t.Errorf("%s: %q is no undo the handler reads", name, data)
+						}
 					}
 				}
 			}

@@ -13,8 +13,9 @@ import (
 	"nashra/subscribers"
 )
 
-// The reader's digest: when it comes (/time), holding it back (/pause,
-// /resume), getting it now (/digest), and the buttons under every digest.
+// The reader's digest: when it comes (/time), getting it now (/digest),
+// and the buttons under every digest. Holding it back (/pause, /resume)
+// and unsubscribing from under it are in exits.go.
 
 // reader loads the chat's reader; a chat that never sent /start is told
 // to, and gets ok false.
@@ -27,37 +28,6 @@ func (b *Bot) reader(ctx context.Context, c chatCtx) (r subscribers.Reader, ok b
 	return r, err == nil, err
 }
 
-// moveStatus is /pause and /resume: from one status to the other, with a
-// clear answer from any other status.
-func (b *Bot) moveStatus(ctx context.Context, c chatCtx, from, to subscribers.Status, reason, done, already string) error {
-	r, ok, err := b.reader(ctx, c)
-	if !ok {
-		return err
-	}
-	switch r.Status {
-	case from:
-		if _, err := b.store.SetStatus(ctx, c.id, to, reason); err != nil {
-			return err
-		}
-		b.send(ctx, c.id, done, nil)
-	case to:
-		b.send(ctx, c.id, already, nil)
-	default:
-		b.send(ctx, c.id, textsFor(c.lang).StoppedUseStart, nil)
-	}
-	return nil
-}
-
-func (b *Bot) pause(ctx context.Context, c chatCtx, _ string) error {
-	t := textsFor(c.lang)
-	return b.moveStatus(ctx, c, subscribers.Active, subscribers.Paused, "pause", t.Paused, t.AlreadyPaused)
-}
-
-func (b *Bot) resume(ctx context.Context, c chatCtx, _ string) error {
-	t := textsFor(c.lang)
-	return b.moveStatus(ctx, c, subscribers.Paused, subscribers.Active, "resume", t.Resumed, t.NotPaused)
-}
-
 // digestNow is /digest: what is new for the reader, now, through the
 // same queue and cursor as scheduled digests (so nothing comes twice).
 func (b *Bot) digestNow(ctx context.Context, c chatCtx, _ string) error {
@@ -67,7 +37,7 @@ func (b *Bot) digestNow(ctx context.Context, c chatCtx, _ string) error {
 		return err
 	}
 	if r.Status == subscribers.Paused {
-		b.send(ctx, c.id, t.AlreadyPaused, nil)
+		b.send(ctx, c.id, fmt.Sprintf(t.AlreadyPaused, b.howLong(c.lang, r.PausedUntil)), resumeKeyboard(c.lang))
 		return nil
 	}
 	if r.Status != subscribers.Active {
@@ -155,7 +125,7 @@ func (b *Bot) onDigestButton(ctx context.Context, c chatCtx, _ int, arg string) 
 	case digest.ButtonPause:
 		return "", b.pause(ctx, c, "")
 	case digest.ButtonStop:
-		return "", b.stop(ctx, c, "")
+		return "", b.askStop(ctx, c)
 	}
 	return "", nil
 }

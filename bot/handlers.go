@@ -228,17 +228,17 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 	return nil
 }
 
+// stop is /stop: at once (the reader typed it), with an undo button.
 func (b *Bot) stop(ctx context.Context, c chatCtx, _ string) error {
-	prev, err := b.store.SetStatus(ctx, c.id, subscribers.Stopped, "stop")
-	t := textsFor(c.lang)
-	switch {
-	case errors.Is(err, subscribers.ErrNotFound) || err == nil && prev == subscribers.Stopped:
-		b.send(ctx, c.id, t.AlreadyStopped, nil)
-	case err != nil:
+	text, kb, err := b.unsubscribe(ctx, c)
+	if err != nil {
 		return err
-	default:
-		b.send(ctx, c.id, t.Stopped, nil)
 	}
+	if kb == nil {
+		b.send(ctx, c.id, text, nil)
+		return nil
+	}
+	b.send(ctx, c.id, text, kb)
 	return nil
 }
 

@@ -74,14 +74,23 @@ func callbackChat(q *models.CallbackQuery) (chat models.Chat, msgID int, ok bool
 // given to the bot, the text comes as a new message: the reader must learn
 // the outcome either way.
 func (b *Bot) replaceText(ctx context.Context, c chatCtx, msgID int, text string) {
+	b.replaceWith(ctx, c, msgID, text, nil)
+}
+
+// replaceWith is replaceText with new buttons under the outcome (an undo,
+// a resume); nil leaves none.
+func (b *Bot) replaceWith(ctx context.Context, c chatCtx, msgID int, text string, kb *models.InlineKeyboardMarkup) {
+	params := &tg.EditMessageTextParams{ChatID: c.id, MessageID: msgID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML}
+	var markup models.ReplyMarkup
+	if kb != nil {
+		params.ReplyMarkup, markup = kb, kb
+	}
 	edited := b.call(ctx, c.id, "editMessageText", func() error {
-		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: c.id, MessageID: msgID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML,
-		})
+		_, err := b.api.EditMessageText(ctx, params)
 		return err
 	})
 	if !edited {
-		b.send(ctx, c.id, text, nil)
+		b.send(ctx, c.id, text, markup)
 	}
 }
 

@@ -50,6 +50,9 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 	if status == "" {
 		status = html.EscapeString(string(r.Status))
 	}
+	if !r.PausedUntil.IsZero() {
+		status += " " + fmt.Sprintf(t.PausedUntil, b.momentWords(textsFor(lang), r.PausedUntil))
+	}
 	line(t.Status, status)
 	if r.StatusReason != "" {
 		line(t.StatusReason, html.EscapeString(r.StatusReason))
@@ -146,6 +149,7 @@ type dataTexts struct {
 	NoFollows                            string
 	Never                                string
 	Statuses                             map[subscribers.Status]string
+	PausedUntil                          string // %s: the end of the pause, in words
 	ForgetAsk, ButtonYes, ButtonNo       string
 	Forgotten, ForgetCancelled           string
 	ToastForgotten, ToastCancelled       string
@@ -176,6 +180,7 @@ var arDataTexts = dataTexts{
 	Follows:      "ما تتابعه",
 	NoFollows:    "لا شيء",
 	Never:        "—",
+	PausedUntil:  "حتى %s",
 	Statuses: map[subscribers.Status]string{
 		subscribers.Active:  "مشترك",
 		subscribers.Paused:  "متوقف مؤقتاً",
@@ -209,6 +214,7 @@ var enDataTexts = dataTexts{
 	Follows:      "You follow",
 	NoFollows:    "nothing",
 	Never:        "—",
+	PausedUntil:  "until %s",
 	Statuses: map[subscribers.Status]string{
 		subscribers.Active:  "subscribed",
 		subscribers.Paused:  "paused",

@@ -18,6 +18,15 @@ type texts struct {
 	Help             string
 	Stopped          string
 	AlreadyStopped   string
+	StopAsk          string // the question under a digest's Unsubscribe
+	ButtonStopYes    string
+	ButtonStopNo     string
+	StopKept         string
+	ButtonUndo       string
+	Restored         string
+	RestoredPaused   string // %s: how long (PausedUntil or PausedNoEnd)
+	NothingToUndo    string // callback toast
+	NotThisChat      string // callback toast: an undo made for another chat
 	FollowUsage      string
 	Followed         string // %s: name
 	FollowedKeyword  string // %s: keyword
@@ -54,8 +63,17 @@ type texts struct {
 	StartFirst       string
 	KeywordNote      string
 	ButtonDone       string
-	Paused           string
-	AlreadyPaused    string
+	PauseAsk         string // how long, with three buttons
+	ButtonPauseDay   string
+	ButtonPauseWeek  string
+	ButtonPauseOpen  string
+	ButtonResume     string
+	Paused           string // %s: how long (PausedUntil or PausedNoEnd)
+	AlreadyPaused    string // %s: how long (PausedUntil or PausedNoEnd)
+	PauseChange      string
+	PausedUntil      string // %s: the end (PauseEnd)
+	PausedNoEnd      string
+	PauseEnd         string // %s: the day (DateWords), %s: the time (a Clock… text), %s: the zone
 	Resumed          string
 	NotPaused        string
 	StoppedUseStart  string
@@ -78,6 +96,11 @@ type texts struct {
 	ClockEvening       string // 13:00–23:59, said as 1:00–11:59
 	ClockAfterMidnight string // 00:01–00:59, said as 12:01–12:59
 	ClockMidnight      string // 00:00
+	// A day in words, for the end of a pause: DateWords has %s the
+	// weekday, %d the day of the month, %s the month.
+	DateWords string
+	Weekdays  [7]string // Sunday first, as time.Weekday
+	Months    [12]string
 	// ZoneCities names the city of a time zone, keyed by the zone's last
 	// part (Asia/Damascus → Damascus).
 	ZoneCities map[string]string
@@ -104,11 +127,22 @@ var arTexts = texts{
 		"• الجديد الآن: /digest\n" +
 		"• إيقاف الخلاصة مؤقتاً واستئنافها: /pause · /resume\n" +
 		"• الإنجليزية (English): /lang en\n" +
+		"• كل ما نحفظه عنك: /mydata\n" +
+		"• حذف بياناتك كلها: /forget\n" +
 		"• إلغاء الاشتراك: /stop\n" +
 		"• العودة إلى الاشتراك: /start\n\n" +
 		"إن لم تتابع شيئاً تصلك كل الأخبار.",
 	Stopped:          "تم إلغاء اشتراكك، ولن تصلك رسائل بعد الآن. احتفظنا بمتابعاتك: أرسل /start متى شئت للعودة.",
 	AlreadyStopped:   "اشتراكك ملغى أصلاً. أرسل /start للعودة.",
+	StopAsk:          "هل تريد إيقاف النشرة؟\nلن نرسل إليك شيئاً بعد ذلك، ونحتفظ بمتابعاتك إن أردت العودة.",
+	ButtonStopYes:    "نعم، أوقفها",
+	ButtonStopNo:     "لا، أبقِها",
+	StopKept:         "لم نغيّر شيئاً، وستصلك النشرة كالمعتاد.",
+	ButtonUndo:       "↩️ تراجع",
+	Restored:         "↩️ تراجعنا عن الإلغاء: اشتراكك كما كان، بمتابعاتك وموعد نشرتك.",
+	RestoredPaused:   "↩️ تراجعنا عن الإلغاء، والنشرة متوقفة مؤقتاً كما كانت %s. متابعاتك وموعد نشرتك كما هي.",
+	NothingToUndo:    "لا شيء نتراجع عنه: تغيّر اشتراكك منذ ذلك.",
+	NotThisChat:      "هذا الزر لمحادثة أخرى.",
 	FollowUsage:      "اكتب الموضوع بعد الأمر، مثلاً:\n%s\nأو اختر من /topics",
 	Followed:         "✅ أنت الآن تتابع: %s",
 	FollowedKeyword:  "✅ ستصلك الأخبار التي تذكر «%s».",
@@ -126,7 +160,7 @@ var arTexts = texts{
 	MyTopics:         "<b>ما تتابعه:</b>\n%s\n\nللتعديل: /topics أو /unfollow",
 	MyTopicsNone:     "لا تتابع أي موضوع، فتصلك كل الأخبار. اختر من /topics لتخصيص الخلاصة.",
 	TopicsIntro:      "اضغط على موضوع لمتابعته أو لإلغاء متابعته (✅ = تتابعه):",
-	TopicsPage:       "📂 <b>%s</b> (الصفحة %d من %d)",
+	TopicsPage:       "📂 المواضيع: <b>%s</b> (الصفحة %d من %d)",
 	TopicsAll:        "📌 لا تتابع شيئاً بعد، فتصلك كل الأخبار. ما إن تختار موضوعاً حتى تقتصر نشرتك على ما تتابعه.",
 	TopicsLimited:    "📌 تقتصر نشرتك على ما تتابعه.",
 	TopicsFollowed:   "تتابع الآن: %s",
@@ -145,8 +179,17 @@ var arTexts = texts{
 	StartFirst:       "أرسل /start أولاً للاشتراك.",
 	KeywordNote:      "(كلمة حرّة)",
 	ButtonDone:       "تم",
-	Paused:           "⏸ أوقفنا الخلاصة مؤقتاً، ومتابعاتك محفوظة. أرسل /resume لاستئنافها.",
-	AlreadyPaused:    "الخلاصة متوقفة مؤقتاً من قبل. أرسل /resume لاستئنافها.",
+	PauseAsk:         "إلى متى نوقف النشرة؟ متابعاتك تبقى محفوظة.",
+	ButtonPauseDay:   "يوماً",
+	ButtonPauseWeek:  "أسبوعاً",
+	ButtonPauseOpen:  "حتى أستأنف",
+	ButtonResume:     "▶️ استئناف",
+	Paused:           "⏸ أوقفنا النشرة %s، ومتابعاتك محفوظة. يمكنك استئنافها متى شئت بالزر أو بـ /resume",
+	AlreadyPaused:    "⏸ النشرة متوقفة مؤقتاً %s.",
+	PauseChange:      "اختر مدة أخرى أو استأنفها:",
+	PausedUntil:      "حتى %s، ثم تعود إليك وحدها",
+	PausedNoEnd:      "حتى تستأنفها",
+	PauseEnd:         "%s %s بتوقيت %s",
 	Resumed:          "▶️ استأنفنا الخلاصة، وستصلك في موعدها.",
 	NotPaused:        "الخلاصة غير متوقفة؛ لا شيء لاستئنافه.",
 	StoppedUseStart:  "اشتراكك ملغى. أرسل /start للعودة.",
@@ -167,6 +210,11 @@ var arTexts = texts{
 	ClockEvening:       "الساعة %s مساءً",
 	ClockAfterMidnight: "الساعة %s بعد منتصف الليل",
 	ClockMidnight:      "عند منتصف الليل",
+
+	DateWords: "%s %d %s",
+	Weekdays:  [7]string{"الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"},
+	Months: [12]string{"كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
+		"تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"},
 	ZoneCities: map[string]string{
 		"Damascus":   "دمشق",
 		"Beirut":     "بيروت",
@@ -219,11 +267,22 @@ var enTexts = texts{
 		"/digest — what is new, now\n" +
 		"/pause · /resume — pause and resume your digest\n" +
 		"/lang ar — العربية\n" +
+		"/mydata — everything we store about you\n" +
+		"/forget — delete all of it\n" +
 		"/stop — unsubscribe\n" +
 		"/start — subscribe again\n\n" +
 		"If you follow nothing, you receive every story.",
 	Stopped:          "You are unsubscribed and will receive nothing more. Your topics are kept: send /start whenever you want to come back.",
 	AlreadyStopped:   "You are already unsubscribed. Send /start to come back.",
+	StopAsk:          "Stop your digest?\nWe will send you nothing more, and keep your topics in case you come back.",
+	ButtonStopYes:    "Yes, stop it",
+	ButtonStopNo:     "No, keep it",
+	StopKept:         "Nothing changed: your digest keeps coming.",
+	ButtonUndo:       "↩️ Undo",
+	Restored:         "↩️ Undone: your subscription is as it was, with your topics and digest time.",
+	RestoredPaused:   "↩️ Undone: your digest is paused as it was, %s. Your topics and digest time are unchanged.",
+	NothingToUndo:    "Nothing to undo: your subscription has changed since.",
+	NotThisChat:      "This button belongs to another chat.",
 	FollowUsage:      "Put the topic after the command, for example:\n%s\nor pick from /topics",
 	Followed:         "✅ You now follow: %s",
 	FollowedKeyword:  "✅ You will receive stories that mention “%s”.",
@@ -241,7 +300,7 @@ var enTexts = texts{
 	MyTopics:         "<b>You follow:</b>\n%s\n\nTo change: /topics or /unfollow",
 	MyTopicsNone:     "You follow no topic, so you receive every story. Pick from /topics to narrow your digest.",
 	TopicsIntro:      "Tap a topic to follow or unfollow it (✅ = following):",
-	TopicsPage:       "📂 <b>%s</b> (page %d of %d)",
+	TopicsPage:       "📂 Topics: <b>%s</b> (page %d of %d)",
 	TopicsAll:        "📌 You follow nothing yet, so you get every story. Once you pick a topic, your digest holds only what you follow.",
 	TopicsLimited:    "📌 Your digest holds only what you follow.",
 	TopicsFollowed:   "Now following: %s",
@@ -260,8 +319,17 @@ var enTexts = texts{
 	StartFirst:       "Send /start first to subscribe.",
 	KeywordNote:      "(keyword)",
 	ButtonDone:       "Done",
-	Paused:           "⏸ Your digest is paused and your topics are kept. Send /resume to get it again.",
-	AlreadyPaused:    "Your digest is already paused. Send /resume to get it again.",
+	PauseAsk:         "Pause your digest for how long? Your topics are kept.",
+	ButtonPauseDay:   "A day",
+	ButtonPauseWeek:  "A week",
+	ButtonPauseOpen:  "Until I resume",
+	ButtonResume:     "▶️ Resume",
+	Paused:           "⏸ Your digest is paused %s, and your topics are kept. Resume it whenever you like with the button or /resume",
+	AlreadyPaused:    "⏸ Your digest is paused %s.",
+	PauseChange:      "Choose another length or resume it:",
+	PausedUntil:      "until %s, then it comes back by itself",
+	PausedNoEnd:      "until you resume it",
+	PauseEnd:         "%s %s %s time",
 	Resumed:          "▶️ Your digest is back on and will arrive at its time.",
 	NotPaused:        "Your digest is not paused; nothing to resume.",
 	StoppedUseStart:  "You are unsubscribed. Send /start to come back.",
@@ -282,6 +350,11 @@ var enTexts = texts{
 	ClockEvening:       "at %s pm",
 	ClockAfterMidnight: "at %s am",
 	ClockMidnight:      "at midnight",
+
+	DateWords: "%s %d %s",
+	Weekdays:  [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+	Months: [12]string{"January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December"},
 	ZoneCities: map[string]string{
 		"Qatar": "Doha",
 		"Kiev":  "Kyiv",

@@ -11,6 +11,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bidi"
 	"nashra/bot/tgerr"
 	"nashra/digest/topics"
 	"nashra/subscribers"
@@ -240,7 +241,7 @@ func (b *Bot) showTopicsPage(ctx context.Context, c chatCtx, msgID int, follows 
 	text, kb := b.topicsView(c.lang, follows, pages, at)
 	edited := b.call(ctx, c.id, "editMessageText", func() error {
 		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: c.id, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: kb,
+			ChatID: c.id, MessageID: msgID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML, ReplyMarkup: kb,
 		})
 		if tgerr.NotModified(err) {
 			return nil

@@ -59,8 +59,8 @@ func TestTopicsPagesReachEveryTopic(t *testing.T) {
 		groupNames func(topics.Group) string
 	}{
 		// "Forces", "page 1 of 8", "you follow nothing yet, so you get every story", SDF's short name
-		{telegramtest.NewUser(120, "ar"), []string{"📂 الأطراف (الصفحة 1 من 8)", "لا تتابع شيئاً بعد، فتصلك كل الأخبار", "اضغط على موضوع"}, 0, func(g topics.Group) string { return g.Arabic }},
-		{telegramtest.NewUser(121, "en"), []string{"📂 Forces (page 1 of 8)", "You follow nothing yet, so you get every story", "Tap a topic"}, 1, func(g topics.Group) string { return g.English }},
+		{telegramtest.NewUser(120, "ar"), []string{"📂 المواضيع: الأطراف (الصفحة 1 من 8)", "لا تتابع شيئاً بعد، فتصلك كل الأخبار", "اضغط على موضوع"}, 0, func(g topics.Group) string { return g.Arabic }},
+		{telegramtest.NewUser(121, "en"), []string{"📂 Topics: Forces (page 1 of 8)", "You follow nothing yet, so you get every story", "Tap a topic"}, 1, func(g topics.Group) string { return g.English }},
 	} {
 		u := tt.user
 		h.say(u, "/start")
@@ -189,7 +189,7 @@ func TestTopicOnALaterPageStaysThere(t *testing.T) {
 		_, m = h.press(u.ID, kb.MessageID, nav[0].CallbackData)
 	}
 	_, m = h.press(u.ID, kb.MessageID, "t:qamishli")
-	wantContains(t, m, "📂 المدن") // towns
+	wantContains(t, m, "📂 المواضيع: المدن") // towns
 	if !containsButton(m, "✅ القامشلي|t:qamishli") {
 		t.Errorf("towns page after the press: %v; want Qamishli ticked", m.Buttons())
 	}
@@ -253,7 +253,7 @@ func TestTopicsPageOnAnOldMessage(t *testing.T) {
 	}
 	_, nav := pageButtons(kb)
 	m := h.sayIn(u.ID, func() { h.answerTo(h.srv.PressButton(u.ID, kb.MessageID, u.ID, nav[0].CallbackData)) })
-	wantContains(t, m, "📂 دمشق (الصفحة 2 من 8)") // Damascus, page 2 of 8
+	wantContains(t, m, "📂 المواضيع: دمشق (الصفحة 2 من 8)") // Damascus, page 2 of 8
 	m = h.sayIn(u.ID, func() { h.answerTo(h.srv.PressButton(u.ID, kb.MessageID, u.ID, "t:sdf")) })
 	if !containsButton(m, "✅ قسد|t:sdf") { // SDF
 		t.Errorf("after a follow on an old page: %v; want a new page with SDF ticked", m.Buttons())

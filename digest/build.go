@@ -29,13 +29,17 @@ const DefaultFirstDigest = 5
 type ReaderSource interface {
 	ChatIDs(ctx context.Context, st subscribers.Status, fn func(ids []int64) error) error
 	DigestStates(ctx context.Context, ids []int64) ([]subscribers.DigestState, error)
+	EndedPauses(ctx context.Context, ids []int64, now time.Time) ([]subscribers.EndedPause, error)
 }
 
 // DigestQueue takes the digests built (an *outbox.Store): queueing each
 // moves its reader's cursor in the same atomic step, and refuses one built
-// on a cursor that has moved since (false at its index).
+// on a cursor that has moved since (false at its index). EndPauses makes
+// readers whose pause ended active and queues the notice that tells each,
+// in one step per reader.
 type DigestQueue interface {
 	EnqueueDigests(ctx context.Context, reqs []outbox.DigestRequest) ([]bool, error)
+	EndPauses(ctx context.Context, ends []outbox.PauseEnd) ([]bool, error)
 }
 
 // Builder builds the digests that are due and queues them, moving each
@@ -80,6 +84,7 @@ type Digest struct {
 
 // BuildResult counts what a run did.
 type BuildResult struct {
+	Resumed int // readers whose pause ended, made active and told
 	Readers int // active readers looked at
 	Due     int
 	Queued  int // digests queued
@@ -97,6 +102,11 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 	last, err := b.refresh(ctx)
 	if err != nil {
 		return res, err
+	}
+	if !dryRun {
+		if res.Resumed, err = b.endPauses(ctx, now); err != nil {
+			return res, err
+		}
 	}
 	renders := map[string][]string{}
 	err = b.Readers.ChatIDs(ctx, subscribers.Active, func(ids []int64) error {
@@ -145,6 +155,43 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 		return nil
 	})
 	return res, err
+}
+
+// endPauses makes the readers whose pause for a while has ended active
+// again, each told in a short notice, before the active readers are looked
+// at: a digest their schedule brought during the pause comes in the same
+// run, right after the notice. Doing it here rather than in a job of its
+// own keeps one place that decides who gets what when, and a reader's end
+// is noticed within the minute the builder runs in.
+func (b *Builder) endPauses(ctx context.Context, now time.Time) (int, error) {
+	resumed := 0
+	err := b.Readers.ChatIDs(ctx, subscribers.Paused, func(ids []int64) error {
+		ended, err := b.Readers.EndedPauses(ctx, ids, now)
+		if err != nil || len(ended) == 0 {
+			return err
+		}
+		ends := make([]outbox.PauseEnd, len(ended))
+		for i, p := range ended {
+			ends[i] = outbox.PauseEnd{ChatID: p.ChatID, Until: p.Until, Notice: outbox.Job{
+				// One notice per pause, however often the run is repeated.
+				ID:     fmt.Sprintf("pe:%d:%d", p.ChatID, p.Until),
+				ChatID: p.ChatID,
+				Kind:   "notice",
+				Text:   PauseEnded(p.Lang),
+			}}
+		}
+		ok, err := b.Outbox.EndPauses(ctx, ends)
+		if err != nil {
+			return err
+		}
+		for _, done := range ok {
+			if done {
+				resumed++
+			}
+		}
+		return nil
+	})
+	return resumed, err
 }
 
 // ForReader builds one reader's digest at once, whatever their schedule
@@ -386,6 +433,15 @@ const (
 	ButtonPause  = ButtonKind + ":pause"
 	ButtonStop   = ButtonKind + ":stop"
 )
+
+// PauseEnded is the notice a reader gets when the pause they chose for a
+// day or a week is over.
+func PauseEnded(lang string) string {
+	if lang == "en" {
+		return "▶️ Your pause is over: your digest comes at its time again."
+	}
+	return "▶️ انتهى الإيقاف المؤقت الذي اخترته، وعادت النشرة تصلك في موعدها."
+}
 
 // Buttons is the keyboard under every digest, as JSON reply markup.
 func Buttons(lang string) string {

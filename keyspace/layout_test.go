@@ -42,6 +42,9 @@ hash {r1}:stats:lost 2026-11-28=1
 hash {r1}:stats:returned 2026-11-28=1
 hash {r1}:stats:sent:digest 2026-11-28=1
 hash {r1}:stats:signups site-footer=1
+hash {r2}:stats:joined 2026-11-28=1
+hash {r2}:stats:signups site-footer=1
+hash {r2}:u:18 chat_type=private cur=0 joined=1795852800 lang=ar paused_until=1795939200 source=site-footer status=paused status_reason=pause updated=1795852800
 hash {r2}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r3}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r4}:bc:1 ttl enqueued=0 skipped=0 total=0
@@ -55,6 +58,7 @@ hash bc:1 ttl by=42 created=1795852800000 started=1795852800000 status=done stat
 set {r1}:f:k:حلب 17
 set {r1}:f:t:sdf 17
 set {r1}:status:active 17
+set {r2}:status:paused 18
 stream {inbox}:q [id=5 u={"update_id":5}]
 stream {r1}:dlq [job=n:17:1 chat=17 kind=notice text=hello ref= markup= att=1 nb=0 enq=1795852800000 reason=Bad Request: can't parse entities prio=lo]
 stream {r1}:q:hi []
@@ -68,6 +72,7 @@ string {r1}:j:d:17:0-9:0 ttl sent:11
 string {r1}:j:n:17:1 ttl failed:dlq
 string {r1}:txt:digest-ref:0 ttl <b>نشرة</b>
 zset {r1}:readers 17:1.7958528e+09
+zset {r2}:readers 18:1.7958528e+09
 `
 
 func TestKeyLayout(t *testing.T) {
@@ -101,6 +106,12 @@ func TestKeyLayout(t *testing.T) {
 	_, err = s.Start(ctx, chat, subscribers.Joined{})
 	must(err)
 	must(s.RecordDaily(ctx, chat, subscribers.StatSentDigest, now, 1))
+	// A reader paused for a day: the end of the pause is in the record.
+	const paused = 18 // shard 2
+	_, err = s.Start(ctx, paused, subscribers.Joined{Source: "site-footer", ChatType: "private"})
+	must(err)
+	_, _, err = s.ChangeStatus(ctx, paused, subscribers.StatusChange{To: subscribers.Paused, Reason: "pause", Until: now.Add(24 * time.Hour)})
+	must(err)
 
 	// The outbox: a digest with a shared text, sent; a notice, dead-lettered.
 	ok, err := q.EnqueueDigest(ctx, chat, 0, 9, []outbox.Job{{

@@ -27,6 +27,7 @@ const (
 	FieldUpdated      = "updated" // unix s
 	FieldStatusReason = "status_reason"
 	FieldLastDigest   = "last_digest_at" // unix s
+	FieldPausedUntil  = "paused_until"   // unix s; set while a pause has an end
 	FieldMigratedTo   = "migrated_to"
 	FieldMigratedFrom = "migrated_from"
 )
@@ -92,7 +93,8 @@ var shared = Words{
 	"FieldStatus": FieldStatus, "FieldLang": FieldLang, "FieldSchedule": FieldSchedule,
 	"FieldCursor": FieldCursor, "FieldSource": FieldSource, "FieldChatType": FieldChatType,
 	"FieldJoined": FieldJoined, "FieldUpdated": FieldUpdated, "FieldStatusReason": FieldStatusReason,
-	"FieldLastDigest": FieldLastDigest, "FieldMigratedTo": FieldMigratedTo, "FieldMigratedFrom": FieldMigratedFrom,
+	"FieldLastDigest": FieldLastDigest, "FieldPausedUntil": FieldPausedUntil,
+	"FieldMigratedTo": FieldMigratedTo, "FieldMigratedFrom": FieldMigratedFrom,
 
 	"StatusActive": StatusActive, "StatusPaused": StatusPaused, "StatusBlocked": StatusBlocked,
 	"StatusStopped": StatusStopped, "Statuses": Statuses,

@@ -138,6 +138,17 @@ func TestEveryScriptWritesJobsAlike(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The end of a pause, and the notice that tells the reader.
+	if _, _, err := readers.ChangeStatus(ctx, chat, subscribers.StatusChange{To: subscribers.Paused, Reason: "pause", Until: now}); err != nil {
+		t.Fatal(err)
+	}
+	over := outbox.Job{ID: fmt.Sprintf("pe:%d:%d", chat, now.Unix()), ChatID: chat, Kind: "notice", Text: "▶️ انتهى الإيقاف المؤقت", Priority: outbox.High} // "the pause is over"
+	if ok, err := q.EndPauses(ctx, []outbox.PauseEnd{{ChatID: chat, Until: now.Unix(), Notice: over}}); err != nil || !ok[0] {
+		t.Fatalf("EndPauses = %v, %v", ok, err)
+	}
+	over.EnqueuedAt = now
+	begin(read("EndPauses", outbox.High, over)[0])
+
 	// A digest: its own text, or a text shared by readers (by its Ref,
 	// stored once per shard; the entry carries the Ref, not the text).
 	own := outbox.Job{ID: "d:17:0-4:0", ChatID: chat, Kind: "digest", Text: "<b>نشرة</b>", Priority: outbox.High} // "newsletter"

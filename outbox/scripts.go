@@ -173,3 +173,28 @@ redis.call('XACK', KEYS[2], $Group, ARGV[1])
 redis.call('XDEL', KEYS[2], ARGV[1])
 return out
 `, words)
+
+// endPauseScript: KEYS reader, the status sets (active, paused, blocked,
+// stopped), high-priority stream, the notice's state key. ARGV chat, the
+// end of the pause as read (unix s), now (unix s), reason, ttl seconds,
+// then the notice's field/value pairs. Only a reader still paused with
+// that same end, reached by now, is made active and sent the notice:
+// one resumed, stopped or paused again meanwhile is left alone, and of two
+// builders racing only one tells the reader. Returns 1 when the reader was
+// made active, else 0.
+var endPauseScript = keyspace.Script(`
+local chat = ARGV[1]
+local r = redis.call('HMGET', KEYS[1], $FieldStatus, $FieldPausedUntil)
+if r[1] ~= $StatusPaused or r[2] ~= ARGV[2] then return 0 end
+if tonumber(ARGV[2]) > tonumber(ARGV[3]) then return 0 end
+for i, name in ipairs($Statuses) do
+  if name == $StatusActive then redis.call('SADD', KEYS[i + 1], chat) else redis.call('SREM', KEYS[i + 1], chat) end
+end
+redis.call('HSET', KEYS[1], $FieldStatus, $StatusActive, $FieldUpdated, ARGV[3], $FieldStatusReason, ARGV[4])
+redis.call('HDEL', KEYS[1], $FieldPausedUntil)
+if redis.call('EXISTS', KEYS[7]) == 0 then
+  redis.call('XADD', KEYS[6], '*', unpack(ARGV, 6))
+  redis.call('SET', KEYS[7], $StateQueued, 'EX', ARGV[5])
+end
+return 1
+`, words)

@@ -156,7 +156,11 @@ func populate(t *testing.T, r *redistest.Redis, s *subscribers.Store, c *clock) 
 		c.t = c.t.Add(time.Minute)
 		switch i % 6 {
 		case 1:
-			_, err = s.SetStatus(ctx, chat, subscribers.Paused, "pause")
+			var until time.Time // every other pause has an end
+			if i%12 == 1 {
+				until = c.t.Add(24 * time.Hour)
+			}
+			_, _, err = s.ChangeStatus(ctx, chat, subscribers.StatusChange{To: subscribers.Paused, Reason: "pause", Until: until})
 		case 2:
 			_, err = s.SetStatus(ctx, chat, subscribers.Blocked, "403 Forbidden: bot was blocked by the user")
 		case 3:

@@ -63,6 +63,8 @@ type Reader struct {
 	// StatusReason says why the status last changed (e.g. "403 bot was blocked").
 	StatusReason string
 	Follows      []Follow
+	// PausedUntil is when a pause ends; zero unless paused with an end.
+	PausedUntil time.Time
 }
 
 // Joined describes a /start.
@@ -130,6 +132,9 @@ func (s *Store) Get(ctx context.Context, chatID int64) (Reader, error) {
 		JoinedAt:     unixTime(h[keyspace.FieldJoined]),
 		UpdatedAt:    unixTime(h[keyspace.FieldUpdated]),
 	}
+	if r.Status == Paused {
+		r.PausedUntil = unixTime(h[keyspace.FieldPausedUntil])
+	}
 	r.Cursor, _ = strconv.ParseInt(h[keyspace.FieldCursor], 10, 64)
 	r.Follows = decodeFollows(fget.Val())
 	return r, nil
@@ -145,20 +150,66 @@ func unixTime(s string) time.Time {
 
 // SetStatus moves an existing reader to st and returns the status it had.
 func (s *Store) SetStatus(ctx context.Context, chatID int64, st Status, reason string) (Status, error) {
-	if !st.Valid() {
-		return "", fmt.Errorf("set status of %d: unknown status %q", chatID, st)
+	before, _, err := s.ChangeStatus(ctx, chatID, StatusChange{To: st, Reason: reason})
+	return before.Status, err
+}
+
+// Standing is where a reader stands: their status and, while paused for a
+// while, when the pause ends.
+type Standing struct {
+	Status Status
+	// PausedUntil is the end of a pause; zero unless paused with one.
+	PausedUntil time.Time
+}
+
+// StatusChange moves a reader to another status.
+type StatusChange struct {
+	To     Status
+	Reason string // why, kept in the record ("stop", "pause", …)
+	// Until ends a pause (To Paused): from then on the digest builder makes
+	// the reader active again. Zero pauses until the reader resumes.
+	Until time.Time
+	// From, when not empty, lists the statuses the change may start from:
+	// a reader in any other is left as they are. It makes a change decided
+	// on a status read earlier (an undo, a button) safe against a change
+	// made meanwhile, and a second press of the same button a no-op.
+	From []Status
+}
+
+// ChangeStatus moves an existing reader as ch says, in one step, and
+// returns where they stood before and whether they moved.
+func (s *Store) ChangeStatus(ctx context.Context, chatID int64, ch StatusChange) (Standing, bool, error) {
+	if !ch.To.Valid() {
+		return Standing{}, false, fmt.Errorf("set status of %d: unknown status %q", chatID, ch.To)
+	}
+	until := ""
+	if !ch.Until.IsZero() {
+		until = strconv.FormatInt(ch.Until.Unix(), 10)
 	}
 	k := s.ks.ForChat(chatID)
 	keys := append([]string{k.Reader(chatID)}, k.StatusSets()...)
-	prev, err := setStatusScript.Run(ctx, s.rdb, keys, chatID, string(st), s.now().Unix(), reason).Text()
+	args := []any{chatID, string(ch.To), s.now().Unix(), ch.Reason, until}
+	for _, st := range ch.From {
+		args = append(args, string(st))
+	}
+	res, err := setStatusScript.Run(ctx, s.rdb, keys, args...).Slice()
 	if errors.Is(err, redis.Nil) {
-		return "", ErrNotFound
+		return Standing{}, false, ErrNotFound
 	}
 	if err != nil {
-		return "", fmt.Errorf("set status of %d: %w", chatID, err)
+		return Standing{}, false, fmt.Errorf("set status of %d: %w", chatID, err)
 	}
-	s.countStatus(ctx, chatID, Status(prev), st, reason)
-	return Status(prev), nil
+	if len(res) != 3 {
+		return Standing{}, false, fmt.Errorf("set status of %d: unexpected answer %v", chatID, res)
+	}
+	prev, _ := res[0].(string)
+	ends, _ := res[1].(string)
+	moved, _ := res[2].(int64)
+	before := Standing{Status: Status(prev), PausedUntil: unixTime(ends)}
+	if moved == 1 {
+		s.countStatus(ctx, chatID, before.Status, ch.To, ch.Reason)
+	}
+	return before, moved == 1, nil
 }
 
 // SetLang records the reader's language ("ar" or "en").

@@ -17,6 +17,7 @@ if prev then
   for i = 3, 6 do redis.call('SREM', KEYS[i], chat) end
   redis.call('SADD', KEYS[3], chat)
   redis.call('HSET', KEYS[1], $FieldStatus, $StatusActive, $FieldUpdated, now, $FieldStatusReason, 'start')
+  redis.call('HDEL', KEYS[1], $FieldPausedUntil)
   if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], $FieldChatType, ARGV[5]) end
   return {$StartExisting, prev}
 end
@@ -34,21 +35,39 @@ const (
 )
 
 // setStatusScript: KEYS reader, then the status sets (active, paused,
-// blocked, stopped). ARGV chat, status, now, reason. Returns the previous
-// status, or nil when the reader does not exist.
+// blocked, stopped). ARGV chat, status, now, reason, the end of a pause
+// (unix s; empty for none), then the statuses the change may start from (none
+// listed: any). The end is kept only with the status paused; every other
+// change drops it. Returns {previous status, the end of the previous pause
+// or empty, 1 when the reader moved or 0 when their status was not one to
+// start from}, or nil when the reader does not exist.
 var setStatusScript = keyspace.Script(`
 local chat, st = ARGV[1], ARGV[2]
 local prev = redis.call('HGET', KEYS[1], $FieldStatus)
 if not prev then return false end
+local before = ''
+if prev == $StatusPaused then before = redis.call('HGET', KEYS[1], $FieldPausedUntil) or '' end
 local target
 for i, name in ipairs($Statuses) do
   if name == st then target = KEYS[i + 1] end
 end
 if not target then return redis.error_reply('unknown status ' .. st) end
+if #ARGV > 5 then
+  local allowed = false
+  for i = 6, #ARGV do
+    if ARGV[i] == prev then allowed = true end
+  end
+  if not allowed then return {prev, before, 0} end
+end
 for i = 2, 5 do redis.call('SREM', KEYS[i], chat) end
 redis.call('SADD', target, chat)
 redis.call('HSET', KEYS[1], $FieldStatus, st, $FieldUpdated, ARGV[3], $FieldStatusReason, ARGV[4])
-return prev
+if st == $StatusPaused and ARGV[5] ~= '' then
+  redis.call('HSET', KEYS[1], $FieldPausedUntil, ARGV[5])
+else
+  redis.call('HDEL', KEYS[1], $FieldPausedUntil)
+end
+return {prev, before, 1}
 `, nil)
 
 // setFieldScript: KEYS reader. ARGV field, value, now. Writes only to an
