@@ -116,7 +116,7 @@ func (b *Bot) howLong(lang string, until time.Time) string {
 	if until.IsZero() {
 		return t.PausedNoEnd
 	}
-	return fmt.Sprintf(t.PausedUntil, b.momentWords(t, until))
+	return fmt.Sprintf(t.PausedUntil, b.momentWords(lang, until))
 }
 
 // pause is /pause and the pause button under a digest: it asks how long.

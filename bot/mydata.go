@@ -51,7 +51,7 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 		status = html.EscapeString(string(r.Status))
 	}
 	if !r.PausedUntil.IsZero() {
-		status += " " + fmt.Sprintf(t.PausedUntil, b.momentWords(textsFor(lang), r.PausedUntil))
+		status += " " + fmt.Sprintf(t.PausedUntil, b.momentWords(lang, r.PausedUntil))
 	}
 	line(t.Status, status)
 	if r.StatusReason != "" {

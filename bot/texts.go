@@ -73,7 +73,7 @@ type texts struct {
 	PauseChange      string
 	PausedUntil      string // %s: the end (PauseEnd)
 	PausedNoEnd      string
-	PauseEnd         string // %s: the day (DateWords), %s: the time (a Clock… text), %s: the zone
+	PauseEnd         string // %s: the day (digest.DayWords), %s: the time (a Clock… text), %s: the zone
 	Resumed          string
 	NotPaused        string
 	StoppedUseStart  string
@@ -96,11 +96,6 @@ type texts struct {
 	ClockEvening       string // 13:00–23:59, said as 1:00–11:59
 	ClockAfterMidnight string // 00:01–00:59, said as 12:01–12:59
 	ClockMidnight      string // 00:00
-	// A day in words, for the end of a pause: DateWords has %s the
-	// weekday, %d the day of the month, %s the month.
-	DateWords string
-	Weekdays  [7]string // Sunday first, as time.Weekday
-	Months    [12]string
 	// ZoneCities names the city of a time zone, keyed by the zone's last
 	// part (Asia/Damascus → Damascus).
 	ZoneCities map[string]string
@@ -211,10 +206,6 @@ var arTexts = texts{
 	ClockAfterMidnight: "الساعة %s بعد منتصف الليل",
 	ClockMidnight:      "عند منتصف الليل",
 
-	DateWords: "%s %d %s",
-	Weekdays:  [7]string{"الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"},
-	Months: [12]string{"كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
-		"تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"},
 	ZoneCities: map[string]string{
 		"Damascus":   "دمشق",
 		"Beirut":     "بيروت",
@@ -351,10 +342,6 @@ var enTexts = texts{
 	ClockAfterMidnight: "at %s am",
 	ClockMidnight:      "at midnight",
 
-	DateWords: "%s %d %s",
-	Weekdays:  [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-	Months: [12]string{"January", "February", "March", "April", "May", "June",
-		"July", "August", "September", "October", "November", "December"},
 	ZoneCities: map[string]string{
 		"Qatar": "Doha",
 		"Kiev":  "Kyiv",

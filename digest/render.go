@@ -315,14 +315,22 @@ func newestFirst(entries []Entry) []Entry {
 	return out
 }
 
+// DayWords names a day as readers say it, with the months as they are
+// named in Syria: «الأحد 30 تشرين الثاني», "Sunday 30 November". The bot
+// says dates with it too, so the names live in one place.
+func DayWords(lang string, day time.Time) string { return digestTextsFor(lang).dayWords(day) }
+
+func (t *digestTexts) dayWords(day time.Time) string {
+	return fmt.Sprintf(t.Date, t.Weekdays[day.Weekday()], day.Day(), t.Months[day.Month()-1])
+}
+
 // headerPiece is the digest's first line: the day and how many articles
 // the reader can see.
 func headerPiece(t *digestTexts, dir bidi.Direction, day time.Time, n int) piece {
 	count := arabic.Plural(n, t.Stories)
 	s := fmt.Sprintf(t.HeaderUndated, count)
 	if !day.IsZero() {
-		date := fmt.Sprintf(t.Date, t.Weekdays[day.Weekday()], day.Day(), t.Months[day.Month()-1])
-		s = fmt.Sprintf(t.Header, date, count)
+		s = fmt.Sprintf(t.Header, t.dayWords(day), count)
 	}
 	return bold(text(s)).laidOut(dir)
 }
