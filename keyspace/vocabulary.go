@@ -29,6 +29,20 @@ const (
 	FieldLastDigest   = "last_digest_at" // unix s
 	FieldMigratedTo   = "migrated_to"
 	FieldMigratedFrom = "migrated_from"
+	// Breaking news: the reader's opt-in (BreakingOn), how many alerts
+	// they had on which day (the daily cap), and the articles sent to them
+	// as alerts that their cursor has not passed yet, comma-separated
+	// sequence numbers (their next digest leaves those out).
+	FieldBreaking      = "breaking"
+	FieldBreakingDay   = "breaking_day" // YYYY-MM-DD in the newsroom's zone
+	FieldBreakingCount = "breaking_n"
+	FieldBreakingSent  = "breaking_sent"
+)
+
+// The values of FieldBreaking.
+const (
+	BreakingOn  = "on"
+	BreakingOff = "off"
 )
 
 // A reader's status, and the name of its set, <prefix>{rN}:status:<status>.
@@ -93,6 +107,8 @@ var shared = Words{
 	"FieldCursor": FieldCursor, "FieldSource": FieldSource, "FieldChatType": FieldChatType,
 	"FieldJoined": FieldJoined, "FieldUpdated": FieldUpdated, "FieldStatusReason": FieldStatusReason,
 	"FieldLastDigest": FieldLastDigest, "FieldMigratedTo": FieldMigratedTo, "FieldMigratedFrom": FieldMigratedFrom,
+	"FieldBreaking": FieldBreaking, "FieldBreakingDay": FieldBreakingDay, "FieldBreakingCount": FieldBreakingCount,
+	"FieldBreakingSent": FieldBreakingSent, "BreakingOn": BreakingOn, "BreakingOff": BreakingOff,
 
 	"StatusActive": StatusActive, "StatusPaused": StatusPaused, "StatusBlocked": StatusBlocked,
 	"StatusStopped": StatusStopped, "Statuses": Statuses,

@@ -62,7 +62,9 @@ type Reader struct {
 	UpdatedAt time.Time
 	// StatusReason says why the status last changed (e.g. "403 bot was blocked").
 	StatusReason string
-	Follows      []Follow
+	// Breaking is the reader's opt-in to breaking news alerts.
+	Breaking bool
+	Follows  []Follow
 }
 
 // Joined describes a /start.
@@ -129,6 +131,7 @@ func (s *Store) Get(ctx context.Context, chatID int64) (Reader, error) {
 		StatusReason: h[keyspace.FieldStatusReason],
 		JoinedAt:     unixTime(h[keyspace.FieldJoined]),
 		UpdatedAt:    unixTime(h[keyspace.FieldUpdated]),
+		Breaking:     h[keyspace.FieldBreaking] == keyspace.BreakingOn,
 	}
 	r.Cursor, _ = strconv.ParseInt(h[keyspace.FieldCursor], 10, 64)
 	r.Follows = decodeFollows(fget.Val())
