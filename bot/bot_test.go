@@ -60,6 +60,7 @@ func newHarness(t *testing.T) *harness {
 		Digests:         &digest.Builder{Readers: store, Outbox: queue, Articles: arts, DefaultSchedule: "0 8 * * *", Location: loc},
 		DefaultSchedule: "0 8 * * *",
 		Location:        loc,
+		BreakingCap:     3,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,11 +2,13 @@ package bot
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	gotoken "go/token"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +83,15 @@ func keyboards(t *testing.T, b *Bot) map[string]*models.InlineKeyboardMarkup {
 			t.Fatalf("digest buttons %s: %v", lang, err)
 		}
 		kbs["digest/"+lang] = &under
+		for _, on := range []bool{true, false} {
+			_, kb := b.breakingView(lang, on)
+			kbs[fmt.Sprintf("breaking %v/%s", on, lang)] = kb
+			alert, err := alertKeyboard(lang, on)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kbs[fmt.Sprintf("alert %v/%s", on, lang)] = alert
+		}
 	}
 	return kbs
 }
@@ -115,6 +126,11 @@ func TestEveryButtonRoutes(t *testing.T) {
 				case cbTime:
 					if _, ok := parseTime(arg); !ok {
 						t.Errorf("%s: %q is no time /time understands", name, data)
+					}
+				case digest.AlertButtonKind:
+					known := []string{callbackData(r.kind, breakingArgOn), callbackData(r.kind, breakingArgOff), digest.AlertButtonMute, digest.AlertButtonUnmute}
+					if !slices.Contains(known, data) {
+						t.Errorf("%s: %q is no breaking news button", name, data)
 					}
 				}
 			}

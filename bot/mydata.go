@@ -65,6 +65,11 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 		sched = html.EscapeString(sched)
 	}
 	line(t.Schedule, sched)
+	if r.Breaking {
+		line(t.Breaking, t.BreakingOn)
+	} else {
+		line(t.Breaking, t.BreakingOff)
+	}
 	line(t.Source, html.EscapeString(r.Source))
 	if r.ChatType != "" {
 		line(t.ChatType, html.EscapeString(r.ChatType))
@@ -142,6 +147,7 @@ type dataTexts struct {
 	Title, Nothing, Footer               string
 	ChatID, Status, StatusReason, Lang   string
 	Schedule, Source, ChatType, Joined   string
+	Breaking, BreakingOn, BreakingOff    string
 	Updated, LastDigest, Cursor, Follows string
 	NoFollows                            string
 	Never                                string
@@ -167,6 +173,9 @@ var arDataTexts = dataTexts{
 	StatusReason: "سبب آخر تغيير في الحالة",
 	Lang:         "اللغة",
 	Schedule:     "موعد النشرة",
+	Breaking:     "الأخبار العاجلة",
+	BreakingOn:   "مفعّلة",
+	BreakingOff:  "متوقفة",
 	Source:       "مصدر الاشتراك",
 	ChatType:     "نوع المحادثة",
 	Joined:       "تاريخ الاشتراك",
@@ -200,6 +209,9 @@ var enDataTexts = dataTexts{
 	StatusReason: "Reason of the last status change",
 	Lang:         "Language",
 	Schedule:     "Digest time",
+	Breaking:     "Breaking news",
+	BreakingOn:   "on",
+	BreakingOff:  "off",
 	Source:       "Signed up through",
 	ChatType:     "Chat type",
 	Joined:       "Joined",
