@@ -88,8 +88,9 @@ func (m Markers) cut(title string) (string, bool) {
 		start, end int
 	}
 	var words []word
+	longest := len(m.words[0])
 	i := 0
-	for i < len(title) && len(words) < 6 {
+	for i < len(title) && len(words) < longest {
 		r, n := utf8.DecodeRuneInString(title[i:])
 		if !isMarkerWordRune(r) {
 			if len(words) == 0 && !isDecoration(r) {
@@ -138,18 +139,12 @@ func isMarkerWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '\u0640'
 }
 
-// isDecoration is what may stand before a marker: white space, direction
-// marks, emoji and symbols, and punctuation other than quotes («#عاجل»,
-// «[عاجل]», «🔴 عاجل»).
+// isDecoration is what may stand before a marker: anything but a letter,
+// a digit or a quote (white space, direction marks, emoji, «#», brackets:
+// «#عاجل», «[عاجل]», «🔴 عاجل»). A quoted «عاجل» is a headline about the
+// word.
 func isDecoration(r rune) bool {
-	switch {
-	case r == '"' || r == '\'' || unicode.In(r, unicode.Pi, unicode.Pf):
-		return false
-	case unicode.IsSpace(r), unicode.In(r, unicode.Cf, unicode.So, unicode.Sk, unicode.Sm, unicode.P):
-		return true
-	}
-	// Variation selectors and joiners of emoji.
-	return unicode.Is(unicode.Mn, r) || r == '\u200d' || (r >= 0xfe00 && r <= 0xfe0f)
+	return !isMarkerWordRune(r) && r != '"' && r != '\'' && !unicode.In(r, unicode.Pi, unicode.Pf)
 }
 
 // isSeparator is what follows a marker before the headline: anything but
