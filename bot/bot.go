@@ -48,6 +48,9 @@ type Options struct {
 	Location        *time.Location
 	// Now is the clock pauses are measured from; time.Now when nil.
 	Now func() time.Time
+	// BreakingCap is how many breaking news alerts a reader gets a day at
+	// most, as /breaking tells them; 0 when the newsroom sends none.
+	BreakingCap int
 	// PollTimeout is the long-polling wait; 50 s when zero.
 	PollTimeout time.Duration
 	// Limiter is Telegram's flood limits shared with the sender: replies
@@ -279,6 +282,7 @@ func commandMenu(lang string) []models.BotCommand {
 			{Command: "mytopics", Description: "What you follow"},
 			{Command: "digest", Description: "What is new, now"},
 			{Command: "time", Description: "When your digest comes"},
+			{Command: "breaking", Description: "Breaking news as it happens: on / off"},
 			{Command: "pause", Description: "Pause the digest"},
 			{Command: "resume", Description: "Resume the digest"},
 			{Command: "lang", Description: "Language: ar / en"},
@@ -295,6 +299,7 @@ func commandMenu(lang string) []models.BotCommand {
 		{Command: "mytopics", Description: "ما تتابعه"},
 		{Command: "digest", Description: "الجديد الآن"},
 		{Command: "time", Description: "موعد الخلاصة"},
+		{Command: "breaking", Description: "الأخبار العاجلة فور نشرها: تفعيل أو إيقاف"},
 		{Command: "pause", Description: "إيقاف الخلاصة مؤقتاً"},
 		{Command: "resume", Description: "استئناف الخلاصة"},
 		{Command: "lang", Description: "اللغة: ar / en"},

@@ -70,6 +70,7 @@ func newHarnessAt(t *testing.T, now func() time.Time) *harness {
 		DefaultSchedule: "0 8 * * *",
 		Location:        loc,
 		Now:             now,
+		BreakingCap:     3,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,8 @@ const (
 	cbClose     = "x"    // x
 	// digest.ButtonKind ("do"): do:topics, do:pause, do:stop. The digest
 	// package renders those buttons, so it names them.
+	// digest.AlertButtonKind ("brk"): brk:on, brk:off under /breaking;
+	// brk:mute, brk:unmute under a breaking news alert (digest renders it).
 )
 
 // callbackRoute is one kind of button.
@@ -51,6 +53,7 @@ func (b *Bot) callbacks() []callbackRoute {
 		{kind: cbLang, what: "sets the language from the /lang keyboard", handle: b.langButton},
 		{kind: cbTime, what: "sets the digest time from the /time keyboard", handle: b.timeButton},
 		{kind: digest.ButtonKind, what: "the buttons under every digest: topics, pause, unsubscribe", handle: b.onDigestButton},
+		{kind: digest.AlertButtonKind, what: "turns breaking news alerts on or off, under /breaking and under an alert", handle: b.breakingButton},
 		{kind: cbBroadcast, what: "confirms, cancels, pauses or resumes a broadcast", adminOnly: true, handle: b.onBroadcastButton},
 		{kind: cbForget, what: "confirms or cancels /forget", handle: b.onForgetButton},
 		{kind: cbPause, what: "pauses for a day, a week or until resumed; resumes", handle: b.onPauseButton},

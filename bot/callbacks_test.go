@@ -8,6 +8,7 @@ import (
 	gotoken "go/token"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,15 @@ func keyboards(t *testing.T, b *Bot) map[string]*models.InlineKeyboardMarkup {
 			t.Fatalf("digest buttons %s: %v", lang, err)
 		}
 		kbs["digest/"+lang] = &under
+		for _, on := range []bool{true, false} {
+			_, kb := b.breakingView(lang, on)
+			kbs[fmt.Sprintf("breaking %v/%s", on, lang)] = kb
+			alert, err := alertKeyboard(lang, on)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kbs[fmt.Sprintf("alert %v/%s", on, lang)] = alert
+		}
 	}
 	return kbs
 }
@@ -134,6 +144,11 @@ func TestEveryButtonRoutes(t *testing.T) {
 						if _, _, ok := parseUndo(undo); !ok {
 							t.Errorf("%s: %q is no undo the handler reads", name, data)
 						}
+					}
+				case digest.AlertButtonKind:
+					known := []string{callbackData(r.kind, breakingArgOn), callbackData(r.kind, breakingArgOff), digest.AlertButtonMute, digest.AlertButtonUnmute}
+					if !slices.Contains(known, data) {
+						t.Errorf("%s: %q is no breaking news button", name, data)
 					}
 				}
 			}

@@ -119,6 +119,7 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 		"topics":   b.topics,
 		"lang":     b.lang,
 		"time":     b.time,
+		"breaking": b.breaking,
 		"pause":    b.pause,
 		"resume":   b.resume,
 		"digest":   b.digestNow,

@@ -68,6 +68,11 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 		sched = html.EscapeString(sched)
 	}
 	line(t.Schedule, sched)
+	if r.Breaking {
+		line(t.Breaking, t.BreakingOn)
+	} else {
+		line(t.Breaking, t.BreakingOff)
+	}
 	line(t.Source, html.EscapeString(r.Source))
 	if r.ChatType != "" {
 		line(t.ChatType, html.EscapeString(r.ChatType))
@@ -145,6 +150,7 @@ type dataTexts struct {
 	Title, Nothing, Footer               string
 	ChatID, Status, StatusReason, Lang   string
 	Schedule, Source, ChatType, Joined   string
+	Breaking, BreakingOn, BreakingOff    string
 	Updated, LastDigest, Cursor, Follows string
 	NoFollows                            string
 	Never                                string
@@ -171,6 +177,9 @@ var arDataTexts = dataTexts{
 	StatusReason: "سبب آخر تغيير في الحالة",
 	Lang:         "اللغة",
 	Schedule:     "موعد النشرة",
+	Breaking:     "الأخبار العاجلة",
+	BreakingOn:   "مفعّلة",
+	BreakingOff:  "متوقفة",
 	Source:       "مصدر الاشتراك",
 	ChatType:     "نوع المحادثة",
 	Joined:       "تاريخ الاشتراك",
@@ -205,6 +214,9 @@ var enDataTexts = dataTexts{
 	StatusReason: "Reason of the last status change",
 	Lang:         "Language",
 	Schedule:     "Digest time",
+	Breaking:     "Breaking news",
+	BreakingOn:   "on",
+	BreakingOff:  "off",
 	Source:       "Signed up through",
 	ChatType:     "Chat type",
 	Joined:       "Joined",

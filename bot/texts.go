@@ -88,6 +88,17 @@ type texts struct {
 	ButtonEvening    string
 	ButtonInstant    string
 	ButtonDefault    string
+	// /breaking and its buttons.
+	BreakingAbout     string // %d: the daily cap, %s: BreakingIsOn or BreakingIsOff
+	BreakingIsOn      string
+	BreakingIsOff     string
+	BreakingOn        string // %d: the daily cap
+	BreakingOff       string
+	BreakingNone      string // the newsroom sends no alerts
+	ButtonBreakingOn  string
+	ButtonBreakingOff string
+	ToastBreakingOn   string
+	ToastBreakingOff  string
 
 	// A time of day in words; %s is h:mm on a 12-hour clock. /time must
 	// read each back as the same time (see readClock).
@@ -119,6 +130,7 @@ var arTexts = texts{
 		"• قائمة المواضيع بأزرار: /topics\n" +
 		"• ما تتابعه الآن: /mytopics\n" +
 		"• موعد الخلاصة (أو فوراً): /time 07:30\n" +
+		"• الأخبار العاجلة، تفعيلها أو إيقافها: /breaking\n" +
 		"• الجديد الآن: /digest\n" +
 		"• إيقاف الخلاصة مؤقتاً واستئنافها: /pause · /resume\n" +
 		"• الإنجليزية (English): /lang en\n" +
@@ -200,6 +212,17 @@ var arTexts = texts{
 	ButtonInstant:    "⚡ فوراً",
 	ButtonDefault:    "الافتراضي",
 
+	BreakingAbout:     "🔴 <b>الأخبار العاجلة</b>\nحين ننشر خبراً عاجلاً فيما تتابعه نرسله إليك فور نشره، بحدٍّ أقصى %d يومياً، ولا نكرره في نشرتك.\n\n%s",
+	BreakingIsOn:      "الأخبار العاجلة مفعّلة لديك.",
+	BreakingIsOff:     "الأخبار العاجلة متوقفة لديك.",
+	BreakingOn:        "🔴 فعّلنا الأخبار العاجلة: نرسل إليك الخبر العاجل فيما تتابعه فور نشره، بحدٍّ أقصى %d يومياً.",
+	BreakingOff:       "🔕 أوقفنا الأخبار العاجلة، وستجد هذه الأخبار في نشرتك كالمعتاد.",
+	BreakingNone:      "لا نرسل أخباراً عاجلة حالياً، وتجد كل الأخبار في نشرتك.",
+	ButtonBreakingOn:  "🔔 تفعيل الأخبار العاجلة",
+	ButtonBreakingOff: "🔕 إيقاف الأخبار العاجلة",
+	ToastBreakingOn:   "فعّلنا الأخبار العاجلة",
+	ToastBreakingOff:  "أوقفنا الأخبار العاجلة",
+
 	ClockMorning:       "الساعة %s صباحاً",
 	ClockNoon:          "الساعة %s ظهراً",
 	ClockEvening:       "الساعة %s مساءً",
@@ -255,6 +278,7 @@ var enTexts = texts{
 		"/topics — the topic list, with buttons\n" +
 		"/mytopics — what you follow\n" +
 		"/time 07:30 — when your digest comes (or instantly)\n" +
+		"/breaking — turn breaking news on or off\n" +
 		"/digest — what is new, now\n" +
 		"/pause · /resume — pause and resume your digest\n" +
 		"/lang ar — العربية\n" +
@@ -335,6 +359,17 @@ var enTexts = texts{
 	ButtonEvening:    "🌆 Evening 19:00",
 	ButtonInstant:    "⚡ Instantly",
 	ButtonDefault:    "Default",
+
+	BreakingAbout:     "🔴 <b>Breaking news</b>\nWhen we publish breaking news in what you follow, we send it to you at once, at most %d a day, and it does not come again in your digest.\n\n%s",
+	BreakingIsOn:      "Breaking news is on for you.",
+	BreakingIsOff:     "Breaking news is off for you.",
+	BreakingOn:        "🔴 Breaking news is on: breaking stories in what you follow come to you as soon as we publish them, at most %d a day.",
+	BreakingOff:       "🔕 Breaking news is off. These stories still come in your digest.",
+	BreakingNone:      "We are not sending breaking news at the moment; every story comes in your digest.",
+	ButtonBreakingOn:  "🔔 Turn on breaking news",
+	ButtonBreakingOff: "🔕 Turn off breaking news",
+	ToastBreakingOn:   "Breaking news is on",
+	ToastBreakingOff:  "Breaking news is off",
 
 	ClockMorning:       "at %s am",
 	ClockNoon:          "at %s pm",

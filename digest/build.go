@@ -80,6 +80,13 @@ type Digest struct {
 	Markup   string // buttons under the last message (JSON)
 	Queued   bool
 	ref      string // names the rendering, shared by readers with the same selection
+	alerted  string // the reader's breaking news alerts it was built without, as stored
+}
+
+// request is d for the outbox: queued only if the reader's cursor and
+// alerts are still those it was built on.
+func (d *Digest) request() outbox.DigestRequest {
+	return outbox.DigestRequest{ChatID: d.ChatID, ExpectCursor: d.From, NewCursor: d.To, ExpectBreaking: d.alerted, Jobs: d.jobs()}
 }
 
 // BuildResult counts what a run did.
@@ -97,6 +104,22 @@ type BuildResult struct {
 // written and the digests are returned; otherwise only counts are (a run
 // may cover a very large audience).
 func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
+	return b.run(ctx, dryRun, nil)
+}
+
+// RunInstant builds and queues the digests of the readers who chose
+// instant delivery (subscribers.Instant) and have something new. The poll
+// job calls it as soon as a poll stores articles, so that those readers
+// have them within seconds rather than at the next minute's Run. Racing
+// Run, or another instance's RunInstant, queues each digest once: the
+// cursor's compare-and-set refuses the second.
+func (b *Builder) RunInstant(ctx context.Context) (BuildResult, error) {
+	return b.run(ctx, false, func(st subscribers.DigestState) bool { return st.Schedule == subscribers.Instant })
+}
+
+// run builds the digests due now of the active readers that only accepts
+// (all of them when only is nil).
+func (b *Builder) run(ctx context.Context, dryRun bool, only func(subscribers.DigestState) bool) (BuildResult, error) {
 	var res BuildResult
 	now := b.now()
 	last, err := b.refresh(ctx)
@@ -117,7 +140,7 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 		var digests []*Digest
 		var reqs []outbox.DigestRequest
 		for _, st := range states {
-			if st.Status != subscribers.Active {
+			if st.Status != subscribers.Active || only != nil && !only(st) {
 				continue
 			}
 			res.Readers++
@@ -133,7 +156,7 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 				continue
 			}
 			digests = append(digests, d)
-			reqs = append(reqs, outbox.DigestRequest{ChatID: d.ChatID, ExpectCursor: d.From, NewCursor: d.To, Jobs: d.jobs()})
+			reqs = append(reqs, d.request())
 		}
 		if len(reqs) == 0 {
 			return nil
@@ -210,7 +233,7 @@ func (b *Builder) ForReader(ctx context.Context, chatID int64) (*Digest, error) 
 	if len(d.Articles) == 0 {
 		return nil, nil
 	}
-	ok, err := b.Outbox.EnqueueDigests(ctx, []outbox.DigestRequest{{ChatID: chatID, ExpectCursor: d.From, NewCursor: d.To, Jobs: d.jobs()}})
+	ok, err := b.Outbox.EnqueueDigests(ctx, []outbox.DigestRequest{d.request()})
 	if err != nil || !ok[0] {
 		return nil, err
 	}
@@ -339,7 +362,8 @@ func (b *Builder) textOf(c *cached) *arabic.Text {
 }
 
 // prepare makes st's digest of the articles after their cursor up to
-// last, dated now in the builder's zone.
+// last, dated now in the builder's zone, leaving out those that
+// reached them as breaking news alerts.
 func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time, renders map[string][]string) *Digest {
 	lang := st.Lang
 	if lang != "en" {
@@ -352,6 +376,9 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time,
 	}
 	var matched []match
 	for _, c := range b.window(st.Cursor, last) {
+		if st.SentAsBreaking(c.a.Seq) {
+			continue
+		}
 		var text *arabic.Text
 		if interest.Keywords() {
 			text = b.textOf(c)
@@ -368,7 +395,7 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time,
 	if st.Cursor == 0 && len(matched) > first {
 		matched = matched[len(matched)-first:]
 	}
-	d := &Digest{ChatID: st.ChatID, Lang: lang, From: st.Cursor, To: last}
+	d := &Digest{ChatID: st.ChatID, Lang: lang, From: st.Cursor, To: last, alerted: st.BreakingSent}
 	picked := make([]Entry, len(matched))
 	for i, m := range matched {
 		picked[i] = Entry{Article: m.c.a, Why: interest.Why(b.Topics, lang, m.c.a, m.text)}

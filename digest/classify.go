@@ -19,6 +19,9 @@ const DefaultSummaryWords = 60
 type Classifier struct {
 	Catalog      *topics.Catalog
 	SummaryWords int // DefaultSummaryWords when zero
+	// Markers say which items the site marks as breaking news; the zero
+	// value marks none.
+	Markers Markers
 }
 
 // Classification is what the Classifier says about one text.
@@ -48,9 +51,11 @@ func (c *Classifier) Classify(title string, categories []string, body string) Cl
 }
 
 // Article builds the article to store for a feed item whose full text is
-// body, first seen at seen.
+// body, first seen at seen. An item marked urgent is stored as such, its
+// title without the marker.
 func (c *Classifier) Article(it feed.Item, body string, seen time.Time) articles.Article {
-	cl := c.Classify(it.Title, it.Categories, body)
+	title, urgent := c.Markers.Mark(it.Title, it.Categories)
+	cl := c.Classify(title, it.Categories, body)
 	link := it.URL
 	if link == "" {
 		link = it.Link
@@ -58,7 +63,7 @@ func (c *Classifier) Article(it feed.Item, body string, seen time.Time) articles
 	return articles.Article{
 		ID:        it.ID,
 		Link:      link,
-		Title:     it.Title,
+		Title:     title,
 		Summary:   cl.Summary,
 		Text:      body,
 		Topics:    cl.Topics,
@@ -67,5 +72,6 @@ func (c *Classifier) Article(it feed.Item, body string, seen time.Time) articles
 		SeenAt:    seen,
 		Feed:      it.FeedURL,
 		Author:    it.Author,
+		Urgent:    urgent,
 	}
 }

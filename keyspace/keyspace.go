@@ -14,7 +14,9 @@
 //	<prefix>{rN}:u:<chat>          HASH    the reader (subscribers): status, lang, sched,
 //	                                       cur, source, chat_type, joined, updated,
 //	                                       status_reason, last_digest_at, migrated_to,
-//	                                       migrated_from (see the Field constants)
+//	                                       migrated_from, breaking, breaking_day,
+//	                                       breaking_n, breaking_sent (see the Field
+//	                                       constants)
 //	<prefix>{rN}:u:<chat>:f        HASH    their follows: t:<slug> → slug, k:<normalised
 //	                                       words> → the words as typed
 //	<prefix>{rN}:f:<follow key>    SET     topic index: the shard's chats following it

@@ -29,7 +29,7 @@ import (
 // "ref=" in q:lo; they read the same (an absent ref is an empty one).
 const wantLayout = `
 hash {r1}:bc:1 ttl enqueued=1 sent=1 skipped=0 total=1
-hash {r1}:u:17 chat_type=private cur=9 joined=1795852800 lang=en last_digest_at=1795852800 sched=0 7 * * * source=site-footer status=active status_reason=start updated=1795852800
+hash {r1}:u:17 breaking=on breaking_day=2026-11-28 breaking_n=1 breaking_sent=12 chat_type=private cur=9 joined=1795852800 lang=en last_digest_at=1795852800 sched=0 7 * * * source=site-footer status=active status_reason=start updated=1795852800
 hash {r1}:u:17:f k:حلب=حلب t:sdf=sdf
 hash {r10}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r11}:bc:1 ttl enqueued=0 skipped=0 total=0
@@ -40,6 +40,7 @@ hash {r15}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r1}:stats:joined 2026-11-28=1
 hash {r1}:stats:lost 2026-11-28=1
 hash {r1}:stats:returned 2026-11-28=1
+hash {r1}:stats:sent:breaking 2026-11-28=1
 hash {r1}:stats:sent:digest 2026-11-28=1
 hash {r1}:stats:signups site-footer=1
 hash {r2}:stats:joined 2026-11-28=1
@@ -68,8 +69,10 @@ string bc:seq 1
 string upd:5 ttl 1
 string {inbox}:seen:5 ttl 1
 string {r1}:j:b:1:17 ttl sent:12
+string {r1}:j:breaking:12:17 ttl sent:13
 string {r1}:j:d:17:0-9:0 ttl sent:11
 string {r1}:j:n:17:1 ttl failed:dlq
+string {r1}:txt:breaking:12:en ttl <b>عاجل</b>
 string {r1}:txt:digest-ref:0 ttl <b>نشرة</b>
 zset {r1}:readers 17:1.7958528e+09
 zset {r2}:readers 18:1.7958528e+09
@@ -140,6 +143,27 @@ func TestKeyLayout(t *testing.T) {
 		t.Fatalf("Begin = %v, %v", ok, err)
 	}
 	must(q.DeadLetter(ctx, jobs[0], "Bad Request: can't parse entities"))
+
+	// A breaking news alert to a reader who opted in: counted against the
+	// day, recorded among their alerts, sent.
+	must(s.SetBreaking(ctx, chat, true))
+	outcomes, err := q.EnqueueAlerts(ctx, []outbox.AlertRequest{{Seq: 12, Day: "2026-11-28", Cap: 3, Job: outbox.Job{
+		ID: "breaking:12:17", ChatID: chat, Kind: "breaking", Text: "<b>عاجل</b>", Ref: "breaking:12:en", // "urgent"
+	}}})
+	must(err)
+	if outcomes[0] != outbox.AlertQueued {
+		t.Fatalf("alert: %v; want queued", outcomes)
+	}
+	jobs, err = q.Read(ctx, "c1", []int{1}, 10, 0)
+	must(err)
+	if len(jobs) != 1 || jobs[0].ID != "breaking:12:17" {
+		t.Fatalf("read %+v; want the alert", jobs)
+	}
+	if ok, err := q.Begin(ctx, jobs[0], "c1"); err != nil || !ok {
+		t.Fatalf("Begin = %v, %v", ok, err)
+	}
+	must(q.Finish(ctx, jobs[0], "sent:13"))
+	must(s.RecordDaily(ctx, chat, "sent:breaking", now, 1))
 
 	// A broadcast to the followers of a topic: fed, sent, counted, done.
 	b, err := bc.Create(ctx, broadcasts.Broadcast{Text: "<b>خبر</b>", By: 42, Topic: "sdf"}) // "news"

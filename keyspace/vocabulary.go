@@ -30,6 +30,20 @@ const (
 	FieldPausedUntil  = "paused_until"   // unix s; set while a pause has an end
 	FieldMigratedTo   = "migrated_to"
 	FieldMigratedFrom = "migrated_from"
+	// Breaking news: the reader's opt-in (BreakingOn), how many alerts
+	// they had on which day (the daily cap), and the articles sent to them
+	// as alerts that their cursor has not passed yet, comma-separated
+	// sequence numbers (their next digest leaves those out).
+	FieldBreaking      = "breaking"
+	FieldBreakingDay   = "breaking_day" // YYYY-MM-DD in the newsroom's zone
+	FieldBreakingCount = "breaking_n"
+	FieldBreakingSent  = "breaking_sent"
+)
+
+// The values of FieldBreaking.
+const (
+	BreakingOn  = "on"
+	BreakingOff = "off"
 )
 
 // A reader's status, and the name of its set, <prefix>{rN}:status:<status>.
@@ -95,6 +109,8 @@ var shared = Words{
 	"FieldJoined": FieldJoined, "FieldUpdated": FieldUpdated, "FieldStatusReason": FieldStatusReason,
 	"FieldLastDigest": FieldLastDigest, "FieldPausedUntil": FieldPausedUntil,
 	"FieldMigratedTo": FieldMigratedTo, "FieldMigratedFrom": FieldMigratedFrom,
+	"FieldBreaking": FieldBreaking, "FieldBreakingDay": FieldBreakingDay, "FieldBreakingCount": FieldBreakingCount,
+	"FieldBreakingSent": FieldBreakingSent, "BreakingOn": BreakingOn, "BreakingOff": BreakingOff,
 
 	"StatusActive": StatusActive, "StatusPaused": StatusPaused, "StatusBlocked": StatusBlocked,
 	"StatusStopped": StatusStopped, "Statuses": Statuses,

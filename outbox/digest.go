@@ -9,8 +9,10 @@ import (
 
 // EnqueueDigest queues a reader's digest and moves their cursor from
 // expectCursor to newCursor in one step. It refuses, writing nothing and
-// returning false, unless the reader exists, is active and still has
-// expectCursor: of two builders racing on the same reader only one queues.
+// returning false, unless the reader exists, is active, still has
+// expectCursor and no breaking news alert was queued for them meanwhile
+// (none for a reader who had none): of two builders racing on the same
+// reader only one queues.
 // Every job goes to the high-priority stream; jobs must be for chatID. A
 // job whose ID already has a state is not queued again. With no jobs it
 // only moves the cursor.
@@ -27,7 +29,12 @@ type DigestRequest struct {
 	ChatID       int64
 	ExpectCursor int64
 	NewCursor    int64
-	Jobs         []Job
+	// ExpectBreaking is the reader's list of articles sent as breaking
+	// news alerts, as the digest was built without them
+	// (subscribers.DigestState.BreakingSent): a digest built before an
+	// alert was queued is refused like one built on a moved cursor.
+	ExpectBreaking string
+	Jobs           []Job
 }
 
 // EnqueueDigests does what EnqueueDigest does for many readers in one
@@ -54,7 +61,7 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 	calls := make([]keyspace.Call, len(reqs))
 	for i, r := range reqs {
 		k := s.ks.ForChat(r.ChatID)
-		c := keyspace.Call{Keys: []string{k.Reader(r.ChatID), k.Queue(High.String())}, Args: []any{r.ExpectCursor, r.NewCursor, s.now().Unix(), ttlSeconds(), entryLen}}
+		c := keyspace.Call{Keys: []string{k.Reader(r.ChatID), k.Queue(High.String())}, Args: []any{r.ExpectCursor, r.NewCursor, s.now().Unix(), ttlSeconds(), entryLen, r.ExpectBreaking}}
 		for _, j := range r.Jobs {
 			if j.ChatID != r.ChatID {
 				return nil, fmt.Errorf("enqueue digest for %d: job %s is for chat %d", r.ChatID, j.ID, j.ChatID)

@@ -50,17 +50,19 @@ return id
 
 // enqueueDigestScript: KEYS reader, high-priority stream, then one state
 // key per job. ARGV expected cursor, new cursor, now (unix s), ttl seconds,
-// values per job, then each job's field/value pairs. Returns 1 when queued;
-// -1 no reader, -2 not active, -3 the cursor moved (a stale build).
+// values per job, expected list of breaking alerts, then each job's
+// field/value pairs. Returns 1 when queued; -1 no reader, -2 not active,
+// -3 the cursor moved or an alert was queued since (a stale build).
 var enqueueDigestScript = keyspace.Script(`
-local r = redis.call('HMGET', KEYS[1], $FieldStatus, $FieldCursor)
+local r = redis.call('HMGET', KEYS[1], $FieldStatus, $FieldCursor, $FieldBreakingSent)
 if not r[1] then return -1 end
 if r[1] ~= $StatusActive then return -2 end
 if (r[2] or '0') ~= ARGV[1] then return -3 end
+if (r[3] or '') ~= ARGV[6] then return -3 end
 local per = tonumber(ARGV[5])
 for i = 1, #KEYS - 2 do
   if redis.call('EXISTS', KEYS[i + 2]) == 0 then
-    local base = 5 + (i - 1) * per
+    local base = 6 + (i - 1) * per
     local f = {}
     for j = 1, per do f[j] = ARGV[base + j] end
     redis.call('XADD', KEYS[2], '*', unpack(f))
@@ -70,6 +72,38 @@ end
 redis.call('HSET', KEYS[1], $FieldCursor, ARGV[2], $FieldLastDigest, ARGV[3])
 return 1
 `, words)
+
+// enqueueAlertScript: KEYS reader, high-priority stream, the job's state.
+// ARGV the article's sequence number, the day (YYYY-MM-DD), the daily cap,
+// ttl seconds, then the job's field/value pairs. Queues a breaking news
+// alert for an active reader who opted in and whose cursor has not passed
+// the article, unless the job was queued before or the reader had the
+// day's cap of alerts; counts it against the day and records the article
+// among the reader's alerts (dropping those the cursor has passed).
+// Returns one of the alert* answers below.
+var enqueueAlertScript = keyspace.Script(`
+local r = redis.call('HMGET', KEYS[1], $FieldStatus, $FieldBreaking, $FieldCursor,
+  $FieldBreakingDay, $FieldBreakingCount, $FieldBreakingSent)
+if not r[1] then return $AlertNoReader end
+if r[1] ~= $StatusActive then return $AlertInactive end
+if r[2] ~= $BreakingOn then return $AlertNotWanted end
+local seq, cur = tonumber(ARGV[1]), tonumber(r[3] or '0')
+if cur >= seq then return $AlertInDigest end
+if redis.call('EXISTS', KEYS[3]) == 1 then return $AlertDuplicate end
+local n = 0
+if r[4] == ARGV[2] then n = tonumber(r[5] or '0') end
+if n >= tonumber(ARGV[3]) then return $AlertCapped end
+local sent = {}
+for s in string.gmatch(r[6] or '', '[^,]+') do
+  if tonumber(s) > cur then sent[#sent + 1] = s end
+end
+sent[#sent + 1] = ARGV[1]
+redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
+redis.call('SET', KEYS[3], $StateQueued, 'EX', ARGV[4])
+redis.call('HSET', KEYS[1], $FieldBreakingDay, ARGV[2], $FieldBreakingCount, n + 1,
+  $FieldBreakingSent, table.concat(sent, ','))
+return $AlertQueued
+`, alertWords)
 
 // beginScript: KEYS state, stream. ARGV entry ID, inflight value, ttl.
 // Returns beginOwned when the caller now owns the send; otherwise the

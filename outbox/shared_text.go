@@ -20,25 +20,33 @@ var ErrTextExpired = errors.New("the job's shared text has expired")
 // that may be refused is harmless: it is the same text either way, and it
 // expires with the jobs.
 func (s *Store) shareTexts(ctx context.Context, reqs []DigestRequest) error {
+	var jobs []*Job
+	for _, r := range reqs {
+		for i := range r.Jobs {
+			jobs = append(jobs, &r.Jobs[i])
+		}
+	}
+	return s.shareJobTexts(ctx, jobs)
+}
+
+// shareJobTexts is shareTexts for any jobs.
+func (s *Store) shareJobTexts(ctx context.Context, jobs []*Job) error {
 	type slot struct {
 		shard int
 		ref   string
 	}
 	seen := map[slot]bool{}
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, r := range reqs {
-			for i := range r.Jobs {
-				j := &r.Jobs[i]
-				if j.Ref == "" || j.Text == "" {
-					continue
-				}
-				key := slot{keyspace.ShardOf(j.ChatID), j.Ref}
-				if !seen[key] {
-					seen[key] = true
-					p.SetNX(ctx, s.ks.Shard(key.shard).SharedText(j.Ref), j.Text, JobTTL)
-				}
-				j.Text = ""
+		for _, j := range jobs {
+			if j.Ref == "" || j.Text == "" {
+				continue
 			}
+			key := slot{keyspace.ShardOf(j.ChatID), j.Ref}
+			if !seen[key] {
+				seen[key] = true
+				p.SetNX(ctx, s.ks.Shard(key.shard).SharedText(j.Ref), j.Text, JobTTL)
+			}
+			j.Text = ""
 		}
 		return nil
 	})

@@ -175,6 +175,14 @@ func populate(t *testing.T, r *redistest.Redis, s *subscribers.Store, c *clock) 
 		case 3:
 			must(s.SetSchedule(ctx, chat, "")) // back to the default: the field stays, empty
 		}
+		switch i % 5 {
+		case 3:
+			must(s.SetBreaking(ctx, chat, true))
+			// What a queued breaking news alert leaves on the record.
+			must(r.Client.HSet(ctx, readerKey(r.Prefix, chat), "breaking_day", "2026-11-28", "breaking_n", 2, "breaking_sent", "41,43").Err())
+		case 4:
+			must(s.SetBreaking(ctx, chat, false))
+		}
 		if i%2 == 0 {
 			// What a queued digest leaves on the record.
 			must(r.Client.HSet(ctx, readerKey(r.Prefix, chat), "cur", 40+i, "last_digest_at", c.t.Unix()).Err())

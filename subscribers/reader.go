@@ -62,7 +62,9 @@ type Reader struct {
 	UpdatedAt time.Time
 	// StatusReason says why the status last changed (e.g. "403 bot was blocked").
 	StatusReason string
-	Follows      []Follow
+	// Breaking is the reader's opt-in to breaking news alerts.
+	Breaking bool
+	Follows  []Follow
 	// PausedUntil is when a pause ends; zero unless paused with an end.
 	PausedUntil time.Time
 }
@@ -131,6 +133,7 @@ func (s *Store) Get(ctx context.Context, chatID int64) (Reader, error) {
 		StatusReason: h[keyspace.FieldStatusReason],
 		JoinedAt:     unixTime(h[keyspace.FieldJoined]),
 		UpdatedAt:    unixTime(h[keyspace.FieldUpdated]),
+		Breaking:     h[keyspace.FieldBreaking] == keyspace.BreakingOn,
 	}
 	if r.Status == Paused {
 		r.PausedUntil = unixTime(h[keyspace.FieldPausedUntil])

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
 
+	"nashra/digest"
 	"nashra/redact"
 )
 
@@ -39,6 +40,11 @@ type Config struct {
 	LogLevel       string
 	LogFormat      string
 	ResendUnknown  bool
+
+	// BreakingMarkers mark an item as breaking news; BreakingCap is how
+	// many alerts a reader gets a day at most (0: none).
+	BreakingMarkers digest.Markers
+	BreakingCap     int
 }
 
 // setting is one NASHRA_* variable and the flag that mirrors it.
@@ -55,6 +61,8 @@ var settings = []setting{
 	{"NASHRA_ADMINS", "admins", "", "comma-separated Telegram user IDs allowed to broadcast"},
 	{"NASHRA_POLL_SCHEDULE", "poll-schedule", "@every 5m", "cron spec for polling feeds"},
 	{"NASHRA_DIGEST_SCHEDULE", "digest-schedule", "0 8 * * *", "default digest time (cron spec)"},
+	{"NASHRA_BREAKING_MARKERS", "breaking-markers", digest.DefaultMarkers, "comma-separated words that mark an item as breaking news: a title that starts with one, or a category named by one"},
+	{"NASHRA_BREAKING_DAILY_CAP", "breaking-daily-cap", strconv.Itoa(digest.DefaultAlertCap), "breaking news alerts a reader gets a day at most (the day of NASHRA_TIMEZONE); 0 sends none"},
 	{"NASHRA_TIMEZONE", "timezone", "Asia/Damascus", "time zone of schedules"},
 	{"NASHRA_HTTP_ADDR", "http-addr", ":8080", "address for /healthz, /metrics and the webhook"},
 	{"NASHRA_INSTANCE_ID", "instance-id", "", "this instance's name to the polling lease, the same across restarts (default: hostname and HTTP address)"},
@@ -170,6 +178,16 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 	if _, err := cron.ParseStandard(c.DigestSchedule); err != nil {
 		bad("NASHRA_DIGEST_SCHEDULE", "%q: %v", c.DigestSchedule, err)
 	}
+	markers, err := digest.ParseMarkers(get["NASHRA_BREAKING_MARKERS"])
+	if err != nil {
+		bad("NASHRA_BREAKING_MARKERS", "%v", err)
+	}
+	c.BreakingMarkers = markers
+	alertCap, err := strconv.Atoi(get["NASHRA_BREAKING_DAILY_CAP"])
+	if err != nil || alertCap < 0 || alertCap > 100 {
+		bad("NASHRA_BREAKING_DAILY_CAP", "%q: want a whole number from 0 (no alerts) to 100", get["NASHRA_BREAKING_DAILY_CAP"])
+	}
+	c.BreakingCap = alertCap
 	loc, err := time.LoadLocation(get["NASHRA_TIMEZONE"])
 	if err != nil || get["NASHRA_TIMEZONE"] == "" {
 		bad("NASHRA_TIMEZONE", "%q is not a time zone name (e.g. Asia/Damascus)", get["NASHRA_TIMEZONE"])

@@ -25,7 +25,7 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	if c.APIURL != "https://api.telegram.org" || c.RedisURL != "redis://127.0.0.1:6379/0" ||
 		c.Location.String() != "Asia/Damascus" || c.SendRate != 25 || len(c.Feeds) != 1 ||
-		c.PollSchedule != "@every 5m" || c.DigestSchedule != "0 8 * * *" || c.HTTPAddr != ":8080" {
+		c.PollSchedule != "@every 5m" || c.DigestSchedule != "0 8 * * *" || c.HTTPAddr != ":8080" || c.BreakingCap != 3 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -57,6 +57,9 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"NASHRA_ADMINS", "-5", "NASHRA_ADMINS"},
 		{"NASHRA_POLL_SCHEDULE", "every five minutes", "NASHRA_POLL_SCHEDULE"},
 		{"NASHRA_DIGEST_SCHEDULE", "61 8 * * *", "NASHRA_DIGEST_SCHEDULE"},
+		{"NASHRA_BREAKING_MARKERS", "عاجل, !!!", "NASHRA_BREAKING_MARKERS"},
+		{"NASHRA_BREAKING_DAILY_CAP", "-1", "NASHRA_BREAKING_DAILY_CAP"},
+		{"NASHRA_BREAKING_DAILY_CAP", "three", "NASHRA_BREAKING_DAILY_CAP"},
 		{"NASHRA_TIMEZONE", "Mars/Olympus", "NASHRA_TIMEZONE"},
 		{"NASHRA_HTTP_ADDR", "8080", "NASHRA_HTTP_ADDR"},
 		{"NASHRA_WEBHOOK_URL", "http://insecure.example/hook", "NASHRA_WEBHOOK_URL"},

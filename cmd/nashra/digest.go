@@ -34,6 +34,15 @@ func newBuilder(e *env, readers *subscribers.Store, queue *outbox.Store, arts *a
 	}
 }
 
+func newAlerts(e *env, readers *subscribers.Store, queue *outbox.Store) *digest.Alerts {
+	return &digest.Alerts{
+		Readers:  readers,
+		Queue:    queue,
+		Cap:      e.cfg.BreakingCap,
+		Location: e.cfg.Location,
+	}
+}
+
 // newSender builds the outbox's sender with a Bot API client of its own,
 // sized for NASHRA_SEND_RATE. Its transport records each answer's HTTP
 // status, so that a proxy's HTML 502 is known as an outage (the request

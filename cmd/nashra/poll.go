@@ -5,13 +5,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
 
 	"nashra/digest"
 	"nashra/digest/articles"
 	"nashra/digest/feed"
 	"nashra/digest/topics"
+	"nashra/outbox"
 	"nashra/redact"
+	"nashra/subscribers"
 )
 
 // newPoller wires a Poller for the configured feeds.
@@ -20,9 +24,41 @@ func newPoller(e *env, store *articles.Store, catalog *topics.Catalog) *digest.P
 		Feeds:    e.cfg.Feeds,
 		Fetcher:  &feed.Fetcher{},
 		Store:    store,
-		Classify: &digest.Classifier{Catalog: catalog},
+		Classify: &digest.Classifier{Catalog: catalog, Markers: e.cfg.BreakingMarkers},
 		Log:      e.log,
 	}
+}
+
+// afterPoll is what a poll that stored articles sets off at once, rather
+// than at the next minute's digest run: breaking news alerts, then the
+// digests of the readers who chose instant delivery (the digests leave
+// out what the alerts just sent). Both are safe to repeat: an alert and
+// a digest are queued once, whoever queues them.
+type afterPoll struct {
+	alerts  *digest.Alerts
+	builder *digest.Builder
+	log     *slog.Logger
+}
+
+func newAfterPoll(e *env, readers *subscribers.Store, queue *outbox.Store, builder *digest.Builder) *afterPoll {
+	return &afterPoll{alerts: newAlerts(e, readers, queue), builder: builder, log: e.log}
+}
+
+// run queues what added calls for; it does nothing when no article is in
+// the site's scope.
+func (f *afterPoll) run(ctx context.Context, added []articles.Article) (digest.AlertResult, digest.BuildResult, error) {
+	if !slices.ContainsFunc(added, func(a articles.Article) bool { return a.InScope }) {
+		return digest.AlertResult{}, digest.BuildResult{}, nil
+	}
+	alerts, aerr := f.alerts.Send(ctx, added)
+	if alerts.Urgent > 0 {
+		f.log.Info("breaking news alerts queued", "urgent", alerts.Urgent, "readers", alerts.Readers, "queued", alerts.Queued, "capped", alerts.Capped)
+	}
+	digests, derr := f.builder.RunInstant(ctx)
+	if digests.Due > 0 {
+		f.log.Info("instant digests built", "due", digests.Due, "queued", digests.Queued, "empty", digests.Empty, "stale", digests.Stale)
+	}
+	return alerts, digests, errors.Join(aerr, derr)
 }
 
 // pollCommand is `nashra poll`: poll every feed once now, store the new
@@ -38,7 +74,8 @@ func pollCommand(*flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		defer closeRedis()
-		p := newPoller(e, articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix}), catalog)
+		arts := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
+		p := newPoller(e, arts, catalog)
 		res, err := p.Poll(ctx)
 		for _, f := range res.Feeds {
 			line := fmt.Sprintf("%s\t%s\titems=%d new=%d skipped=%d", redact.URL(f.URL), f.Status, f.Items, f.New, f.Skipped)
@@ -54,7 +91,17 @@ func pollCommand(*flag.FlagSet) func(context.Context, *env) error {
 			}
 			fmt.Fprintf(e.stdout, "%d\t%s\t%s\t%s\t%s\n", a.Seq, scope, strings.Join(a.Topics, ","), a.Title, a.Link)
 		}
-		if err != nil {
+		// Articles stored here reach instant readers and breaking news
+		// readers as they would from a poll of `nashra run` (whose senders
+		// deliver what is queued).
+		readers := subscribers.New(rdb, subscribers.Options{Prefix: e.cfg.RedisPrefix})
+		queue := outbox.New(rdb, outbox.Options{Prefix: e.cfg.RedisPrefix})
+		follow := newAfterPoll(e, readers, queue, newBuilder(e, readers, queue, arts, catalog))
+		alerts, digests, ferr := follow.run(ctx, res.Added)
+		if alerts.Queued > 0 || digests.Queued > 0 {
+			fmt.Fprintf(e.stderr, "queued %d breaking news alerts and %d instant digests\n", alerts.Queued, digests.Queued)
+		}
+		if err = errors.Join(err, ferr); err != nil {
 			return err
 		}
 		var unread []string

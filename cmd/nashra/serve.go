@@ -121,6 +121,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	inboxStore := inbox.New(rdb, inbox.Options{Prefix: e.cfg.RedisPrefix})
 	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
 	builder := newBuilder(e, store, outboxStore, articleStore, catalog)
+	after := newAfterPoll(e, store, outboxStore, builder)
 	snd, err := newSender(e, store, outboxStore, rdb)
 	if err != nil {
 		return nil, err
@@ -139,6 +140,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		Digests:         builder,
 		DefaultSchedule: e.cfg.DigestSchedule,
 		Location:        e.cfg.Location,
+		BreakingCap:     e.cfg.BreakingCap,
 		Stats:           bot.StatsConfig{Articles: articleStore, Feeds: e.cfg.Feeds, Delivery: snd.Stats},
 	})
 	if err != nil {
@@ -170,12 +172,15 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	jobs := []job{
 		// The first poll comes at start: a new or restarted instance
 		// does not sit on stale articles for a whole interval.
+		// What a poll stores goes at once to the readers who want it at
+		// once (alerts, instant digests), within this run of the job.
 		{name: "poll", spec: e.cfg.PollSchedule, atStart: true, run: func(ctx context.Context) error {
 			start := time.Now()
 			res, err := poller.Poll(ctx)
 			pollLatency.Observe(time.Since(start).Seconds())
 			e.log.Info("feeds polled", "new", len(res.Added))
-			return err
+			_, _, ferr := after.run(ctx, res.Added)
+			return errors.Join(err, ferr)
 		}},
 		{name: "digest", spec: "* * * * *", run: func(ctx context.Context) error {
 			res, err := builder.Run(ctx, false)

@@ -42,6 +42,9 @@ type Article struct {
 	SeenAt    time.Time
 	Feed      string
 	Author    string
+	// Urgent: the site marked the article as breaking news (its title,
+	// stored without the marker, or a category; see digest.Markers).
+	Urgent bool
 }
 
 // Options configures a Store.
@@ -121,6 +124,9 @@ func (s *Store) Ingest(ctx context.Context, a Article, identities []string) (seq
 		"summary", strings.Join(a.Summary, "\n"), "text", a.Text,
 		"topics", strings.Join(a.Topics, ","), "scope", scope,
 		"pub", a.Published.Unix(), "seen", a.SeenAt.Unix(), "feed", a.Feed, "author", a.Author)
+	if a.Urgent {
+		args = append(args, "urgent", "1")
+	}
 	res, err := ingestScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
 	if err != nil {
 		return 0, false, fmt.Errorf("ingest %s: %w", a.ID, err)
@@ -250,6 +256,7 @@ func decode(h map[string]string) Article {
 		InScope: h["scope"] == "1",
 		Feed:    h["feed"],
 		Author:  h["author"],
+		Urgent:  h["urgent"] == "1",
 	}
 	a.Seq, _ = strconv.ParseInt(h["seq"], 10, 64)
 	if h["summary"] != "" {
