@@ -10,8 +10,15 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bot"
+	"nashra/bot/inbox"
 	"nashra/bot/telegramtest"
+	"nashra/broadcasts"
 	"nashra/digest"
+	"nashra/digest/topics"
+	"nashra/outbox"
+	"nashra/subscribers"
+	"nashra/subscribers/redistest"
 )
 
 // edited waits until message msgID in chat has been edited n times and
@@ -135,5 +142,39 @@ func TestAlertButtonMutes(t *testing.T) {
 	h.answerTo(h.srv.PressButton(u.ID, alert.ID, u.ID, digest.AlertButtonUnmute))
 	if e := h.edited(u.ID, alert.ID, 2); !h.reader(u.ID).Breaking || !containsButton(e, digest.AlertButtonMute) {
 		t.Errorf("after pressing again: stored %v, buttons %v; want alerts on again", h.reader(u.ID).Breaking, e.Buttons())
+	}
+}
+
+// A newsroom that sends no breaking news (a cap of 0) says so, and a
+// reader's /breaking on changes nothing.
+func TestBreakingWhenTheNewsroomSendsNone(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{})
+	r := redistest.New(t)
+	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	b, err := bot.New(bot.Options{Token: srv.Token(), APIURL: srv.URL(), Store: store, Outbox: outbox.New(r.Client, outbox.Options{Prefix: r.Prefix}),
+		Broadcasts: broadcasts.New(r.Client, broadcasts.Options{Prefix: r.Prefix}), Inbox: inbox.New(r.Client, inbox.Options{Prefix: r.Prefix}),
+		Catalog: topics.Builtin(), PollTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	u := telegramtest.NewUser(133, "ar")
+	for i, text := range []string{"/start", "/breaking on"} {
+		srv.SendText(u, text)
+		wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
+		msgs, err := srv.WaitMessages(wctx, u.ID, i+1)
+		wcancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text == "/breaking on" && msgs[i].Text != "لا نرسل أخباراً عاجلة حالياً، وتجد كل الأخبار في نشرتك." { // "we send no breaking news at the moment; every story comes in your digest"
+			t.Errorf("/breaking on with no alerts sent: %q", msgs[i].Text)
+		}
+	}
+	if rd, err := store.Get(ctx, u.ID); err != nil || rd.Breaking {
+		t.Errorf("stored opt-in %v, %v; want none", rd.Breaking, err)
 	}
 }
