@@ -9,6 +9,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nashra/bidi"
 	"nashra/bot/tgerr"
 	"nashra/digest"
 	"nashra/subscribers"
@@ -137,7 +138,7 @@ func (b *Bot) breakingButton(ctx context.Context, c chatCtx, msgID int, arg stri
 	text, kb := b.breakingView(c.lang, on)
 	edited := b.call(ctx, c.id, "editMessageText", func() error {
 		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: c.id, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: kb,
+			ChatID: c.id, MessageID: msgID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML, ReplyMarkup: kb,
 		})
 		if tgerr.NotModified(err) {
 			return nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"nashra/bidi"
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
 	"nashra/outbox"
@@ -226,9 +227,9 @@ const (
 // label, the headline linked to the article, and the start of its
 // summary. Every feed string is escaped.
 func RenderAlert(a articles.Article, lang string) string {
+	label := bidi.Lines(direction(lang), "<b>"+html.EscapeString(alertTextFor(lang).Label)+"</b>")
 	var sb strings.Builder
-	sb.WriteString("<b>" + html.EscapeString(alertTextFor(lang).Label) + "</b>\n")
-	title := strings.TrimSpace(a.Title)
+	title := plainHashtags(strings.TrimSpace(a.Title))
 	if r := []rune(title); len(r) > maxAlertTitle {
 		title = string(r[:maxAlertTitle]) + "…"
 	}
@@ -242,10 +243,12 @@ func RenderAlert(a articles.Article, lang string) string {
 	if len(summary) > alertSentences {
 		summary = summary[:alertSentences]
 	}
-	if s := strings.TrimSpace(strings.Join(summary, " ")); s != "" && utf16Len(sb.String()+s) < MaxMessageLen-64 {
+	if s := plainHashtags(strings.TrimSpace(strings.Join(summary, " "))); s != "" && utf16Len(sb.String()+s) < MaxMessageLen-64 {
 		sb.WriteString("\n" + html.EscapeString(s))
 	}
-	return sb.String()
+	// The story reads in its own direction, whatever the label's language,
+	// as in a digest.
+	return label + "\n" + bidi.Message(sb.String())
 }
 
 // AlertButtons is the keyboard under an alert, as JSON reply markup: a
