@@ -22,6 +22,7 @@ import (
 	"nashra/digest/topics"
 	"nashra/outbox"
 	"nashra/subscribers"
+	"nashra/wording"
 )
 
 // Options configures a Bot.
@@ -274,40 +275,11 @@ func (b *Bot) slowDown(ctx context.Context, chat int64, upd *models.Update) {
 
 // commandMenu is published with setMyCommands, per language.
 func commandMenu(lang string) []models.BotCommand {
-	if lang == "en" {
-		return []models.BotCommand{
-			{Command: "topics", Description: "Choose topics"},
-			{Command: "follow", Description: "Follow a topic or keyword"},
-			{Command: "unfollow", Description: "Stop following"},
-			{Command: "mytopics", Description: "What you follow"},
-			{Command: "digest", Description: "What is new, now"},
-			{Command: "time", Description: "When your digest comes"},
-			{Command: "breaking", Description: "Breaking news as it happens: on / off"},
-			{Command: "pause", Description: "Pause the digest"},
-			{Command: "resume", Description: "Resume the digest"},
-			{Command: "lang", Description: "Language: ar / en"},
-			{Command: "mydata", Description: "What we store about you"},
-			{Command: "forget", Description: "Delete your data"},
-			{Command: "help", Description: "Help"},
-			{Command: "stop", Description: "Unsubscribe"},
-		}
+	var menu []models.BotCommand
+	for _, c := range wording.For(lang).Menu {
+		menu = append(menu, models.BotCommand{Command: c.Name, Description: c.Description})
 	}
-	return []models.BotCommand{
-		{Command: "topics", Description: "اختيار المواضيع"},
-		{Command: "follow", Description: "متابعة موضوع أو كلمة"},
-		{Command: "unfollow", Description: "إلغاء متابعة"},
-		{Command: "mytopics", Description: "ما تتابعه"},
-		{Command: "digest", Description: "الجديد الآن"},
-		{Command: "time", Description: "موعد الخلاصة"},
-		{Command: "breaking", Description: "الأخبار العاجلة فور نشرها: تفعيل أو إيقاف"},
-		{Command: "pause", Description: "إيقاف الخلاصة مؤقتاً"},
-		{Command: "resume", Description: "استئناف الخلاصة"},
-		{Command: "lang", Description: "اللغة: ar / en"},
-		{Command: "mydata", Description: "ما نحفظه عنك"},
-		{Command: "forget", Description: "حذف بياناتك"},
-		{Command: "help", Description: "المساعدة"},
-		{Command: "stop", Description: "إلغاء الاشتراك"},
-	}
+	return menu
 }
 
 // setCommands publishes the menu: Arabic by default, English for English

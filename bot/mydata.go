@@ -46,7 +46,7 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 		fmt.Fprintf(&sb, "%s: %s\n", label, value)
 	}
 	line(t.ChatID, "<code>"+strconv.FormatInt(r.ChatID, 10)+"</code>")
-	status := t.Statuses[r.Status]
+	status := t.Statuses[string(r.Status)]
 	if status == "" {
 		status = html.EscapeString(string(r.Status))
 	}
@@ -142,102 +142,4 @@ func (b *Bot) onForgetButton(ctx context.Context, c chatCtx, msgID int, arg stri
 	}
 	b.replaceText(ctx, c, msgID, text)
 	return toast, nil
-}
-
-// dataTexts are the sentences of /mydata and /forget. Like texts, inserted
-// values must already be escaped.
-type dataTexts struct {
-	Title, Nothing, Footer               string
-	ChatID, Status, StatusReason, Lang   string
-	Schedule, Source, ChatType, Joined   string
-	Breaking, BreakingOn, BreakingOff    string
-	Updated, LastDigest, Cursor, Follows string
-	NoFollows                            string
-	Never                                string
-	Statuses                             map[subscribers.Status]string
-	PausedUntil                          string // %s: the end of the pause, in words
-	ForgetAsk, ButtonYes, ButtonNo       string
-	Forgotten, ForgetCancelled           string
-	ToastForgotten, ToastCancelled       string
-}
-
-func dataTextsFor(lang string) dataTexts {
-	if lang == "en" {
-		return enDataTexts
-	}
-	return arDataTexts
-}
-
-var arDataTexts = dataTexts{
-	Title:        "<b>ما نحفظه عنك</b>",
-	Nothing:      "لا نحفظ عنك أي بيانات. للاشتراك أرسل /start",
-	Footer:       "لحذف كل هذه البيانات أرسل /forget",
-	ChatID:       "رقم المحادثة",
-	Status:       "الحالة",
-	StatusReason: "سبب آخر تغيير في الحالة",
-	Lang:         "اللغة",
-	Schedule:     "موعد النشرة",
-	Breaking:     "الأخبار العاجلة",
-	BreakingOn:   "مفعّلة",
-	BreakingOff:  "متوقفة",
-	Source:       "مصدر الاشتراك",
-	ChatType:     "نوع المحادثة",
-	Joined:       "تاريخ الاشتراك",
-	Updated:      "آخر تعديل",
-	LastDigest:   "آخر نشرة أُرسلت إليك",
-	Cursor:       "رقم آخر خبر أُرسل إليك",
-	Follows:      "ما تتابعه",
-	NoFollows:    "لا شيء",
-	Never:        "—",
-	PausedUntil:  "حتى %s",
-	Statuses: map[subscribers.Status]string{
-		subscribers.Active:  "مشترك",
-		subscribers.Paused:  "متوقف مؤقتاً",
-		subscribers.Blocked: "لا تصلك الرسائل (حُظر البوت أو أُزيل من المحادثة)",
-		subscribers.Stopped: "ألغيت الاشتراك",
-	},
-	ForgetAsk:       "هل تريد حذف كل ما نحفظه عنك؟ سيُلغى اشتراكك وتُحذف متابعاتك وإعداداتك، ولا يمكن التراجع عن ذلك.",
-	ButtonYes:       "🗑 نعم، احذف بياناتي",
-	ButtonNo:        "إلغاء",
-	Forgotten:       "✅ حذفنا كل ما كنا نحفظه عنك، ولن تصلك منا أي نشرة. إن أردت العودة يوماً فأرسل /start",
-	ForgetCancelled: "لم نحذف شيئاً، وبياناتك واشتراكك كما هي.",
-	ToastForgotten:  "حُذفت بياناتك",
-	ToastCancelled:  "أُلغي الحذف",
-}
-
-var enDataTexts = dataTexts{
-	Title:        "<b>What we store about you</b>",
-	Nothing:      "We store nothing about you. To subscribe, send /start",
-	Footer:       "To delete all of it, send /forget",
-	ChatID:       "Chat ID",
-	Status:       "Status",
-	StatusReason: "Reason of the last status change",
-	Lang:         "Language",
-	Schedule:     "Digest time",
-	Breaking:     "Breaking news",
-	BreakingOn:   "on",
-	BreakingOff:  "off",
-	Source:       "Signed up through",
-	ChatType:     "Chat type",
-	Joined:       "Joined",
-	Updated:      "Last change",
-	LastDigest:   "Last digest sent to you",
-	Cursor:       "Number of the last story sent to you",
-	Follows:      "You follow",
-	NoFollows:    "nothing",
-	Never:        "—",
-	PausedUntil:  "until %s",
-	Statuses: map[subscribers.Status]string{
-		subscribers.Active:  "subscribed",
-		subscribers.Paused:  "paused",
-		subscribers.Blocked: "not reachable (the bot was blocked or removed from the chat)",
-		subscribers.Stopped: "unsubscribed",
-	},
-	ForgetAsk:       "Delete everything we store about you? Your subscription, topics and settings will be gone; this cannot be undone.",
-	ButtonYes:       "🗑 Yes, delete my data",
-	ButtonNo:        "Cancel",
-	Forgotten:       "✅ Everything we stored about you is deleted and no digest will reach you. To come back one day, send /start",
-	ForgetCancelled: "Nothing was deleted; your data and subscription are as they were.",
-	ToastForgotten:  "Your data is deleted",
-	ToastCancelled:  "Deletion cancelled",
 }

@@ -191,8 +191,8 @@ func TestTopicsTextsStartRightToLeft(t *testing.T) {
 			}
 		}
 	}
-	lines = append(lines, strings.Split(arTexts.FollowedFirst, "\n")...)
-	lines = append(lines, fmt.Sprintf(arTexts.TopicsFirst, "داعش")) // ISIS
+	lines = append(lines, strings.Split(textsFor("ar").FollowedFirst, "\n")...)
+	lines = append(lines, fmt.Sprintf(textsFor("ar").TopicsFirst, "داعش")) // ISIS
 	for _, line := range lines {
 		if line == "" {
 			continue

@@ -13,6 +13,7 @@ import (
 	"nashra/digest/articles"
 	"nashra/outbox"
 	"nashra/subscribers"
+	"nashra/wording"
 )
 
 // DefaultAlertCap is how many breaking news alerts a reader gets a day at
@@ -197,24 +198,7 @@ const (
 	AlertButtonUnmute = AlertButtonKind + ":unmute"
 )
 
-// alertText is what an alert says around the article, in one language.
-type alertText struct {
-	Label      string // above the headline
-	ButtonMute string
-	ButtonOn   string
-}
-
-var alertTexts = map[string]alertText{
-	"ar": {Label: "🔴 عاجل", ButtonMute: "🔕 إيقاف الأخبار العاجلة", ButtonOn: "🔔 تفعيل الأخبار العاجلة"},
-	"en": {Label: "🔴 Breaking", ButtonMute: "🔕 Turn off breaking news", ButtonOn: "🔔 Turn on breaking news"},
-}
-
-func alertTextFor(lang string) alertText {
-	if t, ok := alertTexts[lang]; ok {
-		return t
-	}
-	return alertTexts["ar"]
-}
+func alertTextFor(lang string) wording.Alert { return wording.For(lang).Alert }
 
 // An alert carries the start of the summary, and a headline no longer
 // than a message can hold with room to spare.

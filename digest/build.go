@@ -463,19 +463,12 @@ const (
 
 // PauseEnded is the notice a reader gets when the pause they chose for a
 // day or a week is over.
-func PauseEnded(lang string) string {
-	if lang == "en" {
-		return "▶️ Your pause is over: your digest comes at its time again."
-	}
-	return "▶️ انتهى الإيقاف المؤقت الذي اخترته، وعادت النشرة تصلك في موعدها."
-}
+func PauseEnded(lang string) string { return digestTextsFor(lang).PauseEnded }
 
 // Buttons is the keyboard under every digest, as JSON reply markup.
 func Buttons(lang string) string {
-	labels := [3]string{"⚙️ المواضيع", "⏸ إيقاف مؤقت", "✖️ إلغاء الاشتراك"}
-	if lang == "en" {
-		labels = [3]string{"⚙️ Topics", "⏸ Pause", "✖️ Unsubscribe"}
-	}
+	t := digestTextsFor(lang)
+	labels := [3]string{t.ButtonTopics, t.ButtonPause, t.ButtonStop}
 	type button struct {
 		Text string `json:"text"`
 		Data string `json:"callback_data"`

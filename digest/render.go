@@ -14,6 +14,7 @@ import (
 	"nashra/bidi"
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
+	"nashra/wording"
 )
 
 // MaxMessageLen is Telegram's limit on a message's text after entity
@@ -56,71 +57,11 @@ type RenderOptions struct {
 	Full int
 }
 
-// digestTexts are the words of a digest in one language, kept together
-// for an editor to review. Counts go through arabic.Plural.
-type digestTexts struct {
-	Header        string    // %s: the day (Date), %s: the count (Stories)
-	HeaderUndated string    // %s: the count (Stories)
-	Date          string    // %[1]s: weekday, %[2]d: day of the month, %[3]s: month
-	Weekdays      [7]string // Sunday first, as time.Weekday
-	Months        [12]string
-	// Stories counts the articles the reader can see in this digest.
-	Stories arabic.Forms
-	// Headlines stands above the older articles, shown without summary.
-	Headlines string
-	// More counts, as a sentence linked to the site, the articles that did
-	// not fit.
-	More arabic.Forms
-}
+// digestTexts are the words of a digest in one language (package
+// wording, where an editor reviews them).
+type digestTexts = wording.Digest
 
-// english fills Forms for a language with one singular and one plural.
-func english(one, many string) arabic.Forms {
-	return arabic.Forms{One: one, Two: many, Few: many, Many: many, Other: many}
-}
-
-var digestAR = digestTexts{
-	Header:        "📰 نشرة %s · %s",
-	HeaderUndated: "📰 نشرة · %s",
-	Date:          "%s %d %s",
-	Weekdays:      [7]string{"الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"},
-	// The months as they are named in Syria.
-	Months: [12]string{"كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
-		"تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"},
-	Stories: arabic.Forms{
-		One:   "خبر جديد",
-		Two:   "خبران جديدان",
-		Few:   "%d أخبار جديدة",
-		Many:  "%d خبراً جديداً",
-		Other: "%d خبر جديد",
-	},
-	Headlines: "عناوين أخرى",
-	More: arabic.Forms{
-		One:   "وعلى موقعنا خبر آخر",
-		Two:   "وعلى موقعنا خبران آخران",
-		Few:   "وعلى موقعنا %d أخبار أخرى",
-		Many:  "وعلى موقعنا %d خبراً آخر",
-		Other: "وعلى موقعنا %d خبر آخر",
-	},
-}
-
-var digestEN = digestTexts{
-	Header:        "📰 Digest · %s · %s",
-	HeaderUndated: "📰 Digest · %s",
-	Date:          "%s %d %s",
-	Weekdays:      [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-	Months: [12]string{"January", "February", "March", "April", "May", "June",
-		"July", "August", "September", "October", "November", "December"},
-	Stories:   english("1 new story", "%d new stories"),
-	Headlines: "More headlines",
-	More:      english("1 more story on the site", "%d more stories on the site"),
-}
-
-func digestTextsFor(lang string) *digestTexts {
-	if lang == "en" {
-		return &digestEN
-	}
-	return &digestAR
-}
+func digestTextsFor(lang string) *digestTexts { return &wording.For(lang).Digest }
 
 // piece is some HTML and the length of the text a reader sees from it.
 type piece struct {
@@ -318,9 +259,9 @@ func newestFirst(entries []Entry) []Entry {
 // DayWords names a day as readers say it, with the months as they are
 // named in Syria: «الأحد 30 تشرين الثاني», "Sunday 30 November". The bot
 // says dates with it too, so the names live in one place.
-func DayWords(lang string, day time.Time) string { return digestTextsFor(lang).dayWords(day) }
+func DayWords(lang string, day time.Time) string { return dayWords(digestTextsFor(lang), day) }
 
-func (t *digestTexts) dayWords(day time.Time) string {
+func dayWords(t *digestTexts, day time.Time) string {
 	return fmt.Sprintf(t.Date, t.Weekdays[day.Weekday()], day.Day(), t.Months[day.Month()-1])
 }
 
@@ -330,7 +271,7 @@ func headerPiece(t *digestTexts, dir bidi.Direction, day time.Time, n int) piece
 	count := arabic.Plural(n, t.Stories)
 	s := fmt.Sprintf(t.HeaderUndated, count)
 	if !day.IsZero() {
-		s = fmt.Sprintf(t.Header, t.dayWords(day), count)
+		s = fmt.Sprintf(t.Header, dayWords(t, day), count)
 	}
 	return bold(text(s)).laidOut(dir)
 }

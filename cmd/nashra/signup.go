@@ -16,6 +16,7 @@ import (
 
 	"nashra/bidi"
 	"nashra/digest/topics"
+	"nashra/wording"
 )
 
 // Telegram's limits on a deep link: the start parameter is at most 64
@@ -178,20 +179,20 @@ func parseBotUsername(s string) (string, error) {
 // and needs no script. A topic name in Latin letters ("PYD") is isolated
 // (bidi) so it reads as written inside the Arabic sentence.
 func writeSnippet(w io.Writer, link string, topicNames []string) {
+	t := wording.Arabic.Signup
 	follows := ""
 	if len(topicNames) > 0 {
 		for i, n := range topicNames {
 			topicNames[i] = html.EscapeString(n)
 		}
-		// "You follow on subscribing: …"
-		line := bidi.Lines(bidi.RightToLeft, "تتابع فور اشتراكك: "+strings.Join(topicNames, "، "))
+		line := bidi.Lines(bidi.RightToLeft, fmt.Sprintf(t.Follows, strings.Join(topicNames, "، ")))
 		follows = fmt.Sprintf("\n  <p style=\"margin:0 0 12px;font-size:14px;color:#555\">%s</p>", line)
 	}
 	fmt.Fprintf(w, `<!-- nashra: the Telegram newsletter, in place of the email form -->
 <div class="nashra-signup" dir="rtl" lang="ar" style="border:1px solid #d7e3ec;border-radius:12px;padding:16px 20px;max-width:440px;text-align:right">
-  <p style="margin:0 0 6px;font-size:18px;font-weight:bold">اشترك بنشرتنا على تلغرام</p>
-  <p style="margin:0 0 12px;font-size:14px;color:#555">أهم أخبارنا مع ملخص قصير لكل خبر، في الموضوعات التي تختارها وفي الموعد الذي يناسبك. بلا بريد إلكتروني، ويمكنك إلغاء الاشتراك متى شئت.</p>%s
-  <a href="%s" target="_blank" rel="noopener" style="display:inline-block;background:#229ed9;color:#fff;text-decoration:none;font-weight:bold;padding:10px 24px;border-radius:8px">اشترك عبر تلغرام</a>
+  <p style="margin:0 0 6px;font-size:18px;font-weight:bold">%s</p>
+  <p style="margin:0 0 12px;font-size:14px;color:#555">%s</p>%s
+  <a href="%s" target="_blank" rel="noopener" style="display:inline-block;background:#229ed9;color:#fff;text-decoration:none;font-weight:bold;padding:10px 24px;border-radius:8px">%s</a>
 </div>
-`, follows, html.EscapeString(link))
+`, html.EscapeString(t.Title), html.EscapeString(t.Pitch), follows, html.EscapeString(link), html.EscapeString(t.Button))
 }

@@ -1,0 +1,252 @@
+package wording
+
+import "nashra/digest/arabic"
+
+// English is every sentence nashra says in English.
+var English = Book{
+	Bot: Bot{
+		Welcome: "👋 Welcome to <b>Nashra</b>.\n" +
+			"You will receive a digest of the latest news on North-East Syria, the SDF, the international coalition and ISIS, each story with a short summary.\n\n" +
+			"Pick what matters to you in /topics or type, for example:\n%s\n\n" +
+			"All commands: /help · بالعربية: /lang ar",
+		WelcomeBack:     "👋 Welcome back! Your subscription is active again and your topics are as you left them: /mytopics",
+		WelcomeFollowed: "✅ Followed from the signup link: %s",
+		Help: "<b>Nashra</b>: North-East Syria news as a Telegram digest.\n\n" +
+			"/follow SDF — follow a topic or a keyword (one per line to add several)\n" +
+			"/unfollow SDF — stop following\n" +
+			"/topics — the topic list, with buttons\n" +
+			"/mytopics — what you follow\n" +
+			"/time 07:30 — when your digest comes (or instantly)\n" +
+			"/breaking — turn breaking news on or off\n" +
+			"/digest — what is new, now\n" +
+			"/pause · /resume — pause and resume your digest\n" +
+			"/lang ar — العربية\n" +
+			"/mydata — everything we store about you\n" +
+			"/forget — delete all of it\n" +
+			"/stop — unsubscribe\n" +
+			"/start — subscribe again\n\n" +
+			"If you follow nothing, you receive every story.",
+		Stopped:          "You are unsubscribed and will receive nothing more. Your topics are kept: send /start whenever you want to come back.",
+		AlreadyStopped:   "You are already unsubscribed. Send /start to come back.",
+		StopAsk:          "Stop your digest?\nWe will send you nothing more, and keep your topics in case you come back.",
+		ButtonStopYes:    "Yes, stop it",
+		ButtonStopNo:     "No, keep it",
+		StopKept:         "Nothing changed: your digest keeps coming.",
+		ButtonUndo:       "↩️ Undo",
+		Restored:         "↩️ Undone: your subscription is as it was, with your topics and digest time.",
+		RestoredPaused:   "↩️ Undone: your digest is paused as it was, %s. Your topics and digest time are unchanged.",
+		NothingToUndo:    "Nothing to undo: your subscription has changed since.",
+		NotThisChat:      "This button belongs to another chat.",
+		FollowUsage:      "Put the topic after the command, for example:\n%s\nor pick from /topics",
+		Followed:         "✅ You now follow: %s",
+		FollowedKeyword:  "✅ You will receive stories that mention “%s”.",
+		FollowedFirst:    "📌 Your digest now holds only what you follow, not every story. To get every story again, unfollow everything with /unfollow",
+		AlreadyFollowing: "You already follow %s.",
+		FollowLimit:      "⚠️ You have reached the limit of %d follows, so this was not added: %s\nUnfollow something with /unfollow first.",
+		TopicTooLong:     "⚠️ That topic is too long: the limit is %d characters. Try a shorter word or name.",
+		TopicInvalid:     "⚠️ I can't follow “%s”: use letters, digits and spaces only.",
+		TooManyAtOnce:    "⚠️ You can add at most %d topics in one message.",
+		StoppedNote:      "ℹ️ You are unsubscribed, so nothing will arrive until you send /start.",
+		UnfollowUsage:    "You don't follow anything yet. Pick from /topics",
+		UnfollowPick:     "Tap what you want to stop following:",
+		Unfollowed:       "❎ You no longer follow: %s",
+		NotFollowing:     "You don't follow %s. See your follows with /mytopics",
+		MyTopics:         "<b>You follow:</b>\n%s\n\nTo change: /topics or /unfollow",
+		MyTopicsNone:     "You follow no topic, so you receive every story. Pick from /topics to narrow your digest.",
+		TopicsIntro:      "Tap a topic to follow or unfollow it (✅ = following):",
+		TopicsPage:       "📂 Topics: <b>%s</b> (page %d of %d)",
+		TopicsAll:        "📌 You follow nothing yet, so you get every story. Once you pick a topic, your digest holds only what you follow.",
+		TopicsLimited:    "📌 Your digest holds only what you follow.",
+		TopicsFollowed:   "Now following: %s",
+		TopicsFirst:      "Now following: %s. Your digest now holds only what you follow.",
+		TopicsUnfollowed: "No longer following: %s",
+		LangChosen:       "Done. I will write to you in English.",
+		LangUsage:        "Choose a language: /lang ar for Arabic, /lang en for English.",
+		Unknown:          "I don't know the command %s. Send /help for the list.",
+		NotACommand:      "I understand commands only. To follow a topic type e.g. /follow SDF, or send /help",
+		NotAdmin:         "Sorry, this command is for the newsletter's editors.",
+		GroupWelcome:     "👋 Thanks for adding me. A group admin can send /start@%s to get the news digest here.",
+		GroupAdminsOnly:  "Only the group's admins can change its subscription.",
+		ChannelAdminOnly: "This button is for the channel's admins only.",
+		Failure:          "⚠️ Something went wrong on our side and nothing was saved. Please try again shortly.",
+		SlowDown:         "⏳ Your messages are reaching us faster than we can answer them. Please wait a moment, then try again.",
+		StartFirst:       "Send /start first to subscribe.",
+		KeywordNote:      "(keyword)",
+		ButtonDone:       "Done",
+		PauseAsk:         "Pause your digest for how long? Your topics are kept.",
+		ButtonPauseDay:   "A day",
+		ButtonPauseWeek:  "A week",
+		ButtonPauseOpen:  "Until I resume",
+		ButtonResume:     "▶️ Resume",
+		Paused:           "⏸ Your digest is paused %s, and your topics are kept. Resume it whenever you like with the button or /resume",
+		AlreadyPaused:    "⏸ Your digest is paused %s.",
+		PauseChange:      "Choose another length or resume it:",
+		PausedUntil:      "until %s, then it comes back by itself",
+		PausedNoEnd:      "until you resume it",
+		PauseEnd:         "%s %s %s time",
+		Resumed:          "▶️ Your digest is back on and will arrive at its time.",
+		NotPaused:        "Your digest is not paused; nothing to resume.",
+		StoppedUseStart:  "You are unsubscribed. Send /start to come back.",
+		NothingNew:       "Nothing new in what you follow since your last digest.",
+		TimeUsage:        "Your digest now comes: %s\nType e.g. /time 07:30 or pick:",
+		TimeSet:          "⏰ Done. Your digest comes: %s",
+		TimeInvalid:      "⚠️ I did not understand the time “%s”. Type it like /time 07:30 or pick:",
+		TimeDaily:        "daily %s %s time",
+		TimeInstant:      "as soon as stories are published",
+		TimeDefault:      "at the default time: %s",
+		ButtonMorning:    "🌅 Morning 07:00",
+		ButtonEvening:    "🌆 Evening 19:00",
+		ButtonInstant:    "⚡ Instantly",
+		ButtonDefault:    "Default",
+
+		BreakingAbout:     "🔴 <b>Breaking news</b>\nWhen we publish breaking news in what you follow, we send it to you at once, at most %d a day, and it does not come again in your digest.\n\n%s",
+		BreakingIsOn:      "Breaking news is on for you.",
+		BreakingIsOff:     "Breaking news is off for you.",
+		BreakingOn:        "🔴 Breaking news is on: breaking stories in what you follow come to you as soon as we publish them, at most %d a day.",
+		BreakingOff:       "🔕 Breaking news is off. These stories still come in your digest.",
+		BreakingNone:      "We are not sending breaking news at the moment; every story comes in your digest.",
+		ButtonBreakingOn:  "🔔 Turn on breaking news",
+		ButtonBreakingOff: "🔕 Turn off breaking news",
+		ToastBreakingOn:   "Breaking news is on",
+		ToastBreakingOff:  "Breaking news is off",
+
+		ClockMorning:       "at %s am",
+		ClockNoon:          "at %s pm",
+		ClockEvening:       "at %s pm",
+		ClockAfterMidnight: "at %s am",
+		ClockMidnight:      "at midnight",
+
+		ZoneCities: map[string]string{
+			"Qatar": "Doha",
+			"Kiev":  "Kyiv",
+		},
+		ZoneLatinCity: true,
+		ZoneOffset:    "UTC%s",
+	},
+
+	Broadcast: Broadcast{
+		Usage: "Write the message after the command: <code>/broadcast your text</code>\n" +
+			"or send the command as a reply to a message to send its text.\n" +
+			"To reach the followers of one topic: <code>/broadcast #sdf your text</code>",
+		UnknownTopic: "I don't know the topic %s. Send <code>/topics</code> to see them, or leave out the hashtag to reach everyone.",
+		TooLong:      "The message is too long: the limit is %d characters.",
+		NoAudience:   "No active reader would receive this message.",
+		Preview:      "☝️ This is a preview of broadcast #%d as readers will see it.\n%s\nSend it?",
+		Everyone:     "It will go to %d active readers.",
+		Followers:    "It will go to %d followers of “%s”.",
+		Confirm:      "✅ Send",
+		Cancel:       "✖️ Cancel",
+		Pause:        "⏸ Pause",
+		Resume:       "▶️ Resume",
+		Started:      "Sending started.",
+		Paused:       "Sending paused.",
+		Resumed:      "Sending resumed.",
+		Cancelled:    "Sending cancelled.",
+		DraftDropped: "✖️ Broadcast #%d was cancelled; nobody received it.",
+		DraftExpired: "⌛ Broadcast #%d was never confirmed and has expired; nobody received it.",
+		Gone:         "I can no longer find this broadcast.",
+		NotNow:       "Not possible now: the broadcast is %s.",
+
+		Title:       "📣 <b>Broadcast #%d</b> — %s",
+		StRunning:   "sending…",
+		StPaused:    "paused",
+		StDone:      "done",
+		StCancelled: "cancelled",
+		To:          "To: %s",
+		ToEveryone:  "every active reader",
+		ToFollowers: "followers of “%s”",
+		Sent:        "✅ Sent: %d",
+		Blocked:     "⛔ Blocked the bot: %d",
+		Failed:      "⚠️ Failed: %d",
+		Unknown:     "❔ Unknown: %d",
+		Skipped:     "⏭ Skipped: %d",
+		NotSent:     "✖️ Not sent (cancelled): %d",
+		Remaining:   "⏳ Remaining: %d of %d",
+		ETA:         "ETA ≈ %s",
+		Took:        "took ≈ %s",
+	},
+
+	Data: Data{
+		Title:        "<b>What we store about you</b>",
+		Nothing:      "We store nothing about you. To subscribe, send /start",
+		Footer:       "To delete all of it, send /forget",
+		ChatID:       "Chat ID",
+		Status:       "Status",
+		StatusReason: "Reason of the last status change",
+		Lang:         "Language",
+		Schedule:     "Digest time",
+		Breaking:     "Breaking news",
+		BreakingOn:   "on",
+		BreakingOff:  "off",
+		Source:       "Signed up through",
+		ChatType:     "Chat type",
+		Joined:       "Joined",
+		Updated:      "Last change",
+		LastDigest:   "Last digest sent to you",
+		Cursor:       "Number of the last story sent to you",
+		Follows:      "You follow",
+		NoFollows:    "nothing",
+		Never:        "—",
+		PausedUntil:  "until %s",
+		Statuses: map[string]string{
+			"active":  "subscribed",
+			"paused":  "paused",
+			"blocked": "not reachable (the bot was blocked or removed from the chat)",
+			"stopped": "unsubscribed",
+		},
+		ForgetAsk:       "Delete everything we store about you? Your subscription, topics and settings will be gone; this cannot be undone.",
+		ButtonYes:       "🗑 Yes, delete my data",
+		ButtonNo:        "Cancel",
+		Forgotten:       "✅ Everything we stored about you is deleted and no digest will reach you. To come back one day, send /start",
+		ForgetCancelled: "Nothing was deleted; your data and subscription are as they were.",
+		ToastForgotten:  "Your data is deleted",
+		ToastCancelled:  "Deletion cancelled",
+	},
+
+	Digest: Digest{
+		Header:        "📰 Digest · %s · %s",
+		HeaderUndated: "📰 Digest · %s",
+		Date:          "%s %d %s",
+		Weekdays:      [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+		Months: [12]string{"January", "February", "March", "April", "May", "June",
+			"July", "August", "September", "October", "November", "December"},
+		Stories:      english("1 new story", "%d new stories"),
+		Headlines:    "More headlines",
+		More:         english("1 more story on the site", "%d more stories on the site"),
+		ButtonTopics: "⚙️ Topics",
+		ButtonPause:  "⏸ Pause",
+		ButtonStop:   "✖️ Unsubscribe",
+		PauseEnded:   "▶️ Your pause is over: your digest comes at its time again.",
+	},
+
+	Alert: Alert{Label: "🔴 Breaking", ButtonMute: "🔕 Turn off breaking news", ButtonOn: "🔔 Turn on breaking news"},
+
+	Menu: []Command{
+		{"topics", "Choose topics"},
+		{"follow", "Follow a topic or keyword"},
+		{"unfollow", "Stop following"},
+		{"mytopics", "What you follow"},
+		{"digest", "What is new, now"},
+		{"time", "When your digest comes"},
+		{"breaking", "Breaking news as it happens: on / off"},
+		{"pause", "Pause the digest"},
+		{"resume", "Resume the digest"},
+		{"lang", "Language: ar / en"},
+		{"mydata", "What we store about you"},
+		{"forget", "Delete your data"},
+		{"help", "Help"},
+		{"stop", "Unsubscribe"},
+	},
+
+	Signup: Signup{
+		Title:   "Get our newsletter on Telegram",
+		Pitch:   "Our main stories with a short summary of each, on the topics you choose, at the time that suits you. No email needed, and you can unsubscribe at any time.",
+		Follows: "You follow on subscribing: %s",
+		Button:  "Subscribe on Telegram",
+	},
+}
+
+// english fills Forms for a language with one singular and one plural.
+func english(one, many string) arabic.Forms {
+	return arabic.Forms{One: one, Two: many, Few: many, Many: many, Other: many}
+}

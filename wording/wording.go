@@ -1,0 +1,242 @@
+// Package wording holds every sentence nashra shows to a person — readers,
+// editors, the site's visitors — one file per language (ar.go, en.go), so
+// an editor reviews a language in one place. Texts are Telegram HTML
+// unless noted; values inserted with fmt verbs must already be escaped.
+// Every count goes through arabic.Plural with Forms.
+package wording
+
+import "nashra/digest/arabic"
+
+// Book is everything said in one language.
+type Book struct {
+	Bot       Bot
+	Data      Data      // /mydata and /forget
+	Broadcast Broadcast // /broadcast, to editors
+	Digest    Digest
+	Alert     Alert
+	Menu      []Command // the bot's command menu, in order
+	Signup    Signup
+}
+
+// For returns the book of a language: English for "en", Arabic otherwise.
+func For(lang string) *Book {
+	if lang == "en" {
+		return &English
+	}
+	return &Arabic
+}
+
+// Bot holds every sentence the bot says, in one language. Arguments are
+// inserted with fmt verbs and must already be HTML-escaped.
+//
+// Direction is added when a message is sent (bidi.Message): every Arabic
+// line starts right to left and each command, Latin name or number in it
+// is isolated, so the texts carry no marks. Written in reading order, an
+// Arabic line says what it is about first and names the command after it.
+// Only a command followed by an Arabic example needs bidi.Isolate, to keep
+// the example with its command.
+type Bot struct {
+	Welcome          string // %s: the follow examples
+	WelcomeBack      string
+	WelcomeFollowed  string // %s: topics followed from the signup link
+	Help             string
+	Stopped          string
+	AlreadyStopped   string
+	StopAsk          string // the question under a digest's Unsubscribe
+	ButtonStopYes    string
+	ButtonStopNo     string
+	StopKept         string
+	ButtonUndo       string
+	Restored         string
+	RestoredPaused   string // %s: how long (PausedUntil or PausedNoEnd)
+	NothingToUndo    string // callback toast
+	NotThisChat      string // callback toast: an undo made for another chat
+	FollowUsage      string
+	Followed         string // %s: name
+	FollowedKeyword  string // %s: keyword
+	FollowedFirst    string // after the first follow: the digest now holds only what is followed
+	AlreadyFollowing string // %s: name
+	FollowLimit      string // %d: the cap, %s: what was not followed
+	TopicTooLong     string // %d: max characters
+	TopicInvalid     string // %s: the offending text
+	TooManyAtOnce    string // %d: max per command
+	StoppedNote      string
+	UnfollowUsage    string
+	UnfollowPick     string
+	Unfollowed       string // %s: name
+	NotFollowing     string // %s: name
+	MyTopics         string // %s: the list
+	MyTopicsNone     string
+	TopicsIntro      string
+	TopicsPage       string // %s: the group, %d: the page, %d: the pages
+	TopicsAll        string // the reader follows nothing
+	TopicsLimited    string // the reader follows something
+	TopicsFollowed   string // callback toast, %s: name
+	TopicsFirst      string // callback toast for the first follow, %s: name
+	TopicsUnfollowed string // callback toast, %s: name
+	LangChosen       string
+	LangUsage        string
+	Unknown          string // %s: the command
+	NotACommand      string
+	NotAdmin         string
+	GroupWelcome     string // %s: bot username
+	GroupAdminsOnly  string
+	ChannelAdminOnly string // callback toast to a channel's non-admin
+	Failure          string
+	SlowDown         string // a reader sends faster than they can be answered
+	StartFirst       string
+	KeywordNote      string
+	ButtonDone       string
+	PauseAsk         string // how long, with three buttons
+	ButtonPauseDay   string
+	ButtonPauseWeek  string
+	ButtonPauseOpen  string
+	ButtonResume     string
+	Paused           string // %s: how long (PausedUntil or PausedNoEnd)
+	AlreadyPaused    string // %s: how long (PausedUntil or PausedNoEnd)
+	PauseChange      string
+	PausedUntil      string // %s: the end (PauseEnd)
+	PausedNoEnd      string
+	PauseEnd         string // %s: the day (digest.DayWords), %s: the time (a Clock… text), %s: the zone
+	Resumed          string
+	NotPaused        string
+	StoppedUseStart  string
+	NothingNew       string
+	TimeUsage        string // %s: current schedule
+	TimeInvalid      string // %s: what the reader typed
+	TimeSet          string // %s: schedule, described
+	TimeDaily        string // %s: the time (a Clock… text), %s: the zone (ZoneCities or ZoneOffset)
+	TimeInstant      string
+	TimeDefault      string // %s: the default, described
+	ButtonMorning    string
+	ButtonEvening    string
+	ButtonInstant    string
+	ButtonDefault    string
+	// /breaking and its buttons.
+	BreakingAbout     string // %d: the daily cap, %s: BreakingIsOn or BreakingIsOff
+	BreakingIsOn      string
+	BreakingIsOff     string
+	BreakingOn        string // %d: the daily cap
+	BreakingOff       string
+	BreakingNone      string // the newsroom sends no alerts
+	ButtonBreakingOn  string
+	ButtonBreakingOff string
+	ToastBreakingOn   string
+	ToastBreakingOff  string
+
+	// A time of day in words; %s is h:mm on a 12-hour clock. /time must
+	// read each back as the same time (see readClock).
+	ClockMorning       string // 1:00–11:59
+	ClockNoon          string // 12:00–12:59
+	ClockEvening       string // 13:00–23:59, said as 1:00–11:59
+	ClockAfterMidnight string // 00:01–00:59, said as 12:01–12:59
+	ClockMidnight      string // 00:00
+	// ZoneCities names the city of a time zone, keyed by the zone's last
+	// part (Asia/Damascus → Damascus).
+	ZoneCities map[string]string
+	// ZoneLatinCity lets a city missing from ZoneCities show as the zone
+	// writes it (America/New_York → New York).
+	ZoneLatinCity bool
+	ZoneOffset    string // %s: the offset from UTC ("+3", "-4", "+5:30"; "" for UTC)
+}
+
+// Broadcast is the admin-facing texts of /broadcast. They are Telegram
+// HTML; every %s is filled with an escaped string.
+type Broadcast struct {
+	Usage        string
+	UnknownTopic string // %s: the hashtag as typed
+	TooLong      string // %d: the limit
+	NoAudience   string
+	Preview      string // %d id, %s audience line
+	Everyone     string // %d readers
+	Followers    string // %d readers, %s topic name
+	Confirm      string
+	Cancel       string
+	Pause        string
+	Resume       string
+	Started      string
+	Paused       string
+	Resumed      string
+	Cancelled    string
+	DraftDropped string // the preview after Cancel
+	DraftExpired string
+	Gone         string
+	NotNow       string // %s the status it is in
+
+	Title       string // %d id
+	StRunning   string
+	StPaused    string
+	StDone      string
+	StCancelled string
+	To          string // %s: audience
+	ToEveryone  string
+	ToFollowers string // %s topic name
+	Sent        string
+	Blocked     string
+	Failed      string
+	Unknown     string
+	Skipped     string
+	NotSent     string
+	Remaining   string // %d remaining, %d total
+	ETA         string // %s duration
+	Took        string // %s duration
+}
+
+// Data is the sentences of /mydata and /forget.
+type Data struct {
+	Title, Nothing, Footer               string
+	ChatID, Status, StatusReason, Lang   string
+	Schedule, Source, ChatType, Joined   string
+	Breaking, BreakingOn, BreakingOff    string
+	Updated, LastDigest, Cursor, Follows string
+	NoFollows                            string
+	Never                                string
+	Statuses                             map[string]string // by subscribers.Status
+	PausedUntil                          string            // %s: the end of the pause, in words
+	ForgetAsk, ButtonYes, ButtonNo       string
+	Forgotten, ForgetCancelled           string
+	ToastForgotten, ToastCancelled       string
+}
+
+// Digest is the words of a digest in one language, kept together
+// for an editor to review. Counts go through arabic.Plural.
+type Digest struct {
+	Header        string    // %s: the day (Date), %s: the count (Stories)
+	HeaderUndated string    // %s: the count (Stories)
+	Date          string    // %[1]s: weekday, %[2]d: day of the month, %[3]s: month
+	Weekdays      [7]string // Sunday first, as time.Weekday
+	Months        [12]string
+	// Stories counts the articles the reader can see in this digest.
+	Stories arabic.Forms
+	// Headlines stands above the older articles, shown without summary.
+	Headlines string
+	// More counts, as a sentence linked to the site, the articles that did
+	// not fit.
+	More arabic.Forms
+	// The buttons under every digest.
+	ButtonTopics, ButtonPause, ButtonStop string
+	// PauseEnded tells a reader the pause they chose is over (plain text).
+	PauseEnded string
+}
+
+// Alert is what a breaking news alert says around the article.
+type Alert struct {
+	Label      string // above the headline
+	ButtonMute string
+	ButtonOn   string
+}
+
+// Command is one entry of the bot's command menu (plain text, no HTML).
+type Command struct {
+	Name        string // without the slash
+	Description string
+}
+
+// Signup is the block that takes the email form's place on the site
+// (plain HTML text, not Telegram HTML).
+type Signup struct {
+	Title   string
+	Pitch   string
+	Follows string // "You follow on subscribing: …", %s: the topics
+	Button  string
+}
