@@ -172,7 +172,7 @@ func TestReaderJourney(t *testing.T) {
 	}
 
 	m = h.say(u, "/stop")
-	wantContains(t, m, "إلغاء اشتراكك")
+	wantContains(t, m, "ألغينا اشتراكك") // "we have unsubscribed you"
 	if st := h.reader(101).Status; st != subscribers.Stopped {
 		t.Errorf("status after /stop = %s; want stopped", st)
 	}
@@ -214,9 +214,9 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"follow without argument", "/follow", []string{"اكتب الموضوع"}},
 		{"300-character topic", "/follow " + strings.Repeat("قسد", 100), []string{"طويل جداً", "64"}},
-		{"HTML in a topic", "/follow <b>قسد</b>", []string{"لا أستطيع متابعة", "<b>قسد</b>"}},
-		{"unknown command", "/frobnicate", []string{"لا أعرف الأمر", "/frobnicate"}},
-		{"plain text", "مرحبا", []string{"أفهم الأوامر فقط"}}, // "hello"
+		{"HTML in a topic", "/follow <b>قسد</b>", []string{"لا نستطيع متابعة", "<b>قسد</b>"}},
+		{"unknown command", "/frobnicate", []string{"لا نعرف الأمر", "/frobnicate"}},
+		{"plain text", "مرحبا", []string{"نفهم الأوامر فقط"}}, // "hello"
 		{"non-admin broadcast", "/broadcast hello everyone", []string{"مخصّص لمحرّري النشرة"}},
 		{"lang without argument", "/lang", []string{"اختر اللغة"}},
 	}
@@ -479,7 +479,7 @@ func TestScheduleCommands(t *testing.T) {
 		t.Errorf("stored schedule %q; want \"30 7 * * *\"", got)
 	}
 	m = h.say(u, "/time 25:99")
-	wantContains(t, m, "لم أفهم الموعد") // "I did not understand the time"
+	wantContains(t, m, "لم نفهم الموعد") // "we did not understand the time"
 	if got := h.reader(110).Schedule; got != "30 7 * * *" {
 		t.Errorf("a bad time changed the schedule to %q", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"nashra/digest/arabic"
 	"strings"
 
 	tg "github.com/go-telegram/bot"
@@ -60,7 +61,7 @@ func (b *Bot) breaking(ctx context.Context, c chatCtx, args string) error {
 	}
 	msg := t.BreakingOff
 	if on {
-		msg = fmt.Sprintf(t.BreakingOn, b.opt.BreakingCap)
+		msg = fmt.Sprintf(t.BreakingOn, arabic.Plural(b.opt.BreakingCap, countsFor(c.lang).Stories))
 		if status == subscribers.Stopped || status == subscribers.Blocked {
 			msg += "\n" + t.StoppedNote
 		}
@@ -76,7 +77,7 @@ func (b *Bot) breakingView(lang string, on bool) (string, *models.InlineKeyboard
 	if on {
 		state, label, arg = t.BreakingIsOn, t.ButtonBreakingOff, breakingArgOff
 	}
-	return fmt.Sprintf(t.BreakingAbout, b.opt.BreakingCap, state), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+	return fmt.Sprintf(t.BreakingAbout, arabic.Plural(b.opt.BreakingCap, countsFor(lang).Stories), state), &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
 		{{Text: label, CallbackData: callbackData(digest.AlertButtonKind, arg)}},
 	}}
 }

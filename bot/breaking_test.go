@@ -49,7 +49,7 @@ func TestBreakingCommand(t *testing.T) {
 	h.say(ar, "/start")
 
 	m := h.say(ar, "/breaking")
-	wantContains(t, m, "الأخبار العاجلة", "بحدٍّ أقصى 3 يومياً", "ولا نكرره في نشرتك", "الأخبار العاجلة متوقفة لديك") // "at most 3 a day", "not repeated in your digest", "off for you"
+	wantContains(t, m, "الأخبار العاجلة", "الحد الأقصى 3 أخبار في اليوم", "ولا نكرره في نشرتك", "الأخبار العاجلة متوقفة لديك") // "at most 3 stories a day", "not repeated in your digest", "off for you"
 	if !containsButton(m, "🔔 تفعيل الأخبار العاجلة|brk:on") {
 		t.Fatalf("/breaking buttons %v; want the one that turns it on", m.Buttons())
 	}
@@ -71,7 +71,7 @@ func TestBreakingCommand(t *testing.T) {
 	}
 
 	m = h.say(ar, "/breaking تفعيل") // "turn on"
-	wantContains(t, m, "فعّلنا الأخبار العاجلة", "بحدٍّ أقصى 3 يومياً")
+	wantContains(t, m, "فعّلنا الأخبار العاجلة", "الحد الأقصى 3 أخبار في اليوم")
 	if !h.reader(ar.ID).Breaking {
 		t.Error("/breaking تفعيل did not turn it on")
 	}
@@ -85,7 +85,7 @@ func TestBreakingCommand(t *testing.T) {
 	h.say(en, "/start")
 	h.say(en, "/lang en")
 	m = h.say(en, "/breaking on")
-	wantContains(t, m, "Breaking news is on", "at most 3 a day")
+	wantContains(t, m, "Breaking news is on", "at most 3 stories a day")
 	m = h.say(en, "/breaking")
 	wantContains(t, m, "Breaking news is on for you.")
 	if !containsButton(m, "🔕 Turn off breaking news|brk:off") {

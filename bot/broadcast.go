@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"nashra/digest/arabic"
 	"strconv"
 	"strings"
 	"time"
@@ -100,7 +101,7 @@ func (b *Bot) broadcast(ctx context.Context, c chatCtx, args string, m *models.M
 	// marks count towards Telegram's limit.
 	text := bidi.Message(html.EscapeString(body))
 	if len(utf16.Encode([]rune(html.UnescapeString(text)))) > maxBroadcastLen {
-		b.send(ctx, c.id, fmt.Sprintf(t.TooLong, maxBroadcastLen), nil)
+		b.send(ctx, c.id, fmt.Sprintf(t.TooLong, arabic.Plural(maxBroadcastLen, countsFor(c.lang).Letters)), nil)
 		return nil
 	}
 	audience, err := b.broadcasts.Audience(ctx, slug)
@@ -118,9 +119,9 @@ func (b *Bot) broadcast(ctx context.Context, c chatCtx, args string, m *models.M
 	b.log.Info("broadcast drafted", "broadcast", bc.ID, "user_id", c.from, "topic", slug, "audience", audience)
 	// The preview is the message itself, sent as the sender will send it.
 	b.send(ctx, c.id, bc.Text, nil)
-	line := fmt.Sprintf(t.Everyone, audience)
+	line := fmt.Sprintf(t.Everyone, arabic.Plural(int(audience), countsFor(c.lang).Readers))
 	if slug != "" {
-		line = fmt.Sprintf(t.Followers, audience, html.EscapeString(b.bcTopicName(c.lang, slug)))
+		line = fmt.Sprintf(t.Followers, html.EscapeString(b.bcTopicName(c.lang, slug)), arabic.Plural(int(audience), countsFor(c.lang).Readers))
 	}
 	if msg := b.sendMessage(ctx, c.id, fmt.Sprintf(t.Preview, bc.ID, line), confirmKeyboard(c.lang, bc.ID)); msg != nil {
 		return b.broadcasts.SetMessage(ctx, bc.ID, c.id, msg.ID)

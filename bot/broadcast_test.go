@@ -316,7 +316,7 @@ func TestBroadcastCommandErrors(t *testing.T) {
 	tests := []struct{ text, want string }{
 		{"/broadcast", "Write the message after the command"},
 		{"/broadcast   ", "Write the message after the command"},
-		{"/broadcast #nosuch hello", "I don't know the topic #nosuch"},
+		{"/broadcast #nosuch hello", "We don't know the topic #nosuch"},
 		{"/broadcast #<b>x</b> hi", "#<b>x</b>"}, // echoed as text
 		{"/broadcast #sdf hello", "No active reader"},
 		{"/broadcast " + strings.Repeat("ب", 4097), "too long"},
@@ -422,7 +422,7 @@ func TestBroadcastPauseResumeCancelButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, control := h.preview(admin, "/broadcast hello")
-	bcWant(t, control, "101 active readers")
+	bcWant(t, control, "all active readers (101 readers)")
 	h.press(control, "bc:confirm:1")
 	running := h.message(bcAdmin, control.MessageID)
 	bcWant(t, running, "Broadcast #1", "sending")

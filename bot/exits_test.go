@@ -157,7 +157,7 @@ var exitLangs = []exitTexts{
 		stopAsk: "هل تريد إيقاف النشرة؟", // "do you want to stop the digest?"
 		yes:     "نعم، أوقفها",           // "yes, stop it"
 		no:      "لا، أبقِها",            // "no, keep it"
-		stopped: "تم إلغاء اشتراكك",      // "you are unsubscribed"
+		stopped: "ألغينا اشتراكك",        // "we have unsubscribed you"
 		undo:    "↩️ تراجع",              // "undo"
 		back:    "تراجعنا عن الإلغاء",    // "we undid the unsubscribing"
 		kept:    "لم نغيّر شيئاً",        // "we changed nothing"
@@ -176,7 +176,7 @@ var exitLangs = []exitTexts{
 	},
 	{
 		lang: "en", stopAsk: "Stop your digest?", yes: "Yes, stop it", no: "No, keep it",
-		stopped: "You are unsubscribed", undo: "↩️ Undo", back: "Undone: your subscription is as it was",
+		stopped: "We have unsubscribed you", undo: "↩️ Undo", back: "Undone: your subscription is as it was",
 		kept: "Nothing changed", nothingToUndo: "Nothing to undo",
 		pauseAsk:   []string{"A day", "A week", "Until I resume"},
 		pausedDay:  "Your digest is paused until Sunday 6 December at 9:00 am Damascus time",

@@ -269,7 +269,7 @@ func (b *Bot) resolve(lang, raw string) wanted {
 	t := textsFor(lang)
 	words := cleanTopic(raw)
 	if utf8.RuneCountInString(words) > MaxTopicRunes {
-		return wanted{err: fmt.Sprintf(t.TopicTooLong, MaxTopicRunes)}
+		return wanted{err: fmt.Sprintf(t.TopicTooLong, arabic.Plural(MaxTopicRunes, countsFor(lang).Letters))}
 	}
 	if !validTopic(words) {
 		return wanted{err: fmt.Sprintf(t.TopicInvalid, html.EscapeString(truncate(raw, 40)))}
@@ -346,7 +346,7 @@ func (b *Bot) follow(ctx context.Context, c chatCtx, args string) error {
 		return nil
 	}
 	if len(items) > maxItemsPerCommand {
-		b.send(ctx, c.id, fmt.Sprintf(t.TooManyAtOnce, maxItemsPerCommand), nil)
+		b.send(ctx, c.id, fmt.Sprintf(t.TooManyAtOnce, arabic.Plural(maxItemsPerCommand, countsFor(c.lang).Topics)), nil)
 		return nil
 	}
 	status, err := b.ensureReader(ctx, c)
@@ -382,7 +382,7 @@ func (b *Bot) follow(ctx context.Context, c chatCtx, args string) error {
 		case subscribers.AlreadyFollowing:
 			lines = append(lines, fmt.Sprintf(t.AlreadyFollowing, w.label))
 		case subscribers.LimitReached:
-			lines = append(lines, fmt.Sprintf(t.FollowLimit, b.store.MaxFollows(), w.label))
+			lines = append(lines, fmt.Sprintf(t.FollowLimit, arabic.Plural(b.store.MaxFollows(), countsFor(c.lang).Follows), w.label))
 		}
 	}
 	if len(before) == 0 && added > 0 {
@@ -411,7 +411,7 @@ func (b *Bot) unfollow(ctx context.Context, c chatCtx, args string) error {
 		return nil
 	}
 	if len(items) > maxItemsPerCommand {
-		b.send(ctx, c.id, fmt.Sprintf(t.TooManyAtOnce, maxItemsPerCommand), nil)
+		b.send(ctx, c.id, fmt.Sprintf(t.TooManyAtOnce, arabic.Plural(maxItemsPerCommand, countsFor(c.lang).Topics)), nil)
 		return nil
 	}
 	var lines []string

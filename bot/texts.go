@@ -19,6 +19,9 @@ func bcTextsFor(lang string) bcTexts { return wording.For(lang).Broadcast }
 
 func dataTextsFor(lang string) dataTexts { return wording.For(lang).Data }
 
+// countsFor gives the counted nouns of a language, for arabic.Plural.
+func countsFor(lang string) *wording.Counts { return &wording.For(lang).Counts }
+
 // followExamples shows how to follow, in the reader's language.
 func followExamples(lang string) string {
 	if lang == "en" {

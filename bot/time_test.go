@@ -64,13 +64,13 @@ func TestTimeAsReadersWriteIt(t *testing.T) {
 	// Refused: the schedule stays, and the reader is told.
 	for _, in := range []string{"13 م", "25:00", "السابعة عشرة"} { // 13 pm; 25:00; the seventeenth
 		m := h.say(ar, "/time "+in)
-		wantSeen(t, m, "لم أفهم الموعد") // I did not understand the time
+		wantSeen(t, m, "لم نفهم الموعد") // we did not understand the time
 		if got := h.reader(120).Schedule; got != "45 0 * * *" {
 			t.Errorf("/time %s changed the schedule to %q", in, got)
 		}
 	}
 	m = h.say(en, "/time 13pm")
-	wantSeen(t, m, "I did not understand the time")
+	wantSeen(t, m, "We did not understand the time")
 	if got := h.reader(121).Schedule; got != "0 19 * * *" {
 		t.Errorf("/time 13pm changed the schedule to %q", got)
 	}

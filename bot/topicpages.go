@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"nashra/digest/arabic"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -216,7 +217,7 @@ func (b *Bot) toggleTopic(ctx context.Context, c chatCtx, msgID int, slug string
 			return "", err
 		}
 		if res == subscribers.LimitReached {
-			return fmt.Sprintf(t.FollowLimit, b.store.MaxFollows(), name), nil
+			return fmt.Sprintf(t.FollowLimit, arabic.Plural(b.store.MaxFollows(), countsFor(c.lang).Follows), name), nil
 		}
 	}
 	follows, err := b.store.Follows(ctx, c.id)

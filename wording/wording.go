@@ -13,6 +13,7 @@ type Book struct {
 	Data      Data      // /mydata and /forget
 	Broadcast Broadcast // /broadcast, to editors
 	Digest    Digest
+	Counts    Counts
 	Alert     Alert
 	Menu      []Command // the bot's command menu, in order
 	Signup    Signup
@@ -56,10 +57,10 @@ type Bot struct {
 	FollowedKeyword  string // %s: keyword
 	FollowedFirst    string // after the first follow: the digest now holds only what is followed
 	AlreadyFollowing string // %s: name
-	FollowLimit      string // %d: the cap, %s: what was not followed
-	TopicTooLong     string // %d: max characters
+	FollowLimit      string // %s: the cap (Counts.Follows), %s: what was not followed
+	TopicTooLong     string // %s: the limit (Counts.Letters)
 	TopicInvalid     string // %s: the offending text
-	TooManyAtOnce    string // %d: max per command
+	TooManyAtOnce    string // %s: the limit per message (Counts.Topics)
 	StoppedNote      string
 	UnfollowUsage    string
 	UnfollowPick     string
@@ -113,10 +114,10 @@ type Bot struct {
 	ButtonInstant    string
 	ButtonDefault    string
 	// /breaking and its buttons.
-	BreakingAbout     string // %d: the daily cap, %s: BreakingIsOn or BreakingIsOff
+	BreakingAbout     string // %s: the daily cap (Counts.Stories), %s: BreakingIsOn or BreakingIsOff
 	BreakingIsOn      string
 	BreakingIsOff     string
-	BreakingOn        string // %d: the daily cap
+	BreakingOn        string // %s: the daily cap (Counts.Stories)
 	BreakingOff       string
 	BreakingNone      string // the newsroom sends no alerts
 	ButtonBreakingOn  string
@@ -145,11 +146,11 @@ type Bot struct {
 type Broadcast struct {
 	Usage        string
 	UnknownTopic string // %s: the hashtag as typed
-	TooLong      string // %d: the limit
+	TooLong      string // %s: the limit (Counts.Letters)
 	NoAudience   string
 	Preview      string // %d id, %s audience line
-	Everyone     string // %d readers
-	Followers    string // %d readers, %s topic name
+	Everyone     string // %s readers (Counts.Readers)
+	Followers    string // %s topic name, %s readers (Counts.Readers)
 	Confirm      string
 	Cancel       string
 	Pause        string
@@ -218,6 +219,19 @@ type Digest struct {
 	// PauseEnded tells a reader the pause they chose is over (plain text).
 	PauseEnded string
 }
+
+// Counts are the counted nouns the texts share, each for every class of
+// number (arabic.Plural).
+type Counts struct {
+	Letters Forms // a length limit
+	Follows Forms
+	Topics  Forms
+	Stories Forms
+	Readers Forms
+}
+
+// Forms are the ways a count is written; see arabic.Forms.
+type Forms = arabic.Forms
 
 // Alert is what a breaking news alert says around the article.
 type Alert struct {

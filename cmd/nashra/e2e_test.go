@@ -123,7 +123,7 @@ func TestRunEndToEnd(t *testing.T) {
 	if got := follows(); got != "k:انقطاع الكهرباء" {
 		t.Errorf("after unfollowing SDF: %q; want only the keyword", got)
 	}
-	say("/stop", "إلغاء اشتراكك")
+	say("/stop", "ألغينا اشتراكك")
 	if st := status(); st != subscribers.Stopped {
 		t.Errorf("after /stop status %s; want stopped", st)
 	}
