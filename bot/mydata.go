@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"nashra/digest"
 	"nashra/subscribers"
 )
 
@@ -55,7 +56,7 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 	}
 	line(t.Status, status)
 	if r.StatusReason != "" {
-		line(t.StatusReason, html.EscapeString(r.StatusReason))
+		line(t.StatusReason, reasonWords(t, r.Status, r.StatusReason))
 	}
 	switch r.Lang {
 	case "en":
@@ -73,13 +74,21 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 	} else {
 		line(t.Breaking, t.BreakingOff)
 	}
-	line(t.Source, html.EscapeString(r.Source))
-	if r.ChatType != "" {
-		line(t.ChatType, html.EscapeString(r.ChatType))
+	source, ok := t.Sources[r.Source]
+	if !ok {
+		source = fmt.Sprintf(t.SourceLink, html.EscapeString(r.Source))
 	}
-	line(t.Joined, b.formatDate(r.JoinedAt, t.Never))
-	line(t.Updated, b.formatDate(r.UpdatedAt, t.Never))
-	line(t.LastDigest, b.formatDate(lastDigest, t.Never))
+	line(t.Source, source)
+	if r.ChatType != "" {
+		kind, ok := t.ChatTypes[r.ChatType]
+		if !ok {
+			kind = html.EscapeString(r.ChatType)
+		}
+		line(t.ChatType, kind)
+	}
+	line(t.Joined, b.whenWords(lang, r.JoinedAt))
+	line(t.Updated, b.whenWords(lang, r.UpdatedAt))
+	line(t.LastDigest, b.whenWords(lang, lastDigest))
 	line(t.Cursor, strconv.FormatInt(r.Cursor, 10))
 	if len(r.Follows) == 0 {
 		line(t.Follows, t.NoFollows)
@@ -93,11 +102,31 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 	return sb.String()
 }
 
-func (b *Bot) formatDate(at time.Time, never string) string {
+// whenWords says a stored moment with its year, in the service's zone:
+// «الأحد 30 تشرين الثاني 2026 الساعة 9:14 صباحاً بتوقيت دمشق».
+func (b *Bot) whenWords(lang string, at time.Time) string {
+	d := dataTextsFor(lang)
 	if at.IsZero() {
-		return never
+		return d.Never
 	}
-	return at.In(b.opt.Location).Format("2006-01-02 15:04")
+	t := textsFor(lang)
+	at = at.In(b.opt.Location)
+	return fmt.Sprintf(d.When, digest.DayWords(lang, at), at.Year(), clockWords(t, at.Hour(), at.Minute()), zoneWords(t, b.opt.Location, at))
+}
+
+// reasonWords says why a reader's status last changed. The service's own
+// reasons have words; a blocked chat's other reasons are Telegram's
+// refusals; anything else (an imported record's) is shown as stored.
+func reasonWords(t dataTexts, st subscribers.Status, reason string) string {
+	switch {
+	case t.Reasons[reason] != "":
+		return t.Reasons[reason]
+	case strings.HasPrefix(reason, "migrated to ") || strings.HasPrefix(reason, "migrated from "):
+		return t.ReasonMoved
+	case st == subscribers.Blocked:
+		return t.ReasonRefused
+	}
+	return fmt.Sprintf(t.ReasonOther, html.EscapeString(reason))
 }
 
 // forget answers /forget: nothing is deleted until the reader confirms.

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -155,4 +156,55 @@ func (h *harness) noKeysAbout(chat int64) {
 			h.t.Errorf("%s %s still lists chat %d", typ, key, chat)
 		}
 	}
+}
+
+// TestMyDataSaysItInWords: /mydata shows an Arabic reader no code. Why the
+// status last changed, the chat's kind, where the subscription came from
+// and every date are said in words; only commands stay in Latin letters.
+func TestMyDataSaysItInWords(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	reasons := []struct {
+		status subscribers.Status
+		reason string
+		want   string
+	}{
+		{subscribers.Active, "start", "اشتركت"},                                       // you subscribed
+		{subscribers.Stopped, "stop", "ألغيت الاشتراك"},                               // you unsubscribed
+		{subscribers.Paused, "pause", "أوقفت النشرة مؤقتاً"},                          // you paused the digest
+		{subscribers.Active, "resume", "استأنفت النشرة"},                              // you resumed it
+		{subscribers.Active, "undo stop", "تراجعت عن إلغاء الاشتراك"},                 // you undid unsubscribing
+		{subscribers.Active, "pause ended", "انتهى الإيقاف المؤقت"},                   // the pause ended
+		{subscribers.Blocked, "bot kicked", "أُزيل البوت من المحادثة"},                // the bot was removed
+		{subscribers.Blocked, "Forbidden: bot was blocked by the user", "رفض تلغرام"}, // Telegram refused
+		{subscribers.Blocked, "migrated to -100123", "مجموعة خارقة"},                  // became a supergroup
+	}
+	for i, r := range reasons {
+		chat := int64(330 + i)
+		u := telegramtest.NewUser(chat, "ar")
+		h.say(u, "/start")
+		if _, err := h.store.SetStatus(ctx, chat, r.status, r.reason); err != nil {
+			t.Fatal(err)
+		}
+		m := h.say(u, "/mydata")
+		wantContains(t, m,
+			r.want,
+			"محادثة خاصة", // a private chat
+			"مباشرة",      // directly, without a signup link
+			"بتوقيت",      // a date and time in words, with its zone
+		)
+		shown := regexp.MustCompile(`/[a-z]+`).ReplaceAllString(m.Text, "")
+		if latin := regexp.MustCompile(`[A-Za-z]+`).FindAllString(shown, -1); len(latin) > 0 {
+			t.Errorf("reason %q: /mydata shows %q in Latin letters:\n%s", r.reason, latin, m.Text)
+		}
+		if iso := regexp.MustCompile(`\d{4}-\d\d-\d\d`).FindString(m.Text); iso != "" {
+			t.Errorf("reason %q: /mydata writes a date as %s, not in words:\n%s", r.reason, iso, m.Text)
+		}
+	}
+
+	en := telegramtest.NewUser(340, "en")
+	h.say(en, "/start")
+	h.say(en, "/lang en")
+	m := h.say(en, "/mydata")
+	wantContains(t, m, "private chat", "directly", "you subscribed", "time")
 }

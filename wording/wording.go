@@ -194,9 +194,24 @@ type Data struct {
 	Never                                string
 	Statuses                             map[string]string // by subscribers.Status
 	PausedUntil                          string            // %s: the end of the pause, in words
-	ForgetAsk, ButtonYes, ButtonNo       string
-	Forgotten, ForgetCancelled           string
-	ToastForgotten, ToastCancelled       string
+	// Why the status last changed, by the reason the service stores
+	// (outbox.PauseEndReason, "bot kicked"…); ReasonMoved for a group that
+	// became a supergroup, ReasonRefused for a refusal from Telegram,
+	// ReasonOther (%s: the stored reason) for anything else.
+	Reasons                                 map[string]string
+	ReasonMoved, ReasonRefused, ReasonOther string
+	ChatTypes                               map[string]string // by Telegram's chat type
+	// Where the subscription came from: Sources by the stored source
+	// ("direct", "follow", "import"), SourceLink (%s: its name) for a
+	// signup link.
+	Sources    map[string]string
+	SourceLink string
+	// When is a stored moment: %s the day (digest.DayWords), %d the year,
+	// %s the time (a Bot.Clock… text), %s the zone.
+	When                           string
+	ForgetAsk, ButtonYes, ButtonNo string
+	Forgotten, ForgetCancelled     string
+	ToastForgotten, ToastCancelled string
 }
 
 // Digest is the words of a digest in one language, kept together
