@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"nashra/schedule"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,7 +88,7 @@ func (b *Bot) poll(ctx context.Context, d *dispatcher) error {
 			wait = ra
 		}
 		b.log.Warn("getUpdates failed; retrying", "err", err, "in", wait)
-		if sleepCtx(ctx, wait) != nil {
+		if schedule.Wait(ctx, wait) != nil {
 			return nil
 		}
 	}
@@ -125,7 +126,7 @@ func (b *Bot) storeAndDispatch(ctx context.Context, d *dispatcher, raws []json.R
 			return
 		}
 		b.log.Warn("store updates failed; retrying", "err", err, "in", wait)
-		if sleepCtx(ctx, wait) != nil {
+		if schedule.Wait(ctx, wait) != nil {
 			return
 		}
 		wait = min(2*wait, time.Second)
@@ -215,21 +216,10 @@ func (b *Bot) retry(ctx context.Context, what string, step func() error) error {
 			return ctx.Err()
 		}
 		b.log.Warn(what+" failed; retrying", "err", err, "in", wait)
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := schedule.Wait(ctx, wait); err != nil {
 			return err
 		}
 		wait = min(2*wait, 5*time.Second)
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

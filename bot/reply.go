@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"nashra/schedule"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -67,7 +68,7 @@ func (b *Bot) call(ctx context.Context, chatID int64, method string, do func() e
 					continue // waitTurn waits the hold out
 				}
 			}
-			if sleepCtx(ctx, wait) != nil {
+			if schedule.Wait(ctx, wait) != nil {
 				return false
 			}
 			continue
@@ -111,7 +112,7 @@ func (b *Bot) waitTurn(ctx context.Context, chatID int64) bool {
 				b.log.Warn("reply dropped: rate limited for too long", "chat_id", chatID, "wait", d)
 				return false
 			}
-			if sleepCtx(ctx, d) != nil {
+			if schedule.Wait(ctx, d) != nil {
 				return false
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"nashra/schedule"
 	"net/http"
 	"time"
 
@@ -60,7 +61,7 @@ func (b *Bot) setWebhook(ctx context.Context, url, secret string) error {
 		}
 		wait = max(wait, tgerr.RetryAfter(err))
 		b.log.Warn("set webhook failed; retrying", "err", b.redact(err), "in", wait)
-		if sleepCtx(ctx, wait) != nil {
+		if schedule.Wait(ctx, wait) != nil {
 			return nil
 		}
 		wait = min(2*wait, time.Minute)

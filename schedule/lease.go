@@ -71,7 +71,7 @@ func (s *Scheduler) Lease(ctx context.Context, name string, ttl time.Duration, f
 			if err != nil && ctx.Err() == nil {
 				s.opt.Log.Warn("lease", "lease", name, "err", err)
 			}
-			if sleep(ctx, retry) != nil {
+			if Wait(ctx, retry) != nil {
 				return nil
 			}
 			continue
@@ -90,7 +90,7 @@ func (s *Scheduler) Lease(ctx context.Context, name string, ttl time.Duration, f
 		switch {
 		case errors.Is(err, ErrYield):
 			s.opt.Log.Warn("lease handed back", "lease", name, "reason", err)
-			if sleep(ctx, ttl) != nil {
+			if Wait(ctx, ttl) != nil {
 				return nil
 			}
 		case err != nil && !lost && ctx.Err() == nil:
@@ -118,17 +118,6 @@ func (s *Scheduler) heartbeat(ctx context.Context, cancel context.CancelFunc, ke
 				return
 			}
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

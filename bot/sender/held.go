@@ -2,6 +2,7 @@ package sender
 
 import (
 	"context"
+	"nashra/schedule"
 	"time"
 
 	"nashra/outbox"
@@ -30,7 +31,7 @@ func (s *Sender) hold(job outbox.Job) {
 // those that wait longer than the janitor's patience.
 func (s *Sender) release(ctx context.Context) {
 	tick := min(s.opt.RetryBackoff, holdAfter/2, s.opt.ReclaimIdle/8)
-	for sleep(ctx, tick) == nil {
+	for schedule.Wait(ctx, tick) == nil {
 		now := s.now()
 		var due []outbox.Job
 		var touch []outbox.Job

@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"nashra/schedule"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -264,14 +265,14 @@ func (s *Sender) work(ctx context.Context, shards []int) {
 		// would sit in this consumer's pending list for nothing.
 		if left, err := s.lim.PauseLeft(ctx); err == nil && left > 0 {
 			s.pauseSeen.Store(true)
-			_ = sleep(ctx, min(left, time.Second))
+			_ = schedule.Wait(ctx, min(left, time.Second))
 			continue
 		}
 		jobs, err := s.outbox.Read(ctx, s.opt.Consumer, shards, s.opt.Batch, 500*time.Millisecond)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("read outbox", "err", err)
-				_ = sleep(ctx, time.Second)
+				_ = schedule.Wait(ctx, time.Second)
 			}
 			continue
 		}
@@ -383,7 +384,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			s.hold(job)
 			return nil
 		}
-		if sleep(ctx, wait) != nil {
+		if schedule.Wait(ctx, wait) != nil {
 			return nil
 		}
 	}
@@ -432,7 +433,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 				return nil
 			}
 			log.Error("wait for rate limit", "err", err)
-			_ = sleep(ctx, time.Second)
+			_ = schedule.Wait(ctx, time.Second)
 			continue
 		}
 		ok, err := s.outbox.Begin(ctx, job, s.opt.Consumer)
@@ -607,7 +608,7 @@ func (s *Sender) finish(ctx context.Context, log *slog.Logger, job outbox.Job, s
 		if err == nil {
 			return
 		}
-		if sleep(rctx, wait) != nil {
+		if schedule.Wait(rctx, wait) != nil {
 			// The janitor will find it in flight and call it unknown.
 			log.Error("record job state: gave up", "state", state, "err", err)
 			return
@@ -657,7 +658,7 @@ func (s *Sender) markBlocked(ctx context.Context, log *slog.Logger, chat int64, 
 func (s *Sender) waitTurn(ctx context.Context, job outbox.Job, chat int64) error {
 	touched := time.Now()
 	wait := func(d time.Duration) error {
-		if err := sleep(ctx, d); err != nil {
+		if err := schedule.Wait(ctx, d); err != nil {
 			return err
 		}
 		if time.Since(touched) > s.opt.ReclaimIdle/4 {
@@ -722,16 +723,4 @@ func (s *Sender) send(ctx context.Context, job outbox.Job, chat int64, text stri
 	}
 	msg, err := s.opt.API.SendMessage(sctx, p)
 	return msg, call, err
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
