@@ -14,18 +14,10 @@ import (
 
 const flushReaders = 30
 
-func flushChats() []int64 {
-	chats := make([]int64, flushReaders)
-	for i := range chats {
-		chats[i] = int64(500 + i) // spread over every shard
-	}
-	return chats
-}
-
 func TestEnqueueDigestsAcrossScriptFlushes(t *testing.T) {
 	ctx := context.Background()
 	s, r := newStore(t)
-	chats := flushChats()
+	chats := redistest.FlushChats(flushReaders)
 	mustStart(t, r, chats...)
 	rounds := redistest.FlushRounds(flushReaders / 3)
 	for k, round := range rounds {
@@ -75,7 +67,7 @@ func TestEnqueueDigestsAcrossScriptFlushes(t *testing.T) {
 func TestEnqueueAcrossScriptFlushes(t *testing.T) {
 	ctx := context.Background()
 	s, r := newStore(t)
-	chats := flushChats()
+	chats := redistest.FlushChats(flushReaders)
 	rounds := redistest.FlushRounds(flushReaders / 3)
 	var want []string
 	for k, round := range rounds {

@@ -14,18 +14,10 @@ import (
 
 const flushReaders = 30
 
-func flushChats() []int64 {
-	chats := make([]int64, flushReaders)
-	for i := range chats {
-		chats[i] = int64(500 + i) // spread over every shard
-	}
-	return chats
-}
-
 func TestImportAcrossScriptFlushes(t *testing.T) {
 	ctx := context.Background()
 	s, r := newStore(t)
-	chats := flushChats()
+	chats := redistest.FlushChats(flushReaders)
 	for k, round := range redistest.FlushRounds(flushReaders / 3) {
 		var lines []string
 		for _, chat := range chats {

@@ -205,6 +205,16 @@ type FlushRound struct {
 	Flush func(t testing.TB, r *Redis) (fired func() bool)
 }
 
+// FlushChats are n chat IDs for a script-flush test, spread over every
+// shard so that a batch touches each of them.
+func FlushChats(n int) []int64 {
+	chats := make([]int64, n)
+	for i := range chats {
+		chats[i] = int64(500 + i)
+	}
+	return chats
+}
+
 // FlushRounds are the batches such a test runs, in order: after a flush,
 // with the scripts cached, with the cache flushed after halfWay calls of
 // the batch (its first calls ran, the others are answered NOSCRIPT), and
