@@ -10,7 +10,6 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"nashra/bidi"
 	"nashra/bot/tgerr"
 	"nashra/digest"
 	"nashra/subscribers"
@@ -137,17 +136,6 @@ func (b *Bot) breakingButton(ctx context.Context, c chatCtx, msgID int, arg stri
 		return toast, nil
 	}
 	text, kb := b.breakingView(c.lang, on)
-	edited := b.call(ctx, c.id, "editMessageText", func() error {
-		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: c.id, MessageID: msgID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML, ReplyMarkup: kb,
-		})
-		if tgerr.NotModified(err) {
-			return nil
-		}
-		return err
-	})
-	if !edited {
-		b.send(ctx, c.id, text, kb)
-	}
+	b.replaceWith(ctx, c, msgID, text, kb)
 	return toast, nil
 }

@@ -87,6 +87,9 @@ func (b *Bot) replaceWith(ctx context.Context, c chatCtx, msgID int, text string
 	}
 	edited := b.call(ctx, c.id, "editMessageText", func() error {
 		_, err := b.api.EditMessageText(ctx, params)
+		if tgerr.NotModified(err) {
+			return nil // already shows it: a second tap, or a retried update
+		}
 		return err
 	})
 	if !edited {

@@ -208,3 +208,28 @@ func TestMyDataSaysItInWords(t *testing.T) {
 	m := h.say(en, "/mydata")
 	wantContains(t, m, "private chat", "directly", "you subscribed", "time")
 }
+
+// TestDoubleTapSendsNothingTwice: a reader's second tap on a button, which
+// Telegram delivers after the first has already changed the message, finds
+// the message showing the outcome; it must not arrive again as a new one.
+func TestDoubleTapSendsNothingTwice(t *testing.T) {
+	h := newHarness(t)
+	const chat = 350
+	u := telegramtest.NewUser(chat, "ar")
+	h.say(u, "/start")
+	ask := h.say(u, "/forget")
+	press(t, h, chat, ask.MessageID, "fg:no")
+	before := len(h.srv.SentTo(chat))
+	if _, err := h.srv.ForgeCallback(chat, ask.MessageID, chat, "fg:no"); err != nil {
+		t.Fatal(err)
+	}
+	// The answer to the second tap is the sign that it was handled.
+	if _, err := h.srv.WaitFor(20*time.Second, func(s telegramtest.Snapshot) bool {
+		return len(s.CallsTo("answerCallbackQuery")) >= 2
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.srv.SentTo(chat); len(got) != before {
+		t.Errorf("after a second tap %d messages, want %d: %q", len(got), before, got[len(got)-1].Text)
+	}
+}

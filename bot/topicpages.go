@@ -9,11 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"nashra/bidi"
-	"nashra/bot/tgerr"
 	"nashra/digest/topics"
 	"nashra/subscribers"
 )
@@ -240,16 +237,5 @@ func (b *Bot) toggleTopic(ctx context.Context, c chatCtx, msgID int, slug string
 // page comes as a new message: the reader must see the change either way.
 func (b *Bot) showTopicsPage(ctx context.Context, c chatCtx, msgID int, follows []subscribers.Follow, pages []topicsPage, at int) {
 	text, kb := b.topicsView(c.lang, follows, pages, at)
-	edited := b.call(ctx, c.id, "editMessageText", func() error {
-		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: c.id, MessageID: msgID, Text: bidi.Message(text), ParseMode: models.ParseModeHTML, ReplyMarkup: kb,
-		})
-		if tgerr.NotModified(err) {
-			return nil
-		}
-		return err
-	})
-	if !edited {
-		b.send(ctx, c.id, text, kb)
-	}
+	b.replaceWith(ctx, c, msgID, text, kb)
 }
