@@ -27,11 +27,11 @@ func sampleChart(lang string) chartData {
 		if i%6 == 0 {
 			n -= 9
 		}
-		pts = append(pts, chartPoint{Day: t.date(day.AddDate(0, 0, i)), N: n})
+		pts = append(pts, chartPoint{Day: t.Date(day.AddDate(0, 0, i)), N: n})
 	}
 	d := chartData{
 		RTL:          lang != "en",
-		ReadersTitle: fmt.Sprintf(t.ChartReaders, t.span(28)),
+		ReadersTitle: fmt.Sprintf(t.ChartReaders, t.Span(28)),
 		DayAxis:      t.ChartDayAxis,
 		CountAxis:    t.ChartCountAxis,
 		NoReaders:    t.ChartNoReaders,

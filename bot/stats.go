@@ -82,7 +82,7 @@ func (b *Bot) stats(ctx context.Context, c chatCtx, _ string, _ *models.Message)
 			joined += d.Joined
 			lost += d.Lost
 		}
-		caption = fmt.Sprintf(t.Caption, r.counts[subscribers.Active], t.span(days), joined, lost)
+		caption = fmt.Sprintf(t.Caption, r.counts[subscribers.Active], t.Span(days), joined, lost)
 	}
 	b.call(ctx, c.id, "sendPhoto", func() error {
 		// A fresh reader per attempt: a retry after a 429 uploads again.
@@ -100,7 +100,7 @@ func (b *Bot) stats(ctx context.Context, c chatCtx, _ string, _ *models.Message)
 func statsChart(r statsReport, t *statsTexts, lang string, days int) chartData {
 	d := chartData{
 		RTL:          lang != "en",
-		ReadersTitle: fmt.Sprintf(t.ChartReaders, t.span(days)),
+		ReadersTitle: fmt.Sprintf(t.ChartReaders, t.Span(days)),
 		DayAxis:      t.ChartDayAxis,
 		CountAxis:    t.ChartCountAxis,
 		NoReaders:    t.ChartNoReaders,
@@ -112,7 +112,7 @@ func statsChart(r statsReport, t *statsTexts, lang string, days int) chartData {
 		return d
 	}
 	for _, day := range sinceFirst(r.days[len(r.days)-days:]) {
-		d.Readers = append(d.Readers, chartPoint{Day: t.date(day.Day), N: day.Readers})
+		d.Readers = append(d.Readers, chartPoint{Day: t.Date(day.Day), N: day.Readers})
 	}
 	return d
 }
@@ -207,20 +207,20 @@ func statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
 		line("%s", t.NoReaders)
 	} else {
 		for _, st := range []subscribers.Status{subscribers.Active, subscribers.Paused, subscribers.Stopped, subscribers.Blocked} {
-			line("• %s: %s", esc(t.Statuses[string(st)]), t.ReaderCount.of(r.counts[st]))
+			line("• %s: %s", esc(t.Statuses[string(st)]), t.ReaderCount.Of(r.counts[st]))
 		}
 		sb.WriteByte('\n')
-		line(t.Days, t.span(days))
+		line(t.Days, t.Span(days))
 		recent := sinceFirst(r.days[len(r.days)-days:])
 		if !slices.ContainsFunc(recent, moved) {
-			line(t.NoMoves, t.span(days))
+			line(t.NoMoves, t.Span(days))
 			recent = nil
 		}
 		for _, d := range recent {
 			if moved(d) {
-				line(t.DayLine, t.date(d.Day), d.Joined, d.Returned, d.Lost, d.Readers)
+				line(t.DayLine, t.Date(d.Day), d.Joined, d.Returned, d.Lost, d.Readers)
 			} else {
-				line(t.DayQuiet, t.date(d.Day), d.Readers)
+				line(t.DayQuiet, t.Date(d.Day), d.Readers)
 			}
 		}
 	}
@@ -251,22 +251,22 @@ func statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
 		if !ok {
 			name = fmt.Sprintf(t.SourceLink, src)
 		}
-		line("• %s: %s", esc(name), t.ReaderCount.of(r.signups[src]))
+		line("• %s: %s", esc(name), t.ReaderCount.Of(r.signups[src]))
 	}
 
 	sb.WriteByte('\n')
 	line("%s", t.Delivery)
-	line(t.DeliveredDays, t.span(days))
-	line(t.DigestLine, t.Messages.of(r.digests))
-	line(t.BroadcastLine, t.Messages.of(r.bcasts))
+	line(t.DeliveredDays, t.Span(days))
+	line(t.DigestLine, t.Messages.Of(r.digests))
+	line(t.BroadcastLine, t.Messages.Of(r.bcasts))
 	if d := r.delivery; d != nil {
 		line("%s", t.ThisInstance)
-		line(t.SentLine, t.Messages.of(d.Sent))
-		line(t.FailedLine, t.Messages.of(d.Failed))
-		line(t.BlockedLine, t.ReaderCount.of(d.Blocked))
-		line(t.UnknownLine, t.Messages.of(d.Unknown))
-		line(t.RetriedLine, t.Messages.of(d.Retried))
-		line(t.ThrottledLine, t.Times.of(d.Throttled429))
+		line(t.SentLine, t.Messages.Of(d.Sent))
+		line(t.FailedLine, t.Messages.Of(d.Failed))
+		line(t.BlockedLine, t.ReaderCount.Of(d.Blocked))
+		line(t.UnknownLine, t.Messages.Of(d.Unknown))
+		line(t.RetriedLine, t.Messages.Of(d.Retried))
+		line(t.ThrottledLine, t.Times.Of(d.Throttled429))
 	} else {
 		line("%s", t.NoSender)
 	}
@@ -274,8 +274,8 @@ func statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
 		line("%s", t.QueueEmpty)
 	} else {
 		line("%s", t.Queue)
-		line(t.QueueDigests, t.Messages.of(r.hi))
-		line(t.QueueBcasts, t.Messages.of(r.lo))
+		line(t.QueueDigests, t.Messages.Of(r.hi))
+		line(t.QueueBcasts, t.Messages.Of(r.lo))
 	}
 
 	sb.WriteByte('\n')
@@ -290,7 +290,7 @@ func statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
 		}
 		parts := []string{t.FeedNever}
 		if !f.LastOK.IsZero() {
-			parts[0] = fmt.Sprintf(t.FeedOK, t.age(now.Sub(f.LastOK)))
+			parts[0] = fmt.Sprintf(t.FeedOK, t.Age(now.Sub(f.LastOK)))
 		}
 		if f.Failures > 0 {
 			parts = append(parts, arabic.Plural(f.Failures, t.FeedFailures))

@@ -226,6 +226,81 @@ var English = Book{
 		ToastCancelled:  "Deletion cancelled",
 	},
 
+	Stats: Stats{
+		Title: "📊 <b>Newsletter statistics</b>",
+
+		Readers: "<b>Readers</b>",
+		Statuses: map[string]string{
+			"active": "active", "paused": "paused the digest", "stopped": "unsubscribed", "blocked": "blocked the bot",
+		},
+		NoReaders:   "Nobody has subscribed yet.",
+		ReaderCount: Counted{enReaders, "none"},
+
+		Days:     "<b>Readers coming and going in %s</b>",
+		LastDays: english("the last day", "the last %d days"),
+		DayLine:  "%s: new %d, returned %d, left %d, subscribed %d",
+		DayQuiet: "%s: no change, subscribed %d",
+		NoMoves:  "Nobody joined or left in %s.",
+		ShortMonths: [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+			"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+
+		TopTopics:      "<b>Most followed topics</b>",
+		Followers:      english("1 follower", "%d followers"),
+		NoFollows:      "Nobody follows a topic yet.",
+		KeywordsNotice: "Keywords followed are not counted here.",
+
+		Sources: "<b>Where readers came from</b>",
+		SourceNames: map[string]string{
+			"direct":      "straight from Telegram",
+			"site-footer": "the link at the foot of the site's pages",
+		},
+		SourceLink:    "the link %s",
+		NoSignups:     "No signups recorded yet.",
+		Delivery:      "<b>Delivery</b>",
+		DeliveredDays: "In %s:",
+		DigestLine:    "• the digest: %s",
+		BroadcastLine: "• broadcasts: %s",
+		Messages:      Counted{english("1 message", "%d messages"), "no messages"},
+		ThisInstance:  "Since this instance of the bot started:",
+		SentLine:      "• delivered: %s",
+		FailedLine:    "• could not be sent: %s",
+		BlockedLine:   "• found to have blocked the bot: %s",
+		UnknownLine:   "• may or may not have arrived: %s",
+		RetriedLine:   "• tried again: %s",
+		ThrottledLine: "• Telegram asked us to slow down: %s",
+		Times:         Counted{english("once", "%d times"), "never"},
+		NoSender:      "Delivery counters are not available in this instance.",
+		Queue:         "Waiting to be sent:",
+		QueueDigests:  "• the digest and replies: %s",
+		QueueBcasts:   "• broadcasts: %s",
+		QueueEmpty:    "No messages are waiting to be sent.",
+
+		Feeds:        "<b>News feeds</b>",
+		FeedOK:       "last fetched %s",
+		FeedNever:    "never fetched successfully",
+		FeedFailures: english("the last attempt failed", "the last %d attempts failed"),
+		FeedError:    "error: %s",
+		NoFeeds:      "This instance is configured without news feeds.",
+		Ago:          "%s ago",
+		JustNow:      "less than a minute ago",
+		Minutes:      english("1 minute", "%d minutes"),
+		Hours:        english("1 hour", "%d hours"),
+		DaysAgo:      english("1 day", "%d days"),
+
+		Caption:   "Active readers: %d · new in %s: %d · left: %d",
+		CaptionNo: "Nobody has subscribed yet.",
+
+		ChartReaders:   "Subscribers at the end of each day, %s",
+		ChartDayAxis:   "day",
+		ChartCountAxis: "subscribers",
+		ChartNoReaders: "Nobody has subscribed yet",
+		ChartTopics:    "Most followed topics: followers",
+		ChartNoTopics:  "Nobody follows a topic yet",
+		ChartFailed:    "The chart could not be drawn.",
+
+		Sep: ", ",
+	},
+
 	Digest: Digest{
 		Header:        "📰 Digest · %s · %s",
 		HeaderUndated: "📰 Digest · %s",
@@ -247,7 +322,7 @@ var English = Book{
 		Follows: english("1 follow", "%d follows"),
 		Topics:  english("1 topic", "%d topics"),
 		Stories: english("1 story", "%d stories"),
-		Readers: english("1 reader", "%d readers"),
+		Readers: enReaders,
 	},
 
 	Alert: Alert{Label: "🔴 Breaking", ButtonMute: "🔕 Turn off breaking news", ButtonOn: "🔔 Turn on breaking news"},
@@ -281,3 +356,5 @@ var English = Book{
 func english(one, many string) arabic.Forms {
 	return arabic.Forms{One: one, Two: many, Few: many, Many: many, Other: many}
 }
+
+var enReaders = english("1 reader", "%d readers")
