@@ -12,9 +12,30 @@ import "nashra/bidi"
 // Only a command followed by an Arabic example needs bidi.Isolate, to keep
 // the example with its command.
 type texts struct {
-	Welcome          string // %s: the follow examples
-	WelcomeBack      string
-	WelcomeFollowed  string // %s: topics followed from the signup link
+	// /start answers in one screen: a greeting, what we send, when, the
+	// topics a signup link followed, what to do next, and three buttons.
+	Welcome            string // to a new reader
+	WelcomeBack        string // to a reader coming back (stopped, paused or blocked before)
+	WelcomeAgain       string // to a reader already subscribed
+	StartWhatAll       string // the reader follows nothing
+	StartWhatFollowed  string // the reader follows something
+	StartWhen          string // %s: the schedule (TimeDaily)
+	StartInstant       string
+	WelcomeFollowed    string // %s: topics followed from the signup link
+	StartNext          string
+	ButtonChooseTopics string
+	ButtonDigestTime   string
+	ButtonLatestNow    string
+
+	// Plain text in a private chat: a topic it names, or the topics nearest
+	// to it and an offer to follow it as a keyword.
+	SuggestTopic        string // %s: the topic's name
+	SuggestNear         string // %s: what the reader typed, twice
+	SuggestNone         string // %s: what the reader typed, twice
+	ButtonFollowTopic   string // %s: the topic's short name
+	ButtonFollowKeyword string // %s: the words, cut for the button
+	OfferLapsed         string
+
 	Help             string
 	Stopped          string
 	AlreadyStopped   string
@@ -53,7 +74,7 @@ type texts struct {
 	LangChosen       string
 	LangUsage        string
 	Unknown          string // %s: the command
-	NotACommand      string
+	NotACommand      string // plain text with no word in it
 	NotAdmin         string
 	GroupWelcome     string // %s: bot username
 	GroupAdminsOnly  string
@@ -117,12 +138,26 @@ type texts struct {
 }
 
 var arTexts = texts{
-	Welcome: "👋 أهلاً بك في <b>نشرة</b>.\n" +
-		"ستصلك خلاصة بأحدث الأخبار عن شمال شرق سوريا و«قسد» والتحالف الدولي و«داعش»، مع ملخّص قصير لكل خبر.\n\n" +
-		"اختر ما يهمّك من /topics أو اكتب مثلاً:\n%s\n\n" +
-		"الأوامر كلها في /help · For English: /lang en",
-	WelcomeBack:     "👋 أهلاً بعودتك! اشتراكك مفعّل من جديد، ومتابعاتك كما تركتها. اعرضها بـ /mytopics",
-	WelcomeFollowed: "✅ تابعتَ من رابط الاشتراك: %s",
+	Welcome:            "👋 أهلاً بك في <b>نشرة</b>.",
+	WelcomeBack:        "👋 أهلاً بعودتك! اشتراكك مفعّل من جديد، ومتابعاتك كما تركتها.",
+	WelcomeAgain:       "👋 اشتراكك في <b>نشرة</b> مفعّل.",
+	StartWhatAll:       "نرسل إليك أخبار شمال شرق سوريا و«قسد» والتحالف الدولي و«داعش»، مع ملخص قصير لكل خبر.",
+	StartWhatFollowed:  "نرسل إليك أخبار ما تتابعه، مع ملخص قصير لكل خبر. متابعاتك في /mytopics",
+	StartWhen:          "⏰ تصلك النشرة %s.",
+	StartInstant:       "⚡ تصلك الأخبار فور نشرها.",
+	WelcomeFollowed:    "✅ تابعتَ من رابط الاشتراك: %s",
+	StartNext:          "اختر مواضيعك بالزر أدناه، أو اكتب اسم موضوع أو مدينة، مثل قسد أو الرقة.\nالأوامر كلها في /help · For English: /lang en",
+	ButtonChooseTopics: "📂 اختر المواضيع",
+	ButtonDigestTime:   "⏰ موعد النشرة",
+	ButtonLatestNow:    "📰 آخر الأخبار الآن",
+
+	SuggestTopic:        "📌 هذا من مواضيعنا: %s.\nتابعه لتصلك أخباره في نشرتك.",
+	SuggestNear:         "🔎 لا نعرف موضوعاً باسم «%s». لعلك تقصد أحد هذه المواضيع، أو تريد أن تتابع «%s» كلمةً مفتاحية فتصلك الأخبار التي تذكرها.",
+	SuggestNone:         "🔎 لا نعرف موضوعاً باسم «%s». يمكنك أن تتابع «%s» كلمةً مفتاحية فتصلك الأخبار التي تذكرها، أو أن تختار من المواضيع في /topics\nالأوامر كلها في /help",
+	ButtonFollowTopic:   "تابع %s",
+	ButtonFollowKeyword: "🔑 تابع «%s» كلمةً مفتاحية",
+	OfferLapsed:         "⌛ مضى وقت هذا الزر. أرسل الكلمة من جديد نعرض عليك متابعتها، أو تابعها بـ /follow",
+
 	Help: "<b>نشرة</b>: أخبار شمال شرق سوريا في خلاصة على تيليغرام.\n\n" +
 		"• متابعة موضوع أو كلمة: " + bidi.Isolate("/follow قسد") + "\n" +
 		"(موضوع في كل سطر لإضافة أكثر من واحد)\n" +
@@ -176,7 +211,7 @@ var arTexts = texts{
 	LangChosen:       "تم. سأراسلك بالعربية.",
 	LangUsage:        "اختر اللغة: /lang ar للعربية، /lang en للإنجليزية.",
 	Unknown:          "لا أعرف الأمر %s. اكتب /help لعرض الأوامر.",
-	NotACommand:      "أفهم الأوامر فقط. لمتابعة موضوع اكتب مثلاً " + bidi.Isolate("/follow قسد") + " أو اكتب /help",
+	NotACommand:      "اكتب اسم موضوع أو مدينة لنعرض عليك متابعته، مثل قسد أو الرقة، أو اختر من /topics\nالأوامر كلها في /help",
 	NotAdmin:         "عذراً، هذا الأمر مخصّص لمحرّري النشرة.",
 	GroupWelcome:     "👋 شكراً لإضافتي. يستطيع مشرفو المجموعة إرسال /start@%s لتصل خلاصة الأخبار إلى هنا.",
 	GroupAdminsOnly:  "يستطيع مشرفو المجموعة وحدهم تغيير اشتراكها.",
@@ -266,12 +301,26 @@ var arTexts = texts{
 }
 
 var enTexts = texts{
-	Welcome: "👋 Welcome to <b>Nashra</b>.\n" +
-		"You will receive a digest of the latest news on North-East Syria, the SDF, the international coalition and ISIS, each story with a short summary.\n\n" +
-		"Pick what matters to you in /topics or type, for example:\n%s\n\n" +
-		"All commands: /help · بالعربية: /lang ar",
-	WelcomeBack:     "👋 Welcome back! Your subscription is active again and your topics are as you left them: /mytopics",
-	WelcomeFollowed: "✅ Followed from the signup link: %s",
+	Welcome:            "👋 Welcome to <b>Nashra</b>.",
+	WelcomeBack:        "👋 Welcome back! Your subscription is active again, and your topics are as you left them.",
+	WelcomeAgain:       "👋 You are subscribed to <b>Nashra</b>.",
+	StartWhatAll:       "We send you the news of North-East Syria, the SDF, the international coalition and ISIS, each story with a short summary.",
+	StartWhatFollowed:  "We send you the news of what you follow, each story with a short summary. Your topics: /mytopics",
+	StartWhen:          "⏰ Your digest comes %s.",
+	StartInstant:       "⚡ Stories come to you as soon as they are published.",
+	WelcomeFollowed:    "✅ Followed from the signup link: %s",
+	StartNext:          "Choose your topics with the button below, or type the name of a topic or a town, such as SDF or Raqqa.\nAll commands: /help · بالعربية: /lang ar",
+	ButtonChooseTopics: "📂 Choose topics",
+	ButtonDigestTime:   "⏰ Digest time",
+	ButtonLatestNow:    "📰 Latest news now",
+
+	SuggestTopic:        "📌 This is one of our topics: %s.\nFollow it to get its news in your digest.",
+	SuggestNear:         "🔎 We have no topic called “%s”. Perhaps you mean one of these, or want to follow “%s” as a keyword, to get the stories that mention it.",
+	SuggestNone:         "🔎 We have no topic called “%s”. You can follow “%s” as a keyword, to get the stories that mention it, or pick from the topics in /topics\nAll commands: /help",
+	ButtonFollowTopic:   "Follow %s",
+	ButtonFollowKeyword: "🔑 Follow “%s” as a keyword",
+	OfferLapsed:         "⌛ This button has lapsed. Send the words again and we will offer to follow them, or use /follow",
+
 	Help: "<b>Nashra</b>: North-East Syria news as a Telegram digest.\n\n" +
 		"/follow SDF — follow a topic or a keyword (one per line to add several)\n" +
 		"/unfollow SDF — stop following\n" +
@@ -324,7 +373,7 @@ var enTexts = texts{
 	LangChosen:       "Done. I will write to you in English.",
 	LangUsage:        "Choose a language: /lang ar for Arabic, /lang en for English.",
 	Unknown:          "I don't know the command %s. Send /help for the list.",
-	NotACommand:      "I understand commands only. To follow a topic type e.g. /follow SDF, or send /help",
+	NotACommand:      "Type the name of a topic or a town to follow it, such as SDF or Raqqa, or pick from /topics\nAll commands: /help",
 	NotAdmin:         "Sorry, this command is for the newsletter's editors.",
 	GroupWelcome:     "👋 Thanks for adding me. A group admin can send /start@%s to get the news digest here.",
 	GroupAdminsOnly:  "Only the group's admins can change its subscription.",

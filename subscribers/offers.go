@@ -56,14 +56,6 @@ func (s *Store) Offered(ctx context.Context, chatID int64, token string) (words 
 	return words, true, nil
 }
 
-// DropOffer forgets the offer under token, once accepted.
-func (s *Store) DropOffer(ctx context.Context, chatID int64, token string) error {
-	if err := s.rdb.HDel(ctx, s.ks.ForChat(chatID).Offers(chatID), token).Err(); err != nil {
-		return fmt.Errorf("drop offer %s to %d: %w", token, chatID, err)
-	}
-	return nil
-}
-
 // offerScript: KEYS the reader's offers. ARGV token, words, the most
 // offers kept, the lifetime in ms. A new token beyond the most drops the
 // others first; every offer restarts the lifetime of all.

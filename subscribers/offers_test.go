@@ -45,12 +45,6 @@ func TestOfferKeyword(t *testing.T) {
 	if _, ok, err := s.Offered(ctx, other, tok); err != nil || ok {
 		t.Errorf("another chat's Offered = %v, %v; want nothing", ok, err)
 	}
-	if err := s.DropOffer(ctx, chat, tok); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok, err := s.Offered(ctx, chat, tok); err != nil || ok {
-		t.Errorf("Offered after DropOffer = %v, %v; want nothing", ok, err)
-	}
 	if _, err := s.OfferKeyword(ctx, chat, subscribers.TopicFollow("sdf")); err == nil {
 		t.Error("a topic offered as a keyword was accepted")
 	}
