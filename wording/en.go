@@ -5,12 +5,27 @@ import "nashra/digest/arabic"
 // English is every sentence nashra says in English.
 var English = Book{
 	Bot: Bot{
-		Welcome: "👋 Welcome to <b>Nashra</b>.\n" +
-			"You will receive a digest of the latest news on North-East Syria, the SDF, the international coalition and ISIS, each story with a short summary.\n\n" +
-			"Pick what matters to you in /topics or type, for example:\n%s\n\n" +
-			"All commands: /help · بالعربية: /lang ar",
-		WelcomeBack:     "👋 Welcome back! Your subscription is active again and your topics are as you left them: /mytopics",
-		WelcomeFollowed: "✅ Followed from the signup link: %s",
+		Welcome:            "👋 Welcome to <b>Nashra</b>.",
+		WelcomeBack:        "👋 Welcome back! Your subscription is active again, and your topics are as you left them.",
+		WelcomeAgain:       "👋 You are subscribed to <b>Nashra</b>.",
+		StartWhatAll:       "We send you the news of North-East Syria, the SDF, the international coalition and ISIS, each story with a short summary.",
+		StartWhatFollowed:  "We send you the news of what you follow, each story with a short summary. Your topics: /mytopics",
+		StartWhen:          "⏰ Your digest comes %s.",
+		StartInstant:       "⚡ Stories come to you as soon as they are published.",
+		WelcomeFollowed:    "✅ Followed from the signup link: %s",
+		ListSep:            ", ",
+		StartNext:          "Choose your topics with the button below, or type the name of a topic or a town, such as SDF or Raqqa.\nAll commands: /help · بالعربية: /lang ar",
+		ButtonChooseTopics: "📂 Choose topics",
+		ButtonDigestTime:   "⏰ Digest time",
+		ButtonLatestNow:    "📰 Latest news now",
+
+		SuggestTopic:        "📌 This is one of our topics: %s.\nFollow it to get its news in your digest.",
+		SuggestNear:         "🔎 We have no topic called “%s”. Perhaps you mean one of these, or want to follow “%s” as a keyword, to get the stories that mention it.",
+		SuggestNone:         "🔎 We have no topic called “%s”. You can follow “%s” as a keyword, to get the stories that mention it, or pick from the topics in /topics\nAll commands: /help",
+		ButtonFollowTopic:   "Follow %s",
+		ButtonFollowKeyword: "🔑 Follow “%s” as a keyword",
+		OfferLapsed:         "⌛ This button has lapsed. Send the words again and we will offer to follow them, or use /follow",
+
 		Help: "<b>Nashra</b>: North-East Syria news as a Telegram digest.\n\n" +
 			"/follow SDF — follow a topic or a keyword (one per line to add several)\n" +
 			"/unfollow SDF — stop following\n" +
@@ -63,7 +78,7 @@ var English = Book{
 		LangChosen:       "Fine: we will write to you in English from now on.",
 		LangUsage:        "Choose a language: /lang ar for Arabic, /lang en for English.",
 		Unknown:          "We don't know the command %s. Send /help for the list.",
-		NotACommand:      "We understand commands only. To follow a topic type e.g. /follow SDF, or send /help",
+		NotACommand:      "Type the name of a topic or a town to follow it, such as SDF or Raqqa, or pick from /topics\nAll commands: /help",
 		NotAdmin:         "Sorry, this command is for the newsletter's editors.",
 		GroupWelcome:     "👋 Thanks for adding Nashra to the group. Its admins can send /start@%s to get the digest here.",
 		GroupAdminsOnly:  "Only the group's admins can change its subscription.",

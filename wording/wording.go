@@ -43,9 +43,31 @@ func For(lang string) *Book {
 // Only a command followed by an Arabic example needs bidi.Isolate, to keep
 // the example with its command.
 type Bot struct {
-	Welcome          string // %s: the follow examples
-	WelcomeBack      string
-	WelcomeFollowed  string // %s: topics followed from the signup link
+	// /start answers in one screen: a greeting, what we send, when, the
+	// topics a signup link followed, what to do next, and three buttons.
+	Welcome            string // to a new reader
+	WelcomeBack        string // to a reader coming back (stopped, paused or blocked before)
+	WelcomeAgain       string // to a reader already subscribed
+	StartWhatAll       string // the reader follows nothing
+	StartWhatFollowed  string // the reader follows something
+	StartWhen          string // %s: the schedule (TimeDaily)
+	StartInstant       string
+	WelcomeFollowed    string // %s: topics followed from the signup link, joined by ListSep
+	ListSep            string // between the items of a list in a sentence
+	StartNext          string
+	ButtonChooseTopics string
+	ButtonDigestTime   string
+	ButtonLatestNow    string
+
+	// Plain text in a private chat: a topic it names, or the topics nearest
+	// to it and an offer to follow it as a keyword.
+	SuggestTopic        string // %s: the topic's name
+	SuggestNear         string // %s: what the reader typed, twice
+	SuggestNone         string // %s: what the reader typed, twice
+	ButtonFollowTopic   string // %s: the topic's short name
+	ButtonFollowKeyword string // %s: the words, cut for the button
+	OfferLapsed         string
+
 	Help             string
 	Stopped          string
 	AlreadyStopped   string
@@ -84,7 +106,7 @@ type Bot struct {
 	LangChosen       string
 	LangUsage        string
 	Unknown          string // %s: the command
-	NotACommand      string
+	NotACommand      string // plain text with no word in it
 	NotAdmin         string
 	GroupWelcome     string // %s: bot username
 	GroupAdminsOnly  string
