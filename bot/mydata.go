@@ -89,7 +89,11 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 	line(t.Joined, b.storedAt(lang, r.JoinedAt))
 	line(t.Updated, b.storedAt(lang, r.UpdatedAt))
 	line(t.LastDigest, b.storedAt(lang, lastDigest))
-	line(t.Cursor, strconv.FormatInt(r.Cursor, 10))
+	if r.Cursor > 0 {
+		line(t.Cursor, strconv.FormatInt(r.Cursor, 10))
+	} else {
+		line(t.Cursor, t.Never) // nothing sent yet
+	}
 	if len(r.Follows) == 0 {
 		line(t.Follows, t.NoFollows)
 	} else {

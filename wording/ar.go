@@ -113,7 +113,7 @@ var Arabic = Book{
 		TimeInvalid:      "⚠️ لم نفهم الموعد «%s». اكتب الساعة هكذا: /time 07:30 أو اختر:",
 		TimeDaily:        "يومياً %s بتوقيت %s",
 		TimeInstant:      "فور نشر الأخبار",
-		TimeDefault:      "الموعد الافتراضي: %s",
+		TimeDefault:      "%s، وهو الموعد الافتراضي",
 		ButtonMorning:    "🌅 صباحاً 07:00",
 		ButtonEvening:    "🌆 مساءً 19:00",
 		ButtonInstant:    "⚡ فوراً",

@@ -108,7 +108,7 @@ var English = Book{
 		TimeInvalid:      "⚠️ We did not understand the time “%s”. Type it like /time 07:30 or pick:",
 		TimeDaily:        "daily %s %s time",
 		TimeInstant:      "as soon as stories are published",
-		TimeDefault:      "at the default time: %s",
+		TimeDefault:      "%s (the default time)",
 		ButtonMorning:    "🌅 Morning 07:00",
 		ButtonEvening:    "🌆 Evening 19:00",
 		ButtonInstant:    "⚡ Instantly",
