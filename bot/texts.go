@@ -23,6 +23,7 @@ type texts struct {
 	StartInstant       string
 	WelcomeFollowed    string // %s: topics followed from the signup link
 	StartNext          string
+	StartNextGroup     string // in a group, where plain text gets no answer
 	ButtonChooseTopics string
 	ButtonDigestTime   string
 	ButtonLatestNow    string
@@ -147,6 +148,7 @@ var arTexts = texts{
 	StartInstant:       "⚡ تصلك الأخبار فور نشرها.",
 	WelcomeFollowed:    "✅ تابعتَ من رابط الاشتراك: %s",
 	StartNext:          "اختر مواضيعك بالزر أدناه، أو اكتب اسم موضوع أو مدينة، مثل قسد أو الرقة.\nالأوامر كلها في /help · For English: /lang en",
+	StartNextGroup:     "يختار مشرفو المجموعة مواضيعها بالزر أدناه.\nالأوامر كلها في /help · For English: /lang en",
 	ButtonChooseTopics: "📂 اختر المواضيع",
 	ButtonDigestTime:   "⏰ موعد النشرة",
 	ButtonLatestNow:    "📰 آخر الأخبار الآن",
@@ -310,6 +312,7 @@ var enTexts = texts{
 	StartInstant:       "⚡ Stories come to you as soon as they are published.",
 	WelcomeFollowed:    "✅ Followed from the signup link: %s",
 	StartNext:          "Choose your topics with the button below, or type the name of a topic or a town, such as SDF or Raqqa.\nAll commands: /help · بالعربية: /lang ar",
+	StartNextGroup:     "The group's admins choose its topics with the button below.\nAll commands: /help · بالعربية: /lang ar",
 	ButtonChooseTopics: "📂 Choose topics",
 	ButtonDigestTime:   "⏰ Digest time",
 	ButtonLatestNow:    "📰 Latest news now",
