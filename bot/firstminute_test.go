@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
+
 	"nashra/bot/telegramtest"
 	"nashra/digest/articles"
 	"nashra/subscribers"
@@ -202,7 +204,9 @@ func TestNewReaderGetsTheLatestThree(t *testing.T) {
 				t.Errorf("cursor %d after the first stories; want 6, past everything stored", r.Cursor)
 			}
 
-			// /start again: the screen, and no stories.
+			// /start again: the screen, and no stories. (The sender finishes
+			// a job just after Telegram has it: wait for that first.)
+			waitFor(t, func() bool { hi, lo, err := h.queue.QueueDepth(context.Background()); return err == nil && hi+lo == 0 })
 			n = len(h.srv.SentTo(u.ID))
 			h.say(u, "/start")
 			if k := h.settle(u.ID); k != n+1 {
@@ -246,5 +250,31 @@ func TestNewReaderWithNothingToRead(t *testing.T) {
 	}
 	if r := h.reader(u.ID); r.Cursor != 0 {
 		t.Errorf("cursor %d; want 0, left for the first digest", r.Cursor)
+	}
+}
+
+// In a group the screen does not invite plain text, which a group does
+// not get answered; its buttons are the admins'.
+func TestStartInAGroup(t *testing.T) {
+	h := newHarness(t)
+	const group = -1001234567888
+	admin, member := telegramtest.NewUser(806, "ar"), telegramtest.NewUser(807, "ar")
+	h.srv.SetMember(group, admin.ID, models.ChatMemberTypeAdministrator)
+	h.srv.SetMember(group, member.ID, models.ChatMemberTypeMember)
+	m := h.sayIn(group, func() { h.srv.SendGroupText(group, admin, "/start@nashra_bot") })
+	// "the group's admins choose its topics with the button below"
+	want := "\n\nيختار مشرفو المجموعة مواضيعها بالزر أدناه.\nالأوامر كلها في /help · For English: /lang en"
+	if got := m.Visible(); !strings.HasSuffix(got, want) || strings.Contains(got, "اكتب اسم موضوع") {
+		t.Errorf("a group's /start:\n%s\nwant it to end:%s", got, want)
+	}
+	if got := m.Buttons(); !slices.Equal(got, startScreens["ar"].buttons) {
+		t.Errorf("buttons %q; want %q", got, startScreens["ar"].buttons)
+	}
+	if a := h.answerTo(h.srv.PressButton(group, m.MessageID, member.ID, "go:topics")); !strings.Contains(a.Text, "مشرفو المجموعة") {
+		t.Errorf("a member's tap is answered %q; want the admins-only answer", a.Text)
+	}
+	topics := h.sayIn(group, func() { h.srv.PressButton(group, m.MessageID, admin.ID, "go:topics") })
+	if !containsButton(topics, "|t:sdf") {
+		t.Errorf("an admin's tap sent %q; want the first page of /topics", topics.Buttons())
 	}
 }

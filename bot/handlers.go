@@ -234,7 +234,7 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 	if err != nil {
 		return err
 	}
-	b.send(ctx, c.id, b.startScreen(c.lang, greeting, r, followed), startKeyboard(c.lang))
+	b.send(ctx, c.id, b.startScreen(c, greeting, r, followed), startKeyboard(c.lang))
 	b.latestAtStart(ctx, c)
 	return nil
 }

@@ -88,7 +88,6 @@ func (b *Bot) suggest(ctx context.Context, c chatCtx, text string) error {
 	for _, raw := range items {
 		raw = plainItem(raw)
 		w := b.resolve(c.lang, raw)
-		typed := html.EscapeString(cleanTopic(raw))
 		switch {
 		case w.err != "":
 			paras = append(paras, w.err)
@@ -113,10 +112,11 @@ func (b *Bot) suggest(ctx context.Context, c chatCtx, text string) error {
 				offered[w.follow.Key] = true
 				rows = append(rows, []models.InlineKeyboardButton{followKeywordButton(c.lang, w.follow.Keyword, token)})
 			}
+			// The label of a keyword is its words as typed, escaped.
 			if near > 0 {
-				paras = append(paras, fmt.Sprintf(t.SuggestNear, typed, typed))
+				paras = append(paras, fmt.Sprintf(t.SuggestNear, w.label, w.label))
 			} else {
-				paras = append(paras, fmt.Sprintf(t.SuggestNone, typed, typed))
+				paras = append(paras, fmt.Sprintf(t.SuggestNone, w.label, w.label))
 			}
 		}
 	}

@@ -27,9 +27,10 @@ const (
 	startLatest = "latest"
 )
 
-// startScreen is /start's answer to r, greeted with greeting; followed
-// names, escaped, the topics the signup link followed.
-func (b *Bot) startScreen(lang, greeting string, r subscribers.Reader, followed []string) string {
+// startScreen is /start's answer to r in chat c, greeted with greeting;
+// followed names, escaped, the topics the signup link followed.
+func (b *Bot) startScreen(c chatCtx, greeting string, r subscribers.Reader, followed []string) string {
+	lang := c.lang
 	t := textsFor(lang)
 	what := t.StartWhatAll
 	if len(r.Follows) > 0 {
@@ -39,7 +40,11 @@ func (b *Bot) startScreen(lang, greeting string, r subscribers.Reader, followed 
 	if len(followed) > 0 {
 		lines = append(lines, "", fmt.Sprintf(t.WelcomeFollowed, strings.Join(followed, t.ListSep)))
 	}
-	lines = append(lines, "", t.StartNext)
+	next := t.StartNext
+	if c.isGroup() {
+		next = t.StartNextGroup
+	}
+	lines = append(lines, "", next)
 	return strings.Join(lines, "\n")
 }
 

@@ -19,6 +19,7 @@ var Arabic = Book{
 		WelcomeFollowed:    "✅ تابعتَ من رابط الاشتراك: %s",
 		ListSep:            "، ",
 		StartNext:          "اختر مواضيعك بالزر أدناه، أو اكتب اسم موضوع أو مدينة، مثل قسد أو الرقة.\nالأوامر كلها في /help · For English: /lang en",
+		StartNextGroup:     "يختار مشرفو المجموعة مواضيعها بالزر أدناه.\nالأوامر كلها في /help · For English: /lang en",
 		ButtonChooseTopics: "📂 اختر المواضيع",
 		ButtonDigestTime:   "⏰ موعد النشرة",
 		ButtonLatestNow:    "📰 آخر الأخبار الآن",

@@ -15,6 +15,7 @@ var English = Book{
 		WelcomeFollowed:    "✅ Followed from the signup link: %s",
 		ListSep:            ", ",
 		StartNext:          "Choose your topics with the button below, or type the name of a topic or a town, such as SDF or Raqqa.\nAll commands: /help · بالعربية: /lang ar",
+		StartNextGroup:     "The group's admins choose its topics with the button below.\nAll commands: /help · بالعربية: /lang ar",
 		ButtonChooseTopics: "📂 Choose topics",
 		ButtonDigestTime:   "⏰ Digest time",
 		ButtonLatestNow:    "📰 Latest news now",

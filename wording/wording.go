@@ -55,6 +55,7 @@ type Bot struct {
 	WelcomeFollowed    string // %s: topics followed from the signup link, joined by ListSep
 	ListSep            string // between the items of a list in a sentence
 	StartNext          string
+	StartNextGroup     string // in a group, where plain text gets no answer
 	ButtonChooseTopics string
 	ButtonDigestTime   string
 	ButtonLatestNow    string
