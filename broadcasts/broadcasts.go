@@ -405,13 +405,25 @@ func (s *Store) Cancel(ctx context.Context, id int64) (Status, error) {
 	return prev, s.Stop(ctx, id)
 }
 
+// stopRead, when set (by tests), runs in Stop after a shard's stream is
+// read and before its queued jobs are marked.
+var stopRead func(shard int)
+
 // Stop stops every shard of a cancelled broadcast: readers not
 // fed are counted as cancelled, queued jobs become "skipped:cancelled".
 // Safe to run again, and by several instances at once.
+//
+// A feeder that saw the broadcast running may still be feeding. Each
+// shard is therefore closed to feeding first (the feed script refuses a
+// stopped shard in the same step as it would queue), and only then is its
+// stream read: no job can be queued after the read and escape the marks.
 func (s *Store) Stop(ctx context.Context, id int64) error {
 	prefix := jobIDPrefix(id)
 	for n := range Shards {
 		k := s.ks.Shard(n)
+		if err := bcStopScript.Run(ctx, s.rdb, []string{k.BroadcastProgress(id), k.BroadcastTodo(id)}, int64(outbox.JobTTL/time.Second)).Err(); err != nil {
+			return fmt.Errorf("stop broadcast %d: shard %d: %w", id, n, err)
+		}
 		var states []string
 		start := "-"
 		for {
@@ -428,6 +440,9 @@ func (s *Store) Stop(ctx context.Context, id int64) error {
 				break
 			}
 			start = "(" + msgs[len(msgs)-1].ID
+		}
+		if stopRead != nil {
+			stopRead(n)
 		}
 		for {
 			chunk := states[:min(len(states), 500)]
@@ -469,50 +484,62 @@ func (s *Store) Feed(ctx context.Context, id int64, batch int) (int, error) {
 			return 0, fmt.Errorf("feed broadcast %d: %w", id, err)
 		}
 	}
-	maxQueued := int64(2 * batch)
 	// Every chat's job is this one with its own ID and chat (set by the
 	// script), queued now.
 	entry := outbox.Entry(outbox.Job{Kind: JobKind, Text: b.Text, Priority: outbox.Low, EnqueuedAt: s.now()})
 	fed := 0
 	for n := range Shards {
-		k := s.ks.Shard(n)
-		for ctx.Err() == nil {
-			var xlen *redis.IntCmd
-			var next *redis.StringSliceCmd
-			_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-				xlen = p.XLen(ctx, k.Queue(outbox.Low.String()))
-				next = p.ZRange(ctx, k.BroadcastTodo(id), 0, int64(batch-1))
-				return nil
-			})
-			if err != nil && !errors.Is(err, redis.Nil) {
-				return fed, fmt.Errorf("feed broadcast %d: shard %d: %w", id, n, err)
-			}
-			chats := next.Val()
-			if xlen.Val() >= maxQueued || len(chats) == 0 {
-				break
-			}
-			keys := []string{k.BroadcastProgress(id), k.BroadcastTodo(id), k.BroadcastWait(id), k.Queue(outbox.Low.String())}
-			args := []any{int64(outbox.JobTTL / time.Second), maxQueued, jobIDPrefix(id), len(entry)}
-			args = append(args, entry...)
-			for _, c := range chats {
-				chat, err := strconv.ParseInt(c, 10, 64)
-				if err != nil {
-					return fed, fmt.Errorf("feed broadcast %d: shard %d: bad member %q", id, n, c)
-				}
-				keys = append(keys, k.Reader(chat), k.Job(jobID(id, chat)))
-				args = append(args, c)
-			}
-			got, err := bcFeedScript.Run(ctx, s.rdb, keys, args...).Int()
-			if err != nil {
-				return fed, fmt.Errorf("feed broadcast %d: shard %d: %w", id, n, err)
-			}
-			if got < 0 {
-				break // stopped, or the stream filled up meanwhile
-			}
-			fed += got
+		got, err := s.feedShard(ctx, id, n, batch, entry)
+		fed += got
+		if err != nil {
+			return fed, err
 		}
 	}
 	return fed, ctx.Err()
+}
+
+// feedShard queues jobs of broadcast id in shard n until the shard's low
+// stream holds 2×batch entries, its readers are all fed, or it is stopped.
+func (s *Store) feedShard(ctx context.Context, id int64, n, batch int, entry []any) (int, error) {
+	maxQueued := int64(2 * batch)
+	k := s.ks.Shard(n)
+	fed := 0
+	for ctx.Err() == nil {
+		var xlen *redis.IntCmd
+		var next *redis.StringSliceCmd
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			xlen = p.XLen(ctx, k.Queue(outbox.Low.String()))
+			next = p.ZRange(ctx, k.BroadcastTodo(id), 0, int64(batch-1))
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return fed, fmt.Errorf("feed broadcast %d: shard %d: %w", id, n, err)
+		}
+		chats := next.Val()
+		if xlen.Val() >= maxQueued || len(chats) == 0 {
+			break
+		}
+		keys := []string{k.BroadcastProgress(id), k.BroadcastTodo(id), k.BroadcastWait(id), k.Queue(outbox.Low.String())}
+		args := []any{int64(outbox.JobTTL / time.Second), maxQueued, jobIDPrefix(id), len(entry)}
+		args = append(args, entry...)
+		for _, c := range chats {
+			chat, err := strconv.ParseInt(c, 10, 64)
+			if err != nil {
+				return fed, fmt.Errorf("feed broadcast %d: shard %d: bad member %q", id, n, c)
+			}
+			keys = append(keys, k.Reader(chat), k.Job(jobID(id, chat)))
+			args = append(args, c)
+		}
+		got, err := bcFeedScript.Run(ctx, s.rdb, keys, args...).Int()
+		if err != nil {
+			return fed, fmt.Errorf("feed broadcast %d: shard %d: %w", id, n, err)
+		}
+		if got < 0 {
+			break // stopped, or the stream filled up meanwhile
+		}
+		fed += got
+	}
+	return fed, nil
 }
 
 // Progress counts the jobs of broadcast id that reached a final

@@ -437,3 +437,39 @@ var allShards = func() []int {
 	}
 	return out
 }()
+
+// TestCancelWhileAFeederFeeds: a feeder that saw the broadcast running
+// can still be queueing jobs when an admin cancels. A job it queues in a
+// shard the cancel has already read must not slip through: no reader gets
+// a cancelled broadcast.
+func TestCancelWhileAFeederFeeds(t *testing.T) {
+	e := newBCEnv(t)
+	ctx := context.Background()
+	e.readers(1, 200, subscribers.Active)
+	b := e.start("x", "")
+	if _, err := e.bcasts.Feed(ctx, b.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	fed := 0
+	broadcasts.OnStopRead(t, func(shard int) {
+		n, err := e.bcasts.FeedShard(ctx, b.ID, shard, 10)
+		if err != nil {
+			t.Error(err)
+		}
+		fed += n
+	})
+	if _, err := e.bcasts.Cancel(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.deliver(sent); len(got) != 0 {
+		t.Errorf("%d chats got the cancelled broadcast (the feeder queued %d jobs during the cancel)", len(got), fed)
+	}
+	p, err := e.bcasts.Progress(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Sent != 0 || p.Skipped+p.Cancelled != 200 {
+		t.Errorf("progress %+v; want all 200 skipped or cancelled", p)
+	}
+	checkSum(t, p)
+}
