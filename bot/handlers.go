@@ -14,6 +14,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nashra/digest/arabic"
+	"nashra/signup"
 	"nashra/subscribers"
 )
 
@@ -180,7 +181,7 @@ func parsePayload(p string) (source string, slugs []string) {
 				seen[slug] = true
 				slugs = append(slugs, slug)
 			}
-		} else if source == "" {
+		} else if source == "" && !strings.HasPrefix(part, signup.TokenPrefix) {
 			source = part
 		}
 	}
@@ -192,14 +193,29 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 	if source == "" {
 		source = "direct"
 	}
-	res, err := b.store.Start(ctx, c.id, subscribers.Joined{Source: source, ChatType: string(c.typ)})
+	page, err := b.redeemSignup(ctx, c.id, args)
 	if err != nil {
 		return err
+	}
+	res, err := b.store.Start(ctx, c.id, subscribers.Joined{Source: source, ChatType: string(c.typ), Lang: page.lang()})
+	if err != nil {
+		return err
+	}
+	if res.Created && page.lang() != "" {
+		c.lang = page.lang()
 	}
 	t := textsFor(c.lang)
 	msg := fmt.Sprintf(t.Welcome, followExamples(c.lang))
 	if !res.Created && res.Previous != subscribers.Active {
 		msg = t.WelcomeBack
+	}
+	if page.token {
+		more, err := b.applySignup(ctx, c, page)
+		if err != nil {
+			return err
+		}
+		b.send(ctx, c.id, msg+more, nil)
+		return nil
 	}
 	var followed []string
 	tried := 0

@@ -37,9 +37,14 @@ func For(lang string) *Book {
 // Only a command followed by an Arabic example needs bidi.Isolate, to keep
 // the example with its command.
 type Bot struct {
-	Welcome          string // %s: the follow examples
-	WelcomeBack      string
-	WelcomeFollowed  string // %s: topics followed from the signup link
+	Welcome         string // %s: the follow examples
+	WelcomeBack     string
+	WelcomeFollowed string // %s: topics followed from the signup link
+	WelcomeTime     string // %s: the digest time chosen on the signup page, described
+	// A signup page's token the bot cannot apply: gone (expired or never
+	// made) or redeemed in another chat. The reader is subscribed plainly.
+	SignupExpired    string
+	SignupUsed       string
 	Help             string
 	Stopped          string
 	AlreadyStopped   string
