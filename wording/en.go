@@ -280,6 +280,26 @@ var English = Book{
 		Follows: "You follow on subscribing: %s",
 		Button:  "Subscribe on Telegram",
 	},
+
+	Page: Page{
+		Topics:           "Topics you care about",
+		TopicsHint:       "Tick as many as you like, or none to get every story.",
+		Time:             "When your digest comes",
+		TimeDefault:      "Our usual time, %s",
+		TimeDefaultPlain: "Our usual time",
+		TimeZone:         "Times are %s time.",
+		Next:             "The button opens Telegram: press Start there to finish subscribing.",
+		QR:               "On a computer? Scan the code with your phone's camera.",
+		QRAlt:            "Code to subscribe to our newsletter on Telegram",
+		Privacy:          "Your data",
+		PrivacyText: "We do not ask for your email address or phone number. We keep your Telegram chat ID, the topics you choose, your digest time and where you signed up. " +
+			"What you choose on this page is kept until you open the bot, for a month at most. " +
+			"In the bot, /mydata shows everything we keep about you, and /forget deletes it all.",
+		OtherLanguage: "العربية",
+		TooMany:       "We received many requests from your address in a short time. Please try again in a little while.",
+		Unavailable:   "We could not prepare your signup link just now. Please try again in a little while.",
+		Back:          "Back to the signup page",
+	},
 }
 
 // english fills Forms for a language with one singular and one plural.
