@@ -96,7 +96,7 @@ func TestPageOffersEveryTopicLabelled(t *testing.T) {
 				`<html lang="` + lang + `" dir="` + dir + `">`,
 				`<input type="hidden" name="source" value="site-footer">`,
 				`<select id="time" name="time"`, `<option value="instant">`, `<option value="07:00">`,
-				"/mydata", "/forget", "حال نت",
+				`<bdi dir="ltr">/mydata</bdi>`, `<bdi dir="ltr">/forget</bdi>`, "حال نت",
 			} {
 				if !strings.Contains(body, want) {
 					t.Errorf("page lacks %q", want)

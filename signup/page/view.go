@@ -4,7 +4,9 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"html"
 	"html/template"
+	"regexp"
 	"time"
 
 	"nashra/subscribers"
@@ -52,6 +54,17 @@ type view struct {
 	QR    template.URL
 	// Error replaces the form with a message and a way back.
 	Error string
+	// Privacy is the privacy note with its commands isolated.
+	Privacy template.HTML
+}
+
+// command is a bot command in a text.
+var command = regexp.MustCompile(`/[a-z_]+`)
+
+// isolateCommands escapes s and isolates each command in it left to
+// right, so that an Arabic line shows "/mydata", not "mydata/".
+func isolateCommands(s string) template.HTML {
+	return template.HTML(command.ReplaceAllString(html.EscapeString(s), `<bdi dir="ltr">$0</bdi>`))
 }
 
 type group struct {
@@ -74,7 +87,7 @@ func (p *Page) view(ctx context.Context, lang, source, errText string) view {
 		Lang: lang, Dir: "rtl", Text: book.Page, Signup: book.Signup, Site: p.opt.Site,
 		Colors: p.colors.css(), CSS: template.CSS(pageCSS), JS: template.JS(pageJS),
 		Self: relative(lang, source), LinkURL: "subscribe/link", Source: source, Error: errText,
-		OtherLang: "en", Other: relative("en", source),
+		OtherLang: "en", Other: relative("en", source), Privacy: isolateCommands(book.Page.PrivacyText),
 	}
 	if lang == "en" {
 		v.Dir, v.OtherLang, v.Other = "ltr", "ar", relative("ar", source)
