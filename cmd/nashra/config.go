@@ -54,6 +54,7 @@ type Config struct {
 	SiteColor      string
 	SignupRate     int
 	TrustedProxies []netip.Prefix
+	EmbedOrigins   []string
 
 	// BreakingMarkers mark an item as breaking news; BreakingCap is how
 	// many alerts a reader gets a day at most (0: none).
@@ -84,6 +85,7 @@ var settings = []setting{
 	{"NASHRA_SITE_LOGO", "site-logo", "", "URL of the site's logo for the signup page (http or https)"},
 	{"NASHRA_SITE_COLOR", "site-color", page.DefaultColor, "the signup page's accent colour, #rrggbb (its button's text turns dark on a light colour)"},
 	{"NASHRA_SIGNUP_RATE", "signup-rate", strconv.Itoa(signup.DefaultRate), "signup links with chosen topics one client address may make an hour"},
+	{"NASHRA_EMBED_ORIGINS", "embed-origins", "", "comma-separated origins (https://example.com) whose pages may show /embed in a frame (default: NASHRA_PUBLIC_URL's)"},
 	{"NASHRA_TRUSTED_PROXIES", "trusted-proxies", defaultTrustedProxies, "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client"},
 	{"NASHRA_INSTANCE_ID", "instance-id", "", "this instance's name to the polling lease, the same across restarts (default: hostname and HTTP address)"},
 	{"NASHRA_WEBHOOK_URL", "webhook-url", "", "public HTTPS URL for webhook mode (long polling when empty)"},
@@ -273,6 +275,16 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 		}
 		c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
 	}
+	for o := range strings.SplitSeq(get["NASHRA_EMBED_ORIGINS"], ",") {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o == "" {
+			continue
+		}
+		if err := page.CheckOrigin(o); err != nil {
+			bad("NASHRA_EMBED_ORIGINS", "%v", err)
+			continue
+		}
+		c.EmbedOrigins = append(c.EmbedOrigins, o)
+	}
 	if c.TopicsFile != "" {
 		if _, err := os.Stat(c.TopicsFile); err != nil {
 			bad("NASHRA_TOPICS_FILE", "%v", err)
@@ -323,4 +335,17 @@ func checkHTTPURL(s string) error {
 		return fmt.Errorf("want an http(s) URL, got %q", redact.URL(s))
 	}
 	return nil
+}
+
+// embedOrigins may frame /embed: NASHRA_EMBED_ORIGINS, else the origin of
+// NASHRA_PUBLIC_URL, else none but the page's own.
+func (c Config) embedOrigins() []string {
+	if len(c.EmbedOrigins) > 0 || c.PublicURL == "" {
+		return c.EmbedOrigins
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
 }

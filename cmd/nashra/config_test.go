@@ -78,6 +78,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"NASHRA_SIGNUP_RATE", "0", "NASHRA_SIGNUP_RATE"},
 		{"NASHRA_SIGNUP_RATE", "many", "NASHRA_SIGNUP_RATE"},
 		{"NASHRA_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local", "NASHRA_TRUSTED_PROXIES"},
+		{"NASHRA_EMBED_ORIGINS", "https://news.example, news.example", "NASHRA_EMBED_ORIGINS"},
+		{"NASHRA_EMBED_ORIGINS", "https://news.example/footer", "NASHRA_EMBED_ORIGINS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env+"="+tt.val, func(t *testing.T) {
@@ -175,6 +177,7 @@ func TestConfigSignupPage(t *testing.T) {
 		"NASHRA_PUBLIC_URL": "https://news.example/nashra/", "NASHRA_SITE_NAME": " حال نت ",
 		"NASHRA_SITE_LOGO": "https://news.example/logo.svg", "NASHRA_SITE_COLOR": "#C0392B",
 		"NASHRA_SIGNUP_RATE": "12", "NASHRA_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,::1",
+		"NASHRA_EMBED_ORIGINS": "https://news.example/, https://www.news.example",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -190,6 +193,17 @@ func TestConfigSignupPage(t *testing.T) {
 	d, err := resolve(t, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := strings.Join(c.EmbedOrigins, " "); got != "https://news.example https://www.news.example" {
+		t.Errorf("embed origins %q; want both, without the trailing slash", got)
+	}
+	// Without NASHRA_EMBED_ORIGINS the public URL's origin may frame /embed.
+	if got := strings.Join(c.embedOrigins(), " "); got != "https://news.example https://www.news.example" {
+		t.Errorf("embedOrigins() = %q", got)
+	}
+	e, err := resolve(t, map[string]string{"NASHRA_PUBLIC_URL": "https://news.example:8443/nashra"})
+	if err != nil || strings.Join(e.embedOrigins(), " ") != "https://news.example:8443" {
+		t.Errorf("embedOrigins() from the public URL = %v, %v; want https://news.example:8443", e.embedOrigins(), err)
 	}
 	if d.PublicURL != "" || d.SiteColor != "#1b6fa8" || d.SignupRate != 30 || len(d.TrustedProxies) != 6 {
 		t.Errorf("defaults: %q %q %d %v", d.PublicURL, d.SiteColor, d.SignupRate, d.TrustedProxies)

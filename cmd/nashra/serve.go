@@ -164,6 +164,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		DefaultSchedule: e.cfg.DigestSchedule,
 		Location:        e.cfg.Location,
 		TrustedProxies:  e.cfg.TrustedProxies,
+		EmbedOrigins:    e.cfg.embedOrigins(),
 		Log:             e.log,
 	})
 	if err != nil {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,6 +71,9 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.NoSandbox, // CI runs as root
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("lang", "ar"),
+		// Frames in the page's own process, so that the frame tree shows
+		// what a frame of another origin holds.
+		chromedp.Flag("disable-site-isolation-trials", true),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
@@ -180,6 +186,12 @@ func eval[T any](t *testing.T, tb *tab, js string) T {
 // its first screen and the screen that ends the form (the time, the
 // button), as a reader sees them.
 func (tb *tab) screenshot(t *testing.T, name string, phone bool) {
+	tb.shoot(t, name, map[bool]string{true: "phone", false: "all"}[phone])
+}
+
+// shoot saves a screenshot of the page: "all" of it, "view" (the screen as
+// it is), or on a "phone" the first screen and the one ending the form.
+func (tb *tab) shoot(t *testing.T, name, how string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
@@ -191,6 +203,8 @@ func (tb *tab) screenshot(t *testing.T, name string, phone bool) {
 			}
 			clip := &page.Viewport{Width: m.CSSContentSize.Width, Height: math.Min(m.CSSContentSize.Height, 4000), Scale: 1}
 			switch region {
+			case "view":
+				clip = nil
 			case "top":
 				clip.Height = float64(m.CSSLayoutViewport.ClientHeight)
 			case "end":
@@ -218,12 +232,13 @@ func (tb *tab) screenshot(t *testing.T, name string, phone bool) {
 		}
 		t.Logf("screenshot: %s", path)
 	}
-	if phone {
+	switch how {
+	case "phone":
 		shoot(name+"-top", "top")
 		shoot(name+"-end", "end")
-		return
+	default:
+		shoot(name, how)
 	}
-	shoot(name, "all")
 }
 
 func ptrTo[T any](v T) *T { return &v }
@@ -349,4 +364,51 @@ func contrastRGB(a, b string) float64 {
 		return fmt.Sprintf("#%02x%02x%02x", r, g, bl)
 	}
 	return signuppage.Contrast(hex(a), hex(b))
+}
+
+// The compact box in the site's footer: a page of the site's origin frames
+// /embed; a page of any other origin cannot.
+func TestSignupEmbedInBrowser(t *testing.T) {
+	t.Parallel()
+	browser := newBrowser(t)
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!doctype html><html lang="ar" dir="rtl"><body style="margin:0;font-family:sans-serif">
+<article style="padding:1rem;height:120px">مقال من الموقع</article>
+<footer style="background:#eef1f4;padding:1rem"><iframe id="box" src="%s" title="box" style="border:0;width:100%%;max-width:720px;height:640px"></iframe></footer>
+</body></html>`, r.URL.Query().Get("frame"))
+	}))
+	defer site.Close()
+	allowed := strings.Replace(site.URL, "127.0.0.1", "localhost", 1) // another origin than the nashra's
+	s := startSignupRun(t, "NASHRA_EMBED_ORIGINS", allowed)
+	box := s.base + "/embed?source=site-footer"
+	for _, tt := range []struct {
+		name, host string
+		shown      bool
+	}{
+		{"the site", allowed, true},
+		{"another site", site.URL, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := newTab(t, browser, 1280, 800, true, false)
+			tb.do(t, "open the site", chromedp.Navigate(tt.host+"/?frame="+url.QueryEscape(box)), chromedp.WaitReady(chromedp.CSS("#box")))
+			var frameURL string
+			waitUntil(t, 10*time.Second, func() bool {
+				tree, err := chromedp.Run(tb.ctx, func(ctx context.Context, tg *chromedp.Target) (*page.FrameTree, error) {
+					r, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+					return r.FrameTree, err
+				})
+				if err != nil || len(tree.ChildFrames) == 0 {
+					return false
+				}
+				frameURL = tree.ChildFrames[0].Frame.URL
+				return frameURL != "" && frameURL != "about:blank"
+			})
+			if shown := frameURL == box; shown != tt.shown {
+				t.Errorf("framed by %s: the frame shows %q; want the box shown = %v", tt.host, frameURL, tt.shown)
+			}
+			if tt.shown {
+				tb.shoot(t, "signup-embed", "view")
+			}
+		})
+	}
 }

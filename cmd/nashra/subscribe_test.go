@@ -26,13 +26,16 @@ type signupRun struct {
 	proc  *process
 }
 
-func startSignupRun(t *testing.T) *signupRun {
+func startSignupRun(t *testing.T, settings ...string) *signupRun {
 	t.Helper()
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
 	env := runEnv(srv, r)
 	env["NASHRA_HTTP_ADDR"] = freeAddr(t)
 	env["NASHRA_SITE_NAME"] = "حال نت" // the site's name
+	for i := 0; i+1 < len(settings); i += 2 {
+		env[settings[i]] = settings[i+1]
+	}
 	run := &signupRun{srv: srv, redis: r, store: subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix}),
 		base: "http://" + env["NASHRA_HTTP_ADDR"], proc: startProcess(t, env)}
 	t.Cleanup(func() { run.proc.stop(t) })

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/skip2/go-qrcode"
@@ -66,7 +67,11 @@ type Options struct {
 	// TrustedProxies are the addresses whose X-Forwarded-For names the
 	// client (the site's reverse proxy); others are the client themselves.
 	TrustedProxies []netip.Prefix
-	Log            *slog.Logger
+	// EmbedOrigins may show /embed in a frame (its CSP frame-ancestors):
+	// the site's origins, such as https://example.com. None: only the
+	// page's own origin may.
+	EmbedOrigins []string
+	Log          *slog.Logger
 }
 
 // Page serves /subscribe.
@@ -93,6 +98,11 @@ func New(opt Options) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, o := range opt.EmbedOrigins {
+		if err := CheckOrigin(o); err != nil {
+			return nil, err
+		}
+	}
 	p := &Page{opt: opt, colors: c, imgSrc: "data:"}
 	if opt.Site.LogoURL != "" {
 		u, err := url.Parse(opt.Site.LogoURL)
@@ -111,6 +121,7 @@ func New(opt Options) (*Page, error) {
 // Routes registers the page's handlers on mux.
 func (p *Page) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /subscribe", p.show)
+	mux.HandleFunc("GET /embed", p.embed)
 	mux.HandleFunc("POST /subscribe", p.submit)
 	mux.HandleFunc("POST /subscribe/link", p.link)
 }
@@ -289,10 +300,27 @@ func (p *Page) show(w http.ResponseWriter, r *http.Request) {
 	p.render(w, r, http.StatusOK, p.view(r.Context(), langOf(q.Get("lang")), sourceOf(q.Get("source")), ""))
 }
 
+// embed is GET /embed: the page made compact for a frame in the site's
+// footer. Only the site's origins may frame it; its form and button open
+// Telegram in a new tab, as t.me refuses to be framed.
+func (p *Page) embed(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	v := p.view(r.Context(), langOf(q.Get("lang")), sourceOf(q.Get("source")), "")
+	v.Embed, v.Target = true, "_blank"
+	p.render(w, r, http.StatusOK, v)
+}
+
 func (p *Page) render(w http.ResponseWriter, r *http.Request, code int, v view) {
 	v.Nonce = nonce()
+	ancestors := "'none'"
+	if v.Embed {
+		ancestors = "'self'"
+		if len(p.opt.EmbedOrigins) > 0 {
+			ancestors = strings.Join(p.opt.EmbedOrigins, " ")
+		}
+	}
 	secureHeaders(w, fmt.Sprintf("default-src 'none'; style-src 'nonce-%[1]s'; script-src 'nonce-%[1]s'; img-src %[2]s; "+
-		"connect-src 'self'; form-action 'self' https://t.me; base-uri 'none'; frame-ancestors 'none'", v.Nonce, p.imgSrc))
+		"connect-src 'self'; form-action 'self' https://t.me; base-uri 'none'; frame-ancestors %[3]s", v.Nonce, p.imgSrc, ancestors))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
@@ -338,4 +366,15 @@ func queryOf(lang, source string) string {
 // right behind a proxy that serves it under a path of its own.
 func relative(lang, source string) string {
 	return "subscribe" + queryOf(lang, source)
+}
+
+// CheckOrigin reports whether s is an origin a frame may come from:
+// http(s)://host[:port], nothing after.
+func CheckOrigin(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(s, " ;,'\"") {
+		return fmt.Errorf("origin %q: want scheme://host[:port], such as https://example.com", s)
+	}
+	return nil
 }

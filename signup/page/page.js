@@ -41,7 +41,8 @@
     // A link that matches the form opens at once; otherwise the form posts.
     if (form.dataset.state === "ready" && current) {
       e.preventDefault();
-      window.location.href = current;
+      if (form.target === "_blank") window.open(current, "_blank", "noopener");
+      else window.location.href = current;
     }
   });
 })();

@@ -316,3 +316,52 @@ func TestContrast(t *testing.T) {
 		t.Errorf("white on the default accent contrasts %.2f; want 4.5", r)
 	}
 }
+
+// /embed: the compact page for the site's footer, framed only by the
+// site's origins, opening Telegram in a new tab (t.me refuses frames).
+func TestEmbed(t *testing.T) {
+	r := redistest.New(t)
+	p, err := New(Options{
+		Tokens: signup.New(r.Client, signup.Options{Prefix: r.Prefix}), Catalog: topics.Builtin(),
+		BotName:      func(context.Context) (string, error) { return "nashra_bot", nil },
+		EmbedOrigins: []string{"https://news.example", "https://www.news.example"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	p.Routes(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	resp, body := get(t, srv.URL+"/embed?source=site-footer")
+	csp := resp.Header.Get("Content-Security-Policy")
+	if resp.StatusCode != 200 || !strings.Contains(csp, "frame-ancestors https://news.example https://www.news.example") {
+		t.Errorf("GET /embed = %d, CSP %q; want 200 framed by the site's origins only", resp.StatusCode, csp)
+	}
+	if resp.Header.Get("X-Frame-Options") != "" || len(resp.Header.Values("Set-Cookie")) > 0 {
+		t.Errorf("/embed sends X-Frame-Options or cookies: %v", resp.Header)
+	}
+	for _, want := range []string{
+		`<body class="embed">`, `target="_blank"`, `action="subscribe?source=site-footer"`,
+		`<details class="fold"><summary>الأطراف</summary>`, // the forces' group, folded
+		`<input type="checkbox" name="topic" value="sdf" id="t-sdf"><label for="t-sdf">قوات سوريا الديمقراطية</label>`,
+		`<details class="privacy">`, `<bdi dir="ltr">/forget</bdi>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/embed lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `<header class="site">`) {
+		t.Errorf("/embed carries the page's header")
+	}
+	resp, _ = get(t, srv.URL+"/subscribe")
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("/subscribe CSP %q; want it never framed", csp)
+	}
+	for _, bad := range []string{"news.example", "https://news.example/path", "https://a.example; script-src *", "javascript:x"} {
+		if _, err := New(Options{Catalog: topics.Builtin(), EmbedOrigins: []string{bad}}); err == nil {
+			t.Errorf("origin %q accepted", bad)
+		}
+	}
+}

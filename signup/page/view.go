@@ -56,6 +56,10 @@ type view struct {
 	Error string
 	// Privacy is the privacy note with its commands isolated.
 	Privacy template.HTML
+	// Embed is the compact page for a frame (/embed); Target is where
+	// its form opens ("_blank" in a frame).
+	Embed  bool
+	Target string
 }
 
 // command is a bot command in a text.
