@@ -67,10 +67,10 @@ type Options struct {
 	DrainTimeout time.Duration
 }
 
-// SignupRedeemer gives a chat the choice stored under a signup token
+// SignupRedeemer gives the choice stored under a signup token, once
 // (signup.Store).
 type SignupRedeemer interface {
-	Redeem(ctx context.Context, token string, chatID int64) (signup.Choice, error)
+	Redeem(ctx context.Context, token string) (signup.Choice, error)
 }
 
 // DigestBuilder queues a reader's digest now; nil means nothing new.

@@ -193,7 +193,7 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 	if source == "" {
 		source = "direct"
 	}
-	page, err := b.redeemSignup(ctx, c.id, args)
+	page, err := b.redeemSignup(ctx, args)
 	if err != nil {
 		return err
 	}

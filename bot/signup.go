@@ -29,7 +29,7 @@ func (p pageSignup) lang() string {
 }
 
 // redeemSignup resolves the token of a /start payload, if it has one.
-func (b *Bot) redeemSignup(ctx context.Context, chatID int64, payload string) (pageSignup, error) {
+func (b *Bot) redeemSignup(ctx context.Context, payload string) (pageSignup, error) {
 	tok, ok := signup.TokenOf(payload)
 	if !ok {
 		return pageSignup{}, nil
@@ -39,7 +39,7 @@ func (b *Bot) redeemSignup(ctx context.Context, chatID int64, payload string) (p
 		p.refused = signup.ErrUnknown
 		return p, nil
 	}
-	c, err := b.opt.Signups.Redeem(ctx, tok, chatID)
+	c, err := b.opt.Signups.Redeem(ctx, tok)
 	switch {
 	case errors.Is(err, signup.ErrUnknown), errors.Is(err, signup.ErrUsed):
 		p.refused = err

@@ -40,13 +40,15 @@ func TestStartWithSignupToken(t *testing.T) {
 		t.Errorf("signups by source = %v, %v; want site-footer: 1", signups, err)
 	}
 
-	// Sending the same link again changes nothing and refuses nothing.
+	// Sending the same link again says it was used, pointing to what they
+	// follow, and changes nothing.
 	m = h.say(u, "/start "+signup.Payload("site-footer", tok))
-	if strings.Contains(m.Visible(), "⚠️") {
-		t.Errorf("the same reader's second /start with their token: %q; want no warning", m.Text)
-	}
+	wantContains(t, m, "استُخدم", "/mytopics") // "was used"
 	if got := followKeys(h.reader(301)); !sameKeys(got, "t:raqqa,t:sdf,t:al-hol") {
 		t.Errorf("follows after a second /start = %q", got)
+	}
+	if r := h.reader(301); r.Schedule != "30 19 * * *" {
+		t.Errorf("schedule after a second /start = %q; want 30 19 * * * kept", r.Schedule)
 	}
 }
 
@@ -111,7 +113,7 @@ func TestSignupTokenRefused(t *testing.T) {
 		{"forged", 305, signup.Payload("site-footer", "aaaaaaaaaaaaaaaa"), false, "انتهت صلاحية"}, // "has expired"
 		{"malformed", 306, "site-footer_tk-<b>x</b>", false, "انتهت صلاحية"},                      // "has expired"
 		{"used by another chat", 307, signup.Payload("site-footer", tok), false, "استُخدم"},       // "was used"
-		{"used, in English", 308, signup.Payload("site-footer", tok), true, "already used"},
+		{"used, in English", 308, signup.Payload("site-footer", tok), true, "already been used"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

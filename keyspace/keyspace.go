@@ -48,7 +48,8 @@
 //	<prefix>{inbox}:q              STREAM  updates polled and not handled yet: id, u
 //	<prefix>{inbox}:seen:<id>      STRING  an update was stored, 25 h
 //	<prefix>signup:t:<token>       HASH    what a reader chose on the signup page
-//	                                       (signup): topics, sched, lang, used_by; 30 d
+//	                                       (signup): topics, sched, lang; once redeemed
+//	                                       only used=1; 30 d
 //	<prefix>signup:rate:<client>   STRING  tokens a client address made in the
 //	                                       current window (signup), expires with it
 //

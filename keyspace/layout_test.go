@@ -68,7 +68,7 @@ stream {r1}:q:hi []
 stream {r1}:q:lo [job=b:1:17 chat=17 kind=broadcast text=<b>خبر</b> ref= markup= att=0 nb=0 enq=1795852800000]
 string bc:1:edit ttl <time>
 string bc:seq 1
-hash signup:t:<token> ttl lang=en sched=0 7 * * * topics=sdf,raqqa used_by=17
+hash signup:t:<token> ttl used=1
 string signup:rate:203.0.113.7 ttl 1
 string upd:5 ttl 1
 string {inbox}:seen:5 ttl 1
@@ -201,15 +201,15 @@ func TestKeyLayout(t *testing.T) {
 	_, err = bc.ClaimEdit(ctx, b.ID, time.Second)
 	must(err)
 
-	// The signup page: a token redeemed by the reader, and the rate
-	// counter of the address that made it.
+	// The signup page: a token redeemed (only its use is kept), and the
+	// rate counter of the address that made it.
 	sg := signup.New(r.Client, signup.Options{Prefix: r.Prefix})
 	if ok, err := sg.Allow(ctx, "203.0.113.7"); err != nil || !ok {
 		t.Fatalf("Allow = %v, %v", ok, err)
 	}
 	tok, err := sg.Create(ctx, signup.Choice{Topics: []string{"sdf", "raqqa"}, Schedule: "0 7 * * *", Lang: "en"})
 	must(err)
-	_, err = sg.Redeem(ctx, tok, chat)
+	_, err = sg.Redeem(ctx, tok)
 	must(err)
 
 	// Telegram updates: a claim, and one update in the inbox.

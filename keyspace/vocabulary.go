@@ -41,11 +41,11 @@ const (
 )
 
 // Fields of a signup token, <prefix>signup:t:<token>, beside FieldSchedule
-// and FieldLang: the topics chosen (comma-separated slugs) and the chat that
-// redeemed the token.
+// and FieldLang: the topics chosen (comma-separated slugs), and the mark
+// of a token redeemed, which then holds nothing else.
 const (
 	FieldSignupTopics = "topics"
-	FieldSignupUsedBy = "used_by"
+	FieldSignupUsed   = "used"
 )
 
 // The values of FieldBreaking.
@@ -119,7 +119,7 @@ var shared = Words{
 	"FieldMigratedTo": FieldMigratedTo, "FieldMigratedFrom": FieldMigratedFrom,
 	"FieldBreaking": FieldBreaking, "FieldBreakingDay": FieldBreakingDay, "FieldBreakingCount": FieldBreakingCount,
 	"FieldBreakingSent": FieldBreakingSent, "BreakingOn": BreakingOn, "BreakingOff": BreakingOff,
-	"FieldSignupTopics": FieldSignupTopics, "FieldSignupUsedBy": FieldSignupUsedBy,
+	"FieldSignupTopics": FieldSignupTopics, "FieldSignupUsed": FieldSignupUsed,
 
 	"StatusActive": StatusActive, "StatusPaused": StatusPaused, "StatusBlocked": StatusBlocked,
 	"StatusStopped": StatusStopped, "Statuses": Statuses,

@@ -4,9 +4,11 @@
 // start parameter, which holds at most 64 characters: the choice itself,
 // however many topics it ticks, stays in Redis for 30 days.
 //
-// A token is redeemed once: the first chat that sends it to the bot owns
-// it, the same chat may send it again, and any other chat is refused
-// (ErrUsed). Token creation is rate-limited per client address (Allow).
+// A token is redeemed once: the first chat that sends it to the bot gets the
+// choice, and the token then keeps only the mark that it was used, no chat
+// ID (the choice lives on in the reader's record, which /forget deletes);
+// whoever sends it again gets ErrUsed. Token creation is rate-limited per
+// client address (Allow).
 package signup
 
 import (
@@ -17,7 +19,6 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -48,8 +49,8 @@ const (
 var (
 	// ErrUnknown: no such token, because it expired or never existed.
 	ErrUnknown = errors.New("signup token unknown or expired")
-	// ErrUsed: another chat redeemed the token first.
-	ErrUsed = errors.New("signup token already used by another chat")
+	// ErrUsed: the token was redeemed before.
+	ErrUsed = errors.New("signup token already used")
 )
 
 // Choice is what a reader chose on the page.
@@ -183,18 +184,21 @@ return 1
 // updateScript: KEYS token. ARGV topics, schedule, lang. Returns 0 when
 // the token is gone or redeemed.
 var updateScript = keyspace.Script(`
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], $FieldSignupUsedBy) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], $FieldSignupUsed) == 1 then return 0 end
 redis.call('HSET', KEYS[1], $FieldSignupTopics, ARGV[1], $FieldSchedule, ARGV[2], $FieldLang, ARGV[3])
 return 1
 `, nil)
 
-// redeemScript: KEYS token. ARGV chat. Returns {"unknown"}, {"used"} or
-// {"ok", topics, schedule, lang}.
+// redeemScript: KEYS token. Returns {"unknown"}, {"used"} or {"ok",
+// topics, schedule, lang}, and leaves a redeemed token holding only its
+// mark (its expiry unchanged).
 var redeemScript = keyspace.Script(`
-local v = redis.call('HMGET', KEYS[1], $FieldSignupTopics, $FieldSchedule, $FieldLang, $FieldSignupUsedBy)
+local v = redis.call('HMGET', KEYS[1], $FieldSignupTopics, $FieldSchedule, $FieldLang, $FieldSignupUsed)
+if v[4] then return {$Used} end
 if not v[1] then return {$Unknown} end
-if v[4] and v[4] ~= ARGV[1] then return {$Used} end
-if not v[4] then redis.call('HSET', KEYS[1], $FieldSignupUsedBy, ARGV[1]) end
+-- The mark first: a hash left with no field is deleted, its expiry with it.
+redis.call('HSET', KEYS[1], $FieldSignupUsed, '1')
+redis.call('HDEL', KEYS[1], $FieldSignupTopics, $FieldSchedule, $FieldLang)
 return {$OK, v[1], v[2] or '', v[3] or ''}
 `, keyspace.Words{"Unknown": "unknown", "Used": "used", "OK": "ok"})
 
@@ -242,14 +246,13 @@ func (s *Store) Update(ctx context.Context, tok string, c Choice) (bool, error) 
 	return ok == 1, nil
 }
 
-// Redeem gives chatID the choice under tok. The first chat to redeem a
-// token owns it: it may redeem it again, any other chat gets ErrUsed. A
-// token that expired or never existed is ErrUnknown.
-func (s *Store) Redeem(ctx context.Context, tok string, chatID int64) (Choice, error) {
+// Redeem returns the choice under tok, once: after that the token is
+// ErrUsed. A token that expired or never existed is ErrUnknown.
+func (s *Store) Redeem(ctx context.Context, tok string) (Choice, error) {
 	if !ValidToken(tok) {
 		return Choice{}, ErrUnknown
 	}
-	res, err := redeemScript.Run(ctx, s.rdb, []string{s.ks.SignupToken(tok)}, strconv.FormatInt(chatID, 10)).StringSlice()
+	res, err := redeemScript.Run(ctx, s.rdb, []string{s.ks.SignupToken(tok)}).StringSlice()
 	if err != nil {
 		return Choice{}, fmt.Errorf("redeem signup token: %w", err)
 	}

@@ -37,24 +37,26 @@ func TestTokenCarriesTheChoiceOnce(t *testing.T) {
 		t.Errorf("TTL of %s = %v, %v; want 30 days", key, ttl, err)
 	}
 
-	got, err := s.Redeem(ctx, tok, 42)
+	got, err := s.Redeem(ctx, tok)
 	if err != nil || !equal(got, want) {
 		t.Fatalf("Redeem = %+v, %v; want %+v", got, err, want)
 	}
-	// The same chat again (a second tap on Start): the same choice.
-	if got, err := s.Redeem(ctx, tok, 42); err != nil || !equal(got, want) {
-		t.Errorf("second Redeem by the same chat = %+v, %v; want %+v", got, err, want)
-	}
-	// Another chat: the link was shared or copied.
-	if _, err := s.Redeem(ctx, tok, 43); !errors.Is(err, signup.ErrUsed) {
-		t.Errorf("Redeem by another chat = %v; want ErrUsed", err)
+	// Used: whoever sends it again (a second tap, a shared link) is told so.
+	if _, err := s.Redeem(ctx, tok); !errors.Is(err, signup.ErrUsed) {
+		t.Errorf("second Redeem = %v; want ErrUsed", err)
 	}
 	// Once redeemed, the page can no longer change it.
 	if ok, err := s.Update(ctx, tok, signup.Choice{Topics: []string{"isis"}}); ok || err != nil {
 		t.Errorf("Update after Redeem = %v, %v; want false", ok, err)
 	}
-	if got, _ := s.Redeem(ctx, tok, 42); !equal(got, want) {
-		t.Errorf("after a refused Update the choice is %+v; want %+v", got, want)
+	// The used token keeps nothing of the choice, and no chat ID: the
+	// choice now lives in the reader's record, which /forget deletes.
+	h, err := r.Client.HGetAll(ctx, key).Result()
+	if err != nil || len(h) != 1 || h["used"] != "1" {
+		t.Errorf("a used token holds %v, %v; want only used=1", h, err)
+	}
+	if ttl, err := r.Client.TTL(ctx, key).Result(); err != nil || ttl < 29*24*time.Hour {
+		t.Errorf("a used token's TTL = %v, %v; want its 30 days kept", ttl, err)
 	}
 }
 
@@ -62,7 +64,7 @@ func TestForgedAndExpiredTokens(t *testing.T) {
 	s, r := newStore(t, signup.Options{TTL: 2 * time.Second})
 	ctx := context.Background()
 	for _, tok := range []string{"aaaaaaaaaaaaaaaa", "abc", "", "AAAAAAAAAAAAAAAA", "aaaaaaaaaaaaaaa!"} {
-		if _, err := s.Redeem(ctx, tok, 42); !errors.Is(err, signup.ErrUnknown) {
+		if _, err := s.Redeem(ctx, tok); !errors.Is(err, signup.ErrUnknown) {
 			t.Errorf("Redeem(%q) = %v; want ErrUnknown", tok, err)
 		}
 	}
@@ -75,7 +77,7 @@ func TestForgedAndExpiredTokens(t *testing.T) {
 	} else {
 		time.Sleep(2100 * time.Millisecond)
 	}
-	if _, err := s.Redeem(ctx, tok, 42); !errors.Is(err, signup.ErrUnknown) {
+	if _, err := s.Redeem(ctx, tok); !errors.Is(err, signup.ErrUnknown) {
 		t.Errorf("Redeem of an expired token = %v; want ErrUnknown", err)
 	}
 	if ok, err := s.Update(ctx, tok, signup.Choice{}); ok || err != nil {
@@ -97,7 +99,7 @@ func TestUpdateBeforeRedeem(t *testing.T) {
 	if ok, err := s.Update(ctx, tok, want); !ok || err != nil {
 		t.Fatalf("Update = %v, %v; want true", ok, err)
 	}
-	if got, err := s.Redeem(ctx, tok, 7); err != nil || !equal(got, want) {
+	if got, err := s.Redeem(ctx, tok); err != nil || !equal(got, want) {
 		t.Errorf("Redeem after Update = %+v, %v; want %+v", got, err, want)
 	}
 }
@@ -123,7 +125,7 @@ func TestChoiceIsChecked(t *testing.T) {
 	}
 }
 
-// Two chats redeeming one token at once: exactly one gets the choice.
+// Chats redeeming one token at once: exactly one gets the choice.
 func TestRedeemRace(t *testing.T) {
 	s, _ := newStore(t, signup.Options{})
 	ctx := context.Background()
@@ -135,7 +137,7 @@ func TestRedeemRace(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i := range n {
-		wg.Go(func() { _, errs[i] = s.Redeem(ctx, tok, int64(100+i)) })
+		wg.Go(func() { _, errs[i] = s.Redeem(ctx, tok) })
 	}
 	wg.Wait()
 	won := 0

@@ -14,8 +14,8 @@ var English = Book{
 		WelcomeTime:     "⏰ Your digest comes %s.",
 		SignupExpired: "⚠️ The signup link you opened has expired or is not valid, so you are subscribed without the topics and time you chose on the site. " +
 			"Pick your topics in /topics and your digest time in /time.",
-		SignupUsed: "⚠️ This signup link was already used in another chat, so you are subscribed without the topics and time it carried. " +
-			"Pick your topics in /topics and your digest time in /time.",
+		SignupUsed: "⚠️ This signup link has already been used. If it was you, your topics and digest time are as you chose them: /mytopics. " +
+			"Otherwise, pick your topics in /topics and your digest time in /time.",
 		Help: "<b>Nashra</b>: North-East Syria news as a Telegram digest.\n\n" +
 			"/follow SDF — follow a topic or a keyword (one per line to add several)\n" +
 			"/unfollow SDF — stop following\n" +

@@ -43,7 +43,8 @@ type Bot struct {
 	WelcomeFollowed string // %s: topics followed from the signup link
 	WelcomeTime     string // %s: the digest time chosen on the signup page, described
 	// A signup page's token the bot cannot apply: gone (expired or never
-	// made) or redeemed in another chat. The reader is subscribed plainly.
+	// made), or used before, by this reader or another. The reader is
+	// subscribed plainly.
 	SignupExpired    string
 	SignupUsed       string
 	Help             string

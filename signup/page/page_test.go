@@ -157,7 +157,7 @@ func TestSubmitRedirectsToTheBot(t *testing.T) {
 	if !ok || !strings.HasPrefix(payload, strings.Repeat("s", 40)+"_") {
 		t.Fatalf("payload %q: want the source, then a token", payload)
 	}
-	got, err := f.tokens.Redeem(context.Background(), tok, 1)
+	got, err := f.tokens.Redeem(context.Background(), tok)
 	if err != nil || !slices.Equal(got.Topics, all) || got.Schedule != "0 7 * * *" || got.Lang != "en" {
 		t.Errorf("token holds %+v, %v; want every topic, 07:00, English", got, err)
 	}
@@ -245,7 +245,7 @@ func TestLinkForTheScript(t *testing.T) {
 	if again.Link != r.Link {
 		t.Errorf("an update gave %q; want the same link %q", again.Link, r.Link)
 	}
-	got, err := f.tokens.Redeem(context.Background(), r.Token, 5)
+	got, err := f.tokens.Redeem(context.Background(), r.Token)
 	if err != nil || !slices.Equal(got.Topics, []string{"sdf"}) || got.Schedule != "" {
 		t.Errorf("token holds %+v, %v; want sdf at the usual time", got, err)
 	}
