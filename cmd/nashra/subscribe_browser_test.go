@@ -353,6 +353,19 @@ func checkAccessible(t *testing.T, tb *tab) {
 	if c := contrastRGB(colors[0], colors[1]); c < 4.5 {
 		t.Errorf("button text %s on %s contrasts %.2f; want 4.5", colors[0], colors[1], c)
 	}
+	// A command in the Arabic privacy note reads "/mydata", not "mydata/":
+	// its slash is drawn left of its first letter.
+	if eval[string](t, tb, `document.documentElement.dir`) == "rtl" {
+		order := eval[string](t, tb, `(() => {
+			const t = document.querySelector(".privacy bdi").firstChild, r = document.createRange();
+			r.setStart(t, 0); r.setEnd(t, 1); const slash = r.getBoundingClientRect().left;
+			r.setStart(t, 1); r.setEnd(t, 2); const letter = r.getBoundingClientRect().left;
+			return t.textContent + (slash < letter ? " reads left to right" : " is drawn backwards");
+		})()`)
+		if !strings.HasSuffix(order, "reads left to right") {
+			t.Errorf("in the Arabic privacy note %s", order)
+		}
+	}
 	tb.do(t, "back to the top", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur(); window.scrollTo(0, 0)`))
 }
 
