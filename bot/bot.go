@@ -40,7 +40,8 @@ type Options struct {
 	Outbox     *outbox.Store
 	Broadcasts *broadcasts.Store
 	Inbox      *inbox.Store
-	// Digests builds a reader's digest on demand (/digest); nil disables it.
+	// Digests builds a reader's digest on demand (/digest, and the latest
+	// stories at /start); nil disables it.
 	Digests DigestBuilder
 	// Broadcast and Stats serve the admin commands.
 	Broadcast BroadcastConfig
@@ -73,9 +74,11 @@ type SignupRedeemer interface {
 	Redeem(ctx context.Context, token string) (signup.Choice, error)
 }
 
-// DigestBuilder queues a reader's digest now; nil means nothing new.
+// DigestBuilder queues a reader's digest now (/digest), or the latest n
+// stories for a reader who never had one (/start); nil means nothing.
 type DigestBuilder interface {
 	ForReader(ctx context.Context, chatID int64) (*digest.Digest, error)
+	ForNewReader(ctx context.Context, chatID int64, n int) (*digest.Digest, error)
 }
 
 // Bot serves readers and admins.

@@ -220,7 +220,7 @@ func TestBadInput(t *testing.T) {
 		{"300-character topic", "/follow " + strings.Repeat("قسد", 100), []string{"طويل جداً", "64"}},
 		{"HTML in a topic", "/follow <b>قسد</b>", []string{"لا نستطيع متابعة", "<b>قسد</b>"}},
 		{"unknown command", "/frobnicate", []string{"لا نعرف الأمر", "/frobnicate"}},
-		{"plain text", "مرحبا", []string{"نفهم الأوامر فقط"}}, // "hello"
+		{"plain text", "مرحبا", []string{"لا نعرف موضوعاً باسم «مرحبا»"}}, // "hello": "we know no topic called «hello»"
 		{"non-admin broadcast", "/broadcast hello everyone", []string{"مخصّص لمحرّري النشرة"}},
 		{"lang without argument", "/lang", []string{"اختر اللغة"}},
 	}

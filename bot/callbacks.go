@@ -26,6 +26,8 @@ const (
 	cbPause     = "pa"   // pa:day, pa:week, pa:open, pa:resume
 	cbStop      = "so"   // so:yes, so:no, so:undo:<chat>:<status>[:<paused until>]
 	cbClose     = "x"    // x
+	cbStart     = "go"   // go:topics, go:time, go:latest (under /start)
+	cbFollow    = "f"    // f:t:<slug>, f:k:<offer token> (under plain text)
 	// digest.ButtonKind ("do"): do:topics, do:pause, do:stop. The digest
 	// package renders those buttons, so it names them.
 	// digest.AlertButtonKind ("brk"): brk:on, brk:off under /breaking;
@@ -59,6 +61,8 @@ func (b *Bot) callbacks() []callbackRoute {
 		{kind: cbPause, what: "pauses for a day, a week or until resumed; resumes", handle: b.onPauseButton},
 		{kind: cbStop, what: "confirms or cancels unsubscribing, and undoes it", handle: b.onStopButton},
 		{kind: cbClose, what: "closes a keyboard", handle: b.closeKeyboard},
+		{kind: cbStart, what: "opens the topics, the digest time or the latest news from under /start", handle: b.onStartButton},
+		{kind: cbFollow, what: "follows a topic or keyword offered for plain text", handle: b.onFollowButton},
 	}
 }
 

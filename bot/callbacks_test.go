@@ -79,6 +79,15 @@ func keyboards(t *testing.T, b *Bot) map[string]*models.InlineKeyboardMarkup {
 		kbs["pause/"+lang] = pauseKeyboard(lang, true)
 		kbs["resume/"+lang] = resumeKeyboard(lang)
 		kbs["unsubscribe/"+lang] = stopKeyboard(lang)
+		kbs["start/"+lang] = startKeyboard(lang)
+		// Under plain text: every topic, and a keyword of the longest
+		// words by the token its offer gets.
+		var follow [][]models.InlineKeyboardButton
+		for _, topic := range b.catalog.Topics() {
+			follow = append(follow, []models.InlineKeyboardButton{followTopicButton(lang, topic)})
+		}
+		follow = append(follow, []models.InlineKeyboardButton{followKeywordButton(lang, long, "0123456789ab")})
+		kbs["plain text/"+lang] = &models.InlineKeyboardMarkup{InlineKeyboard: follow}
 		// The longest undo: the longest chat ID, a pause ending in 2286.
 		kbs["undo/"+lang] = undoKeyboard(lang, math.MinInt64, subscribers.Standing{Status: subscribers.Paused, PausedUntil: time.Unix(9999999999, 0)})
 		kbs["broadcast preview/"+lang] = confirmKeyboard(lang, maxID)
@@ -138,6 +147,21 @@ func TestEveryButtonRoutes(t *testing.T) {
 				case cbTime:
 					if _, ok := parseTime(arg); !ok {
 						t.Errorf("%s: %q is no time /time understands", name, data)
+					}
+				case cbFollow:
+					slug, isTopic := strings.CutPrefix(arg, followTopicArg)
+					token, isKeyword := strings.CutPrefix(arg, followKeywordArg)
+					switch {
+					case isTopic:
+						if _, ok := b.catalog.Get(slug); !ok {
+							t.Errorf("%s: %q names no topic", name, data)
+						}
+					case !isKeyword || len(token) != 12:
+						t.Errorf("%s: %q follows neither a topic nor an offer", name, data)
+					}
+				case cbStart:
+					if !slices.Contains([]string{startTopics, startTime, startLatest}, arg) {
+						t.Errorf("%s: %q is no button of /start", name, data)
 					}
 				case cbStop:
 					if undo, ok := strings.CutPrefix(arg, stopUndo+":"); ok {

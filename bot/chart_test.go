@@ -4,13 +4,21 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/plot/font"
 )
 
-func sampleChart() chartData {
+// sampleChart is four weeks of readers and seven topics, in Arabic (or
+// in English).
+func sampleChart(lang string) chartData {
+	t := statsTextsFor(lang)
 	var pts []chartPoint
 	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	n := int64(120)
@@ -19,13 +27,16 @@ func sampleChart() chartData {
 		if i%6 == 0 {
 			n -= 9
 		}
-		pts = append(pts, chartPoint{Day: day.AddDate(0, 0, i), N: n})
+		pts = append(pts, chartPoint{Day: t.Date(day.AddDate(0, 0, i)), N: n})
 	}
-	return chartData{
-		ReadersTitle: "القرّاء خلال آخر 28 يوماً", // "readers over the last 28 days" (with a shadda)
-		TopicsTitle:  "أكثر المواضيع متابعة",      // "most followed topics"
-		ReadersAxis:  "القرّاء",                   // "readers"
-		NoData:       "لا بيانات بعد",             // "no data yet"
+	d := chartData{
+		RTL:          lang != "en",
+		ReadersTitle: fmt.Sprintf(t.ChartReaders, t.Span(28)),
+		DayAxis:      t.ChartDayAxis,
+		CountAxis:    t.ChartCountAxis,
+		NoReaders:    t.ChartNoReaders,
+		TopicsTitle:  t.ChartTopics,
+		NoTopics:     t.ChartNoTopics,
 		Readers:      pts,
 		Topics: []chartBar{
 			{"قوات سوريا الديمقراطية (قسد)", 412}, // SDF
@@ -34,63 +45,185 @@ func sampleChart() chartData {
 			{"مخيم الهول", 190},                   // al-Hol camp
 			{"الإدارة الذاتية", 150},              // the Autonomous Administration
 			{"دير الزور", 98},                     // Deir ez-Zor
-			{"Iraq 2026", 41},
+			{"Iraq 2026", 3},
 		},
 	}
+	if lang == "en" {
+		d.Topics = []chartBar{{"Syrian Democratic Forces", 412}, {"ISIS", 380}, {"Deir ez-Zor", 98}, {"Iraq", 3}}
+	}
+	return d
+}
+
+// emptyChart is the chart of a newsroom nobody has subscribed to yet.
+func emptyChart(lang string) chartData {
+	d := sampleChart(lang)
+	d.Readers, d.Topics = nil, nil
+	return d
+}
+
+func renderImage(t *testing.T, name string, d chartData) image.Image {
+	t.Helper()
+	b, err := renderChart(d)
+	if err != nil {
+		t.Fatalf("renderChart: %v", err)
+	}
+	if dir := os.Getenv("NASHRA_CHART_OUT"); dir != "" {
+		_ = os.WriteFile(fmt.Sprintf("%s/chart-%s.png", dir, name), b, 0o644)
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil || format != "png" {
+		t.Fatalf("chart is not a PNG: format %q, %v", format, err)
+	}
+	if cfg.Width != chartWidth || cfg.Height != chartHeight {
+		t.Errorf("chart is %d×%d; want %d×%d", cfg.Width, cfg.Height, chartWidth, chartHeight)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("chart does not decode: %v", err)
+	}
+	return img
 }
 
 func TestRenderChartIsPNGOfTheExpectedSize(t *testing.T) {
-	for name, d := range map[string]chartData{
-		"full":  sampleChart(),
-		"empty": {ReadersTitle: "Readers", TopicsTitle: "Topics", NoData: "no data yet"},
-		"one day": {ReadersTitle: "Readers", TopicsTitle: "Topics",
-			Readers: []chartPoint{{Day: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC), N: 1}},
-			Topics:  []chartBar{{"SDF", 1}}},
-	} {
-		t.Run(name, func(t *testing.T) {
-			b, err := renderChart(d)
-			if err != nil {
-				t.Fatalf("renderChart: %v", err)
+	for _, lang := range []string{"ar", "en"} {
+		for name, d := range map[string]chartData{
+			"full":  sampleChart(lang),
+			"empty": emptyChart(lang),
+			"one day": {ReadersTitle: "Readers", TopicsTitle: "Topics",
+				Readers: []chartPoint{{Day: "28/11", N: 1}},
+				Topics:  []chartBar{{"SDF", 1}}},
+			"thousands": {ReadersTitle: "Readers", TopicsTitle: "Topics",
+				Readers: slices.Repeat([]chartPoint{{Day: "28/11", N: 123456}}, 30),
+				Topics:  []chartBar{{"SDF", 99999}}},
+		} {
+			t.Run(lang+" "+name, func(t *testing.T) {
+				renderImage(t, lang+"-"+strings.ReplaceAll(name, " ", "-"), d)
+			})
+		}
+	}
+}
+
+// The readers of each day are bars, and each bar carries its count:
+// light pixels (the digits) inside the blue of every bar.
+func TestChartWritesTheReadersInTheirBars(t *testing.T) {
+	for _, lang := range []string{"ar", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := sampleChart(lang)
+			bars := readerBars(renderImage(t, lang+"-bars", d))
+			if len(bars) != len(d.Readers) {
+				t.Fatalf("found %d bars; want one per day, %d", len(bars), len(d.Readers))
 			}
-			cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
-			if err != nil || format != "png" {
-				t.Fatalf("chart is not a PNG: format %q, %v", format, err)
-			}
-			if cfg.Width != chartWidth || cfg.Height != chartHeight {
-				t.Errorf("chart is %d×%d; want %d×%d", cfg.Width, cfg.Height, chartWidth, chartHeight)
-			}
-			if _, err := png.Decode(bytes.NewReader(b)); err != nil {
-				t.Errorf("chart does not decode: %v", err)
-			}
-			if dir := os.Getenv("NASHRA_CHART_OUT"); dir != "" {
-				_ = os.WriteFile(fmt.Sprintf("%s/chart-%s.png", dir, name), b, 0o644)
+			for i, b := range bars {
+				if b.Light < 15 {
+					t.Errorf("bar %d (%s, %d readers) at x %d–%d: %d light pixels inside; want its count written in it",
+						i, d.Readers[i].Day, d.Readers[i].N, b.From, b.To, b.Light)
+				}
+				if b.Above > 0 {
+					t.Errorf("bar %d (%s, %d readers): %d dark pixels above it; want its count inside, not above",
+						i, d.Readers[i].Day, d.Readers[i].N, b.Above)
+				}
 			}
 		})
 	}
 }
 
-func TestRenderChartDrawsSomething(t *testing.T) {
-	b, err := renderChart(sampleChart())
-	if err != nil {
-		t.Fatal(err)
+// Right to left, the topic bars start on the right, under the names'
+// reading start, and grow to the left; in English they grow to the right.
+func TestChartTopicsReadInTheirDirection(t *testing.T) {
+	for _, lang := range []string{"ar", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := sampleChart(lang)
+			bars := topicBars(renderImage(t, lang+"-topics", d))
+			if len(bars) != len(d.Topics) {
+				t.Fatalf("found %d topic bars; want %d: %v", len(bars), len(d.Topics), bars)
+			}
+			for i := 1; i < len(bars); i++ {
+				start, prev := bars[i].From, bars[0].From
+				grows := bars[i].To < bars[i-1].To
+				if lang == "ar" {
+					start, prev = bars[i].To, bars[0].To
+					grows = bars[i].From > bars[i-1].From
+				}
+				if abs(start-prev) > 1 || !grows {
+					t.Errorf("%s bar %d spans x %d–%d after %d–%d; want bars of one origin, shorter down the list, growing %s",
+						lang, i, bars[i].From, bars[i].To, bars[i-1].From, bars[i-1].To, map[string]string{"ar": "to the left", "en": "to the right"}[lang])
+				}
+			}
+			if lang == "ar" && bars[0].To < chartWidth/2 || lang == "en" && bars[0].From > chartWidth/2 {
+				t.Errorf("%s: the bars start at x %d–%d, on the wrong side", lang, bars[0].From, bars[0].To)
+			}
+		})
 	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
+}
+
+func abs(n int) int { return max(n, -n) }
+
+// With nobody to count, each panel says so in words in its middle,
+// with no bars, axes or zeros.
+func TestChartSaysEmptyInWords(t *testing.T) {
+	for _, lang := range []string{"ar", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			img := renderImage(t, lang+"-empty", emptyChart(lang))
+			full := renderImage(t, lang+"-full", sampleChart(lang))
+			if n := len(blueRuns(img, chartWidth*chartHeight, func(i int) color.Color { return img.At(i%chartWidth, i/chartWidth) })); n > 0 {
+				t.Errorf("empty chart has %d blue stretches; want no bars", n)
+			}
+			// The middle band of each panel holds a sentence: dark pixels
+			// across its centre, where the full chart's top panel has bars.
+			for _, band := range []image.Rectangle{
+				image.Rect(200, 170, 1000, 230), // readers
+				image.Rect(200, 570, 1000, 630), // topics
+			} {
+				if n := inkIn(img, band); n < 300 {
+					t.Errorf("%s: %d dark pixels in %v; want the empty state written there", lang, n, band)
+				}
+			}
+			// The axes of an empty plot are not drawn: the left edge of
+			// the readers panel, where the full chart has its count axis,
+			// stays blank.
+			axis := image.Rect(16, 60, 90, 400)
+			if inkIn(full, axis) < 100 {
+				t.Fatalf("the full chart has no count axis in %v; the check below means nothing", axis)
+			}
+			if n := inkIn(img, axis); n > 0 {
+				t.Errorf("%s: the empty chart draws %d dark pixels of an axis in %v", lang, n, axis)
+			}
+		})
 	}
-	// The bars and the line are blue; a blank or text-only image has none.
-	blue := 0
-	for y := 0; y < chartHeight; y += 2 {
-		for x := 0; x < chartWidth; x += 2 {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			if bl>>8 > 0x80 && r>>8 < 0x40 && g>>8 < 0x70 {
-				blue++
+}
+
+// The days along the axis are day/month, in the language's words for
+// English, and today is always named.
+func TestChartDaysAreDayMonth(t *testing.T) {
+	for lang, want := range map[string][]string{
+		"ar": {"1/11", "28/11"},
+		"en": {"1 Nov", "28 Nov"},
+	} {
+		d := sampleChart(lang)
+		p := readersPlot(d, mustFonts(t), 876)
+		ticks := p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max)
+		var labels []string
+		for _, tk := range ticks {
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
 			}
 		}
+		if len(labels) < 5 || labels[len(labels)-1] != want[1] {
+			t.Errorf("%s day labels %q; want several, the last %q", lang, labels, want[1])
+		}
+		if first := d.Readers[0].Day; first != want[0] {
+			t.Errorf("%s: 1 November is %q; want %q", lang, first, want[0])
+		}
 	}
-	if blue < 1000 {
-		t.Errorf("only %d blue sample points: the bars or the line are missing", blue)
+}
+
+func mustFonts(t *testing.T) *font.Cache {
+	t.Helper()
+	f, err := chartFonts()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return f
 }
 
 func TestShapeArabic(t *testing.T) {

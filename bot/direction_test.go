@@ -56,7 +56,7 @@ func catalogMessages(lang string) []catalogMessage {
 			}
 			for _, format := range formats {
 				for _, value := range []string{"SDF", "قسد"} {
-					if name == "texts.Welcome" || name == "texts.FollowUsage" {
+					if name == "texts.FollowUsage" {
 						value = followExamples(lang)
 					}
 					out = append(out, catalogMessage{name: name, lang: lang, text: fill(lang, format, value)})

@@ -80,9 +80,13 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 	}
 	cmd, ok := ParseCommand(m.Text, m.Entities)
 	if !ok {
-		// In a group people talk to each other; only private chats get a hint.
+		// In a group people talk to each other; only private chats are
+		// answered, with the topics the text names or is near.
 		if !c.isGroup() && m.Text != "" {
-			b.send(ctx, c.id, textsFor(c.lang).NotACommand, nil)
+			if err := b.suggest(ctx, c, m.Text); err != nil {
+				b.log.Error("plain text", "chat_id", c.id, "err", err)
+				b.send(ctx, c.id, textsFor(c.lang).Failure, nil)
+			}
 		}
 		return
 	}
@@ -205,19 +209,21 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 		c.lang = page.lang()
 	}
 	t := textsFor(c.lang)
-	msg := fmt.Sprintf(t.Welcome, followExamples(c.lang))
-	if !res.Created && res.Previous != subscribers.Active {
-		msg = t.WelcomeBack
+	greeting := t.Welcome
+	switch {
+	case res.Created:
+	case res.Previous == subscribers.Active:
+		greeting = t.WelcomeAgain
+	default:
+		greeting = t.WelcomeBack
+	}
+	followed, note, err := b.applySignup(ctx, c, page)
+	if err != nil {
+		return err
 	}
 	if page.token {
-		more, err := b.applySignup(ctx, c, page)
-		if err != nil {
-			return err
-		}
-		b.send(ctx, c.id, msg+more, nil)
-		return nil
+		slugs = nil // the page's choice replaces any follow- parts
 	}
-	var followed []string
 	tried := 0
 	for _, slug := range slugs {
 		topic, ok := b.catalog.Get(slug)
@@ -238,10 +244,16 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 		}
 		followed = append(followed, html.EscapeString(topic.Name(c.lang)))
 	}
-	if len(followed) > 0 {
-		msg += "\n\n" + fmt.Sprintf(t.WelcomeFollowed, strings.Join(followed, "، "))
+	r, err := b.store.Get(ctx, c.id)
+	if err != nil {
+		return err
 	}
-	b.send(ctx, c.id, msg, nil)
+	text := b.startScreen(c, greeting, r, followed)
+	if note != "" {
+		text += "\n\n" + note
+	}
+	b.send(ctx, c.id, text, startKeyboard(c.lang))
+	b.latestAtStart(ctx, c)
 	return nil
 }
 
@@ -365,27 +377,41 @@ func (b *Bot) follow(ctx context.Context, c chatCtx, args string) error {
 		b.send(ctx, c.id, fmt.Sprintf(t.TooManyAtOnce, arabic.Plural(maxItemsPerCommand, countsFor(c.lang).Topics)), nil)
 		return nil
 	}
-	status, err := b.ensureReader(ctx, c)
+	ws := make([]wanted, len(items))
+	for i, raw := range items {
+		ws[i] = b.resolve(c.lang, raw)
+	}
+	reply, err := b.followAll(ctx, c, ws)
 	if err != nil {
 		return err
 	}
-	// A reader who followed nothing got every story; their first follow
-	// narrows the digest, and they are told so.
+	b.send(ctx, c.id, reply, nil)
+	return nil
+}
+
+// followAll follows what a reader asked for (by /follow or a button) and
+// says what came of each. A reader who followed nothing got every story:
+// their first follow narrows the digest, and they are told so.
+func (b *Bot) followAll(ctx context.Context, c chatCtx, ws []wanted) (string, error) {
+	t := textsFor(c.lang)
+	status, err := b.ensureReader(ctx, c)
+	if err != nil {
+		return "", err
+	}
 	before, err := b.store.Follows(ctx, c.id)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var lines []string
 	added := 0
-	for _, raw := range items {
-		w := b.resolve(c.lang, raw)
+	for _, w := range ws {
 		if w.err != "" {
 			lines = append(lines, w.err)
 			continue
 		}
 		res, err := b.store.Follow(ctx, c.id, w.follow)
 		if err != nil {
-			return err
+			return "", err
 		}
 		switch res {
 		case subscribers.Added:
@@ -407,8 +433,7 @@ func (b *Bot) follow(ctx context.Context, c chatCtx, args string) error {
 	if status == subscribers.Stopped || status == subscribers.Blocked {
 		lines = append(lines, t.StoppedNote)
 	}
-	b.send(ctx, c.id, strings.Join(lines, "\n"), nil)
-	return nil
+	return strings.Join(lines, "\n"), nil
 }
 
 func (b *Bot) unfollow(ctx context.Context, c chatCtx, args string) error {

@@ -86,10 +86,14 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 		}
 		line(t.ChatType, kind)
 	}
-	line(t.Joined, b.whenWords(lang, r.JoinedAt))
-	line(t.Updated, b.whenWords(lang, r.UpdatedAt))
-	line(t.LastDigest, b.whenWords(lang, lastDigest))
-	line(t.Cursor, strconv.FormatInt(r.Cursor, 10))
+	line(t.Joined, b.storedAt(lang, r.JoinedAt))
+	line(t.Updated, b.storedAt(lang, r.UpdatedAt))
+	line(t.LastDigest, b.storedAt(lang, lastDigest))
+	if r.Cursor > 0 {
+		line(t.Cursor, strconv.FormatInt(r.Cursor, 10))
+	} else {
+		line(t.Cursor, t.Never) // nothing sent yet
+	}
 	if len(r.Follows) == 0 {
 		line(t.Follows, t.NoFollows)
 	} else {
@@ -102,9 +106,9 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 	return sb.String()
 }
 
-// whenWords says a stored moment with its year, in the service's zone:
+// storedAt says a stored moment with its year, in the service's zone:
 // «الأحد 30 تشرين الثاني 2026 الساعة 9:14 صباحاً بتوقيت دمشق».
-func (b *Bot) whenWords(lang string, at time.Time) string {
+func (b *Bot) storedAt(lang string, at time.Time) string {
 	d := dataTextsFor(lang)
 	if at.IsZero() {
 		return d.Never

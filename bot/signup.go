@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"strings"
 
 	"nashra/signup"
 	"nashra/subscribers"
@@ -52,15 +51,18 @@ func (b *Bot) redeemSignup(ctx context.Context, payload string) (pageSignup, err
 
 // applySignup makes the reader follow exactly the topics chosen on the
 // page (a keyword they follow stays: the page offers none) and sets the
-// chosen time. It returns what the welcome adds: what they now follow and
-// when the digest comes, or why the link's choice was not applied.
-func (b *Bot) applySignup(ctx context.Context, c chatCtx, p pageSignup) (string, error) {
+// chosen time, which /start's screen then shows. It returns the names of
+// the topics followed, for that screen, or the note that says why the
+// link's choice was not applied. Without a token it does nothing.
+func (b *Bot) applySignup(ctx context.Context, c chatCtx, p pageSignup) (followed []string, note string, err error) {
 	t := textsFor(c.lang)
 	switch {
+	case !p.token:
+		return nil, "", nil
 	case errors.Is(p.refused, signup.ErrUsed):
-		return "\n\n" + t.SignupUsed, nil
+		return nil, t.SignupUsed, nil
 	case p.refused != nil:
-		return "\n\n" + t.SignupExpired, nil
+		return nil, t.SignupExpired, nil
 	}
 	want := map[string]bool{}
 	for _, slug := range p.choice.Topics {
@@ -68,16 +70,15 @@ func (b *Bot) applySignup(ctx context.Context, c chatCtx, p pageSignup) (string,
 	}
 	current, err := b.store.Follows(ctx, c.id)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	for _, f := range current {
 		if f.Topic != "" && !want[f.Topic] {
 			if _, err := b.store.Unfollow(ctx, c.id, f.Key); err != nil {
-				return "", err
+				return nil, "", err
 			}
 		}
 	}
-	var followed []string
 	for _, slug := range p.choice.Topics {
 		topic, ok := b.catalog.Get(slug)
 		if !ok {
@@ -85,26 +86,19 @@ func (b *Bot) applySignup(ctx context.Context, c chatCtx, p pageSignup) (string,
 		}
 		r, err := b.store.Follow(ctx, c.id, subscribers.TopicFollow(slug))
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
 		if r == subscribers.LimitReached {
 			break
 		}
 		followed = append(followed, html.EscapeString(topic.Name(c.lang)))
 	}
-	var out strings.Builder
-	if len(followed) > 0 {
-		out.WriteString("\n\n" + fmt.Sprintf(t.WelcomeFollowed, strings.Join(followed, "، ")))
-	}
 	if spec, ok := signupSchedule(p.choice.Schedule); ok {
 		if err := b.store.SetSchedule(ctx, c.id, spec); err != nil {
-			return "", err
-		}
-		if spec != "" {
-			out.WriteString("\n" + fmt.Sprintf(t.WelcomeTime, html.EscapeString(b.describeSchedule(c.lang, spec))))
+			return nil, "", err
 		}
 	}
-	return out.String(), nil
+	return followed, "", nil
 }
 
 // signupSchedule checks a schedule from the page: the default (""),

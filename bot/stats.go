@@ -17,6 +17,7 @@ import (
 
 	"nashra/bidi"
 	"nashra/bot/sender"
+	"nashra/digest/arabic"
 	"nashra/digest/articles"
 	"nashra/redact"
 	"nashra/subscribers"
@@ -66,30 +67,23 @@ func (b *Bot) stats(ctx context.Context, c chatCtx, _ string, _ *models.Message)
 		return err
 	}
 	t := statsTextsFor(c.lang)
-	b.send(ctx, c.id, b.statsText(r, t, days, now()), nil)
+	b.send(ctx, c.id, statsText(r, t, days, now()), nil)
 
-	cd := chartData{
-		ReadersTitle: fmt.Sprintf(t.ChartReaders, chartDays),
-		TopicsTitle:  t.ChartTopics,
-		ReadersAxis:  t.ChartAxis,
-		NoData:       t.ChartNoData,
-		Topics:       r.topics,
-	}
-	for _, d := range r.days[len(r.days)-chartDays:] {
-		cd.Readers = append(cd.Readers, chartPoint{Day: d.Day, N: d.Readers})
-	}
-	png, err := renderChart(cd)
+	png, err := renderChart(statsChart(r, t, c.lang, chartDays))
 	if err != nil {
 		b.log.Error("stats chart", "err", err)
 		b.send(ctx, c.id, t.ChartFailed, nil)
 		return nil
 	}
-	var joined, lost int64
-	for _, d := range r.days[len(r.days)-days:] {
-		joined += d.Joined
-		lost += d.Lost
+	caption := t.CaptionNo
+	if !r.nobody() {
+		var joined, lost int64
+		for _, d := range r.days[len(r.days)-days:] {
+			joined += d.Joined
+			lost += d.Lost
+		}
+		caption = fmt.Sprintf(t.Caption, r.counts[subscribers.Active], t.Span(days), joined, lost)
 	}
-	caption := fmt.Sprintf(t.Caption, r.counts[subscribers.Active], joined, lost)
 	b.call(ctx, c.id, "sendPhoto", func() error {
 		// A fresh reader per attempt: a retry after a 429 uploads again.
 		_, err := b.api.SendPhoto(ctx, &tg.SendPhotoParams{
@@ -100,6 +94,27 @@ func (b *Bot) stats(ctx context.Context, c chatCtx, _ string, _ *models.Message)
 		return err
 	})
 	return nil
+}
+
+// statsChart is what the chart shows of r, in lang.
+func statsChart(r statsReport, t *statsTexts, lang string, days int) chartData {
+	d := chartData{
+		RTL:          lang != "en",
+		ReadersTitle: fmt.Sprintf(t.ChartReaders, t.Span(days)),
+		DayAxis:      t.ChartDayAxis,
+		CountAxis:    t.ChartCountAxis,
+		NoReaders:    t.ChartNoReaders,
+		TopicsTitle:  t.ChartTopics,
+		NoTopics:     t.ChartNoTopics,
+		Topics:       r.topics,
+	}
+	if r.nobody() {
+		return d
+	}
+	for _, day := range sinceFirst(r.days[len(r.days)-days:]) {
+		d.Readers = append(d.Readers, chartPoint{Day: t.Date(day.Day), N: day.Readers})
+	}
+	return d
 }
 
 func (b *Bot) gatherStats(ctx context.Context, cfg StatsConfig, lang string, spanDays, textDays int, now time.Time) (statsReport, error) {
@@ -181,21 +196,33 @@ func (b *Bot) topicName(slug, lang string) string {
 	return tp.Arabic
 }
 
-func (b *Bot) statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
+func statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
 	var sb strings.Builder
 	line := func(format string, a ...any) { fmt.Fprintf(&sb, format, a...); sb.WriteByte('\n') }
 	esc := html.EscapeString
 
 	line("%s\n", t.Title)
 	line("%s", t.Readers)
-	for _, st := range []subscribers.Status{subscribers.Active, subscribers.Paused, subscribers.Stopped, subscribers.Blocked} {
-		line("• %s: %d", esc(t.Statuses[string(st)]), r.counts[st])
-	}
-
-	sb.WriteByte('\n')
-	line(t.Days, days)
-	for _, d := range r.days[len(r.days)-days:] {
-		line(t.DayLine, d.Day.Format("01-02"), d.Joined, d.Returned, d.Lost, d.Readers)
+	if r.nobody() {
+		line("%s", t.NoReaders)
+	} else {
+		for _, st := range []subscribers.Status{subscribers.Active, subscribers.Paused, subscribers.Stopped, subscribers.Blocked} {
+			line("• %s: %s", esc(t.Statuses[string(st)]), t.ReaderCount.Of(r.counts[st]))
+		}
+		sb.WriteByte('\n')
+		line(t.Days, t.Span(days))
+		recent := sinceFirst(r.days[len(r.days)-days:])
+		if !slices.ContainsFunc(recent, moved) {
+			line(t.NoMoves, t.Span(days))
+			recent = nil
+		}
+		for _, d := range recent {
+			if moved(d) {
+				line(t.DayLine, t.Date(d.Day), d.Joined, d.Returned, d.Lost, d.Readers)
+			} else {
+				line(t.DayQuiet, t.Date(d.Day), d.Readers)
+			}
+		}
 	}
 
 	sb.WriteByte('\n')
@@ -203,8 +230,8 @@ func (b *Bot) statsText(r statsReport, t *statsTexts, days int, now time.Time) s
 	if len(r.topics) == 0 {
 		line("%s", t.NoFollows)
 	}
-	for i := range r.topics {
-		line("%d. %s — %s", i+1, esc(r.topics[i].Label), fmt.Sprintf(t.Followers, r.topics[i].N))
+	for i, tp := range r.topics {
+		line("%d. %s: %s", i+1, esc(tp.Label), arabic.Plural(int(tp.N), t.Followers))
 	}
 	line("<i>%s</i>", t.KeywordsNotice)
 
@@ -220,26 +247,41 @@ func (b *Bot) statsText(r statsReport, t *statsTexts, days int, now time.Time) s
 		if i == topTopics {
 			break
 		}
-		name := src
-		if src == subscribers.DirectSource {
-			name = t.DirectSignup
+		name, ok := t.SourceNames[src]
+		if !ok {
+			name = fmt.Sprintf(t.SourceLink, src)
 		}
-		line("• %s: %d", esc(name), r.signups[src])
+		line("• %s: %s", esc(name), t.ReaderCount.Of(r.signups[src]))
 	}
 
 	sb.WriteByte('\n')
 	line("%s", t.Delivery)
-	line(t.DeliveredDays, days, r.digests, r.bcasts)
+	line(t.DeliveredDays, t.Span(days))
+	line(t.DigestLine, t.Messages.Of(r.digests))
+	line(t.BroadcastLine, t.Messages.Of(r.bcasts))
 	if d := r.delivery; d != nil {
-		line(t.ThisInstance, d.Sent, d.Failed, d.Blocked, d.Unknown, d.Throttled429, d.Retried)
+		line("%s", t.ThisInstance)
+		line(t.SentLine, t.Messages.Of(d.Sent))
+		line(t.FailedLine, t.Messages.Of(d.Failed))
+		line(t.BlockedLine, t.ReaderCount.Of(d.Blocked))
+		line(t.UnknownLine, t.Messages.Of(d.Unknown))
+		line(t.RetriedLine, t.Messages.Of(d.Retried))
+		line(t.ThrottledLine, t.Times.Of(d.Throttled429))
 	} else {
 		line("%s", t.NoSender)
 	}
-	line(t.Queue, r.hi, r.lo)
+	if r.hi == 0 && r.lo == 0 {
+		line("%s", t.QueueEmpty)
+	} else {
+		line("%s", t.Queue)
+		line(t.QueueDigests, t.Messages.Of(r.hi))
+		line(t.QueueBcasts, t.Messages.Of(r.lo))
+	}
 
-	if len(r.feeds) > 0 {
-		sb.WriteByte('\n')
-		line("%s", t.Feeds)
+	sb.WriteByte('\n')
+	line("%s", t.Feeds)
+	if len(r.feeds) == 0 {
+		line("%s", t.NoFeeds)
 	}
 	for _, f := range r.feeds {
 		mark := "✅"
@@ -248,29 +290,41 @@ func (b *Bot) statsText(r statsReport, t *statsTexts, days int, now time.Time) s
 		}
 		parts := []string{t.FeedNever}
 		if !f.LastOK.IsZero() {
-			parts[0] = fmt.Sprintf(t.FeedOK, fmt.Sprintf(t.Ago, t.age(now.Sub(f.LastOK))))
+			parts[0] = fmt.Sprintf(t.FeedOK, t.Age(now.Sub(f.LastOK)))
 		}
 		if f.Failures > 0 {
-			parts = append(parts, fmt.Sprintf(t.FeedFailures, f.Failures))
+			parts = append(parts, arabic.Plural(f.Failures, t.FeedFailures))
 		}
 		if f.LastError != "" && f.Failures > 0 {
 			parts = append(parts, fmt.Sprintf(t.FeedError, esc(truncateRunes(redact.Text(f.LastError), 120))))
 		}
-		line("%s <code>%s</code>\n%s", mark, esc(redact.URL(f.URL)), strings.Join(parts, t.Sep))
+		line("%s %s: %s", mark, "<code>"+esc(redact.URL(f.URL))+"</code>", strings.Join(parts, t.Sep))
 	}
 	return strings.TrimSpace(sb.String())
 }
 
-// age says a duration in whole minutes, hours or days.
-func (t *statsTexts) age(d time.Duration) string {
-	switch {
-	case d < time.Hour:
-		return fmt.Sprintf(t.Minutes, max(0, int(d/time.Minute)))
-	case d < 48*time.Hour:
-		return fmt.Sprintf(t.Hours, int(d/time.Hour))
+// nobody reports that no reader ever subscribed.
+func (r statsReport) nobody() bool {
+	for _, n := range r.counts {
+		if n > 0 {
+			return false
+		}
 	}
-	return fmt.Sprintf(t.DaysShort, int(d/(24*time.Hour)))
+	return true
 }
+
+// sinceFirst drops the days before the first reader subscribed: rows
+// and bars of nobody say nothing.
+func sinceFirst(days []subscribers.ReaderDay) []subscribers.ReaderDay {
+	i := slices.IndexFunc(days, func(d subscribers.ReaderDay) bool { return d.Readers > 0 || moved(d) })
+	if i < 0 {
+		return days
+	}
+	return days[i:]
+}
+
+// moved reports a day on which someone joined, came back or left.
+func moved(d subscribers.ReaderDay) bool { return d.Joined+d.Returned+d.Lost > 0 }
 
 func truncateRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

@@ -19,9 +19,9 @@ func TestTimeAsReadersWriteIt(t *testing.T) {
 	h.say(en, "/lang en")
 
 	m := h.say(ar, "/time")
-	wantSeen(t, m, "الموعد الافتراضي: يومياً الساعة 8:00 صباحاً بتوقيت دمشق") // the default: daily at 8:00 in the morning, Damascus time
+	wantSeen(t, m, "يومياً الساعة 8:00 صباحاً بتوقيت دمشق، وهو الموعد الافتراضي") // daily at 8:00 in the morning, Damascus time, the default
 	m = h.say(en, "/time")
-	wantSeen(t, m, "at the default time: daily at 8:00 am Damascus time")
+	wantSeen(t, m, "daily at 8:00 am Damascus time (the default time)")
 
 	tests := []struct {
 		user     int64

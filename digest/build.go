@@ -148,7 +148,7 @@ func (b *Builder) run(ctx context.Context, dryRun bool, only func(subscribers.Di
 				continue
 			}
 			res.Due++
-			d := b.prepare(st, last, now, renders)
+			d := b.prepare(st, last, now, b.firstDigest(), renders)
 			if dryRun {
 				if len(d.Articles) > 0 {
 					res.Digests = append(res.Digests, *d)
@@ -221,6 +221,25 @@ func (b *Builder) endPauses(ctx context.Context, now time.Time) (int, error) {
 // (the /digest command), and queues it. It returns nil when there is
 // nothing new for them.
 func (b *Builder) ForReader(ctx context.Context, chatID int64) (*Digest, error) {
+	return b.forReader(ctx, chatID, b.firstDigest(), false)
+}
+
+// ForNewReader gives a reader who never had a digest the latest n in-scope
+// stories in what they follow, at once (the bot calls it when a reader
+// sends /start), and moves their cursor past everything stored so far:
+// those stories do not come again, and the older ones never come. It
+// returns nil, queueing nothing and leaving the cursor where it is, when
+// the reader has had a digest (their cursor has moved) or nothing matches;
+// then their first scheduled digest is as it would have been. Two calls at
+// once queue it once: the second finds the cursor moved.
+func (b *Builder) ForNewReader(ctx context.Context, chatID int64, n int) (*Digest, error) {
+	return b.forReader(ctx, chatID, n, true)
+}
+
+// forReader builds and queues chatID's digest now; a reader who never had
+// one gets at most the latest first stories. With onlyNew, only a reader
+// who never had one gets anything.
+func (b *Builder) forReader(ctx context.Context, chatID int64, first int, onlyNew bool) (*Digest, error) {
 	last, err := b.refresh(ctx)
 	if err != nil {
 		return nil, err
@@ -229,7 +248,10 @@ func (b *Builder) ForReader(ctx context.Context, chatID int64) (*Digest, error) 
 	if err != nil || len(states) == 0 || states[0].Status != subscribers.Active {
 		return nil, err
 	}
-	d := b.prepare(states[0], last, b.now(), map[string][]string{})
+	if onlyNew && states[0].Cursor != 0 {
+		return nil, nil
+	}
+	d := b.prepare(states[0], last, b.now(), first, map[string][]string{})
 	if len(d.Articles) == 0 {
 		return nil, nil
 	}
@@ -361,10 +383,19 @@ func (b *Builder) textOf(c *cached) *arabic.Text {
 	return c.text
 }
 
+// firstDigest is how many stories a reader's first digest holds at most.
+func (b *Builder) firstDigest() int {
+	if b.FirstDigest > 0 {
+		return b.FirstDigest
+	}
+	return DefaultFirstDigest
+}
+
 // prepare makes st's digest of the articles after their cursor up to
 // last, dated now in the builder's zone, leaving out those that
-// reached them as breaking news alerts.
-func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time, renders map[string][]string) *Digest {
+// reached them as breaking news alerts. A reader who never had a digest
+// gets the latest first of them, not the archive.
+func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time, first int, renders map[string][]string) *Digest {
 	lang := st.Lang
 	if lang != "en" {
 		lang = "ar"
@@ -386,11 +417,6 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time,
 		if interest.Matches(c.a, text) {
 			matched = append(matched, match{c, text})
 		}
-	}
-	// A reader who never had a digest gets the latest few, not the archive.
-	first := b.FirstDigest
-	if first <= 0 {
-		first = DefaultFirstDigest
 	}
 	if st.Cursor == 0 && len(matched) > first {
 		matched = matched[len(matched)-first:]

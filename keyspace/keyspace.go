@@ -19,6 +19,9 @@
 //	                                       constants)
 //	<prefix>{rN}:u:<chat>:f        HASH    their follows: t:<slug> → slug, k:<normalised
 //	                                       words> → the words as typed
+//	<prefix>{rN}:u:<chat>:o        HASH    words the reader typed that name no topic,
+//	                                       offered as a keyword to follow: token →
+//	                                       the words as typed, 48 h after the last
 //	<prefix>{rN}:f:<follow key>    SET     topic index: the shard's chats following it
 //	<prefix>{rN}:readers           ZSET    the shard's readers, scored by join time
 //	<prefix>{rN}:status:<status>   SET     the shard's readers in a status: active,
@@ -161,6 +164,10 @@ func (k Shard) Reader(chatID int64) string { return k.tag + "u:" + strconv.Forma
 
 // Follows is what a reader follows.
 func (k Shard) Follows(chatID int64) string { return k.Reader(chatID) + ":f" }
+
+// Offers holds the words a reader was offered to follow as a keyword,
+// by the token their button carries.
+func (k Shard) Offers(chatID int64) string { return k.Reader(chatID) + ":o" }
 
 // Index is the topic index of a follow key: the shard's chats following it.
 func (k Shard) Index(followKey string) string { return k.tag + "f:" + followKey }

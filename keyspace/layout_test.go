@@ -33,6 +33,7 @@ const wantLayout = `
 hash {r1}:bc:1 ttl enqueued=1 sent=1 skipped=0 total=1
 hash {r1}:u:17 breaking=on breaking_day=2026-11-28 breaking_n=1 breaking_sent=12 chat_type=private cur=9 joined=1795852800 lang=en last_digest_at=1795852800 sched=0 7 * * * source=site-footer status=active status_reason=start updated=1795852800
 hash {r1}:u:17:f k:حلب=حلب t:sdf=sdf
+hash {r1}:u:17:o ttl e4adfa9e42e9=فرن
 hash {r10}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r11}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r12}:bc:1 ttl enqueued=0 skipped=0 total=0
@@ -113,6 +114,9 @@ func TestKeyLayout(t *testing.T) {
 	_, err = s.Start(ctx, chat, subscribers.Joined{})
 	must(err)
 	must(s.RecordDaily(ctx, chat, subscribers.StatSentDigest, now, 1))
+	// Words that name no topic, offered as a keyword: "bakery".
+	_, err = s.OfferKeyword(ctx, chat, subscribers.KeywordFollow("فرن", "فرن"))
+	must(err)
 	// A reader paused for a day: the end of the pause is in the record.
 	const paused = 18 // shard 2
 	_, err = s.Start(ctx, paused, subscribers.Joined{Source: "site-footer", ChatType: "private"})

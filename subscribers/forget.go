@@ -22,6 +22,7 @@ func (s *Store) Forget(ctx context.Context, chatID int64) error {
 			return fmt.Errorf("forget %d: %w", chatID, err)
 		}
 		keys := append([]string{k.Reader(chatID), k.Follows(chatID), k.Readers()}, k.StatusSets()...)
+		keys = append(keys, k.Offers(chatID))
 		args := []any{chatID}
 		keys, args = appendIndex(k, keys, args, nil, cur[0].followKeys)
 		n, err := forgetScript.Run(ctx, s.rdb, keys, args...).Int()
@@ -36,20 +37,22 @@ func (s *Store) Forget(ctx context.Context, chatID int64) error {
 }
 
 // forgetScript: KEYS reader, follows, all readers, the four status sets,
-// then the topic index of each follow the reader has. ARGV chat, then the
+// the words offered to follow, then the topic index of each follow the
+// reader has. ARGV chat, then the
 // follow key of each index key, in the order of KEYS. Returns how many of
 // the reader's two hashes existed, or -1 without writing when a follow is
 // not declared (it was added since the caller read the follows).
 var forgetScript = keyspace.Script(`
 local chat = ARGV[1]
 local index = {}
-for i = 2, #ARGV do index[ARGV[i]] = KEYS[6 + i] end
+for i = 2, #ARGV do index[ARGV[i]] = KEYS[7 + i] end
 local old = redis.call('HKEYS', KEYS[2])
 for _, key in ipairs(old) do
   if not index[key] then return -1 end
 end
 for _, key in ipairs(old) do redis.call('SREM', index[key], chat) end
 local n = redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[8])
 redis.call('ZREM', KEYS[3], chat)
 for i = 4, 7 do redis.call('SREM', KEYS[i], chat) end
 return n

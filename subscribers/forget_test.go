@@ -27,6 +27,10 @@ func TestForgetLeavesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Words typed that name no topic, offered as a keyword: "bakery".
+		if _, err := s.OfferKeyword(ctx, id, keyword(t, "فرن")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s.SetSchedule(ctx, chat, subscribers.Instant); err != nil {
 		t.Fatal(err)

@@ -9,17 +9,33 @@ import (
 // language.
 var Arabic = Book{
 	Bot: Bot{
-		Welcome: "👋 أهلاً بك في <b>نشرة</b>.\n" +
-			"ستصلك نشرة بأحدث الأخبار عن شمال شرق سوريا و«قسد» والتحالف الدولي و«داعش»، مع ملخّص قصير لكل خبر.\n\n" +
-			"اختر ما يهمّك من /topics أو اكتب مثلاً:\n%s\n\n" +
-			"الأوامر كلها في /help · For English: /lang en",
-		WelcomeBack:     "👋 أهلاً بعودتك! اشتراكك مفعّل من جديد، ومتابعاتك كما تركتها. اعرضها بـ /mytopics",
-		WelcomeFollowed: "✅ تابعتَ من رابط الاشتراك: %s",
-		WelcomeTime:     "⏰ تصلك النشرة %s.",
+		Welcome:            "👋 أهلاً بك في <b>نشرة</b>.",
+		WelcomeBack:        "👋 أهلاً بعودتك! اشتراكك مفعّل من جديد، ومتابعاتك كما تركتها.",
+		WelcomeAgain:       "👋 اشتراكك في <b>نشرة</b> مفعّل.",
+		StartWhatAll:       "نرسل إليك أخبار شمال شرق سوريا و«قسد» والتحالف الدولي و«داعش»، مع ملخص قصير لكل خبر.",
+		StartWhatFollowed:  "نرسل إليك أخبار ما تتابعه، مع ملخص قصير لكل خبر. متابعاتك في /mytopics",
+		StartWhen:          "⏰ تصلك النشرة %s.",
+		StartInstant:       "⚡ تصلك الأخبار فور نشرها.",
+		WelcomeFollowed:    "✅ تابعتَ من رابط الاشتراك: %s",
+		ListSep:            "، ",
+		StartNext:          "اختر مواضيعك بالزر أدناه، أو اكتب اسم موضوع أو مدينة، مثل قسد أو الرقة.\nالأوامر كلها في /help · For English: /lang en",
+		StartNextGroup:     "يختار مشرفو المجموعة مواضيعها بالزر أدناه.\nالأوامر كلها في /help · For English: /lang en",
+		ButtonChooseTopics: "📂 اختر المواضيع",
+		ButtonDigestTime:   "⏰ موعد النشرة",
+		ButtonLatestNow:    "📰 آخر الأخبار الآن",
+
+		SuggestTopic:        "📌 هذا من مواضيعنا: %s.\nتابعه لتصلك أخباره في نشرتك.",
+		SuggestNear:         "🔎 لا نعرف موضوعاً باسم «%s». لعلك تقصد أحد هذه المواضيع، أو تريد أن تتابع «%s» كلمةً مفتاحية فتصلك الأخبار التي تذكرها.",
+		SuggestNone:         "🔎 لا نعرف موضوعاً باسم «%s». يمكنك أن تتابع «%s» كلمةً مفتاحية فتصلك الأخبار التي تذكرها، أو أن تختار من المواضيع في /topics\nالأوامر كلها في /help",
+		ButtonFollowTopic:   "تابع %s",
+		ButtonFollowKeyword: "🔑 تابع «%s» كلمةً مفتاحية",
+		OfferLapsed:         "⌛ مضى وقت هذا الزر. أرسل الكلمة من جديد نعرض عليك متابعتها، أو تابعها بـ /follow",
+
 		SignupExpired: "⚠️ انتهت صلاحية رابط الاشتراك الذي فتحته، أو أنه غير صحيح، فاشتركتَ دون المواضيع والموعد اللذين اخترتهما على الموقع. " +
 			"اختر مواضيعك من /topics وموعد النشرة من /time",
 		SignupUsed: "⚠️ استُخدم رابط الاشتراك هذا من قبل. إن كنت أنت من استخدمه، فمواضيعك وموعد نشرتك كما اخترتها، واعرضها بـ /mytopics. " +
 			"وإلا فاختر مواضيعك من /topics وموعد النشرة من /time",
+
 		Help: "<b>نشرة</b>: أخبار شمال شرق سوريا تصلك على تلغرام.\n\n" +
 			"• متابعة موضوع أو كلمة: " + bidi.Isolate("/follow قسد") + "\n" +
 			"(موضوع في كل سطر لإضافة أكثر من واحد)\n" +
@@ -73,7 +89,7 @@ var Arabic = Book{
 		LangChosen:       "حسناً، سنراسلك بالعربية من الآن.",
 		LangUsage:        "اختر اللغة: /lang ar للعربية، /lang en للإنجليزية.",
 		Unknown:          "لا نعرف الأمر %s. أرسل /help لعرض الأوامر.",
-		NotACommand:      "نفهم الأوامر فقط. لمتابعة موضوع اكتب مثلاً " + bidi.Isolate("/follow قسد") + " أو اكتب /help",
+		NotACommand:      "اكتب اسم موضوع أو مدينة لنعرض عليك متابعته، مثل قسد أو الرقة، أو اختر من /topics\nالأوامر كلها في /help",
 		NotAdmin:         "عذراً، هذا الأمر مخصّص لمحرّري النشرة.",
 		GroupWelcome:     "👋 شكراً لإضافة نشرة إلى المجموعة. يستطيع مشرفوها إرسال /start@%s لتصل النشرة إلى هنا.",
 		GroupAdminsOnly:  "يستطيع مشرفو المجموعة وحدهم تغيير اشتراكها.",
@@ -103,7 +119,7 @@ var Arabic = Book{
 		TimeInvalid:      "⚠️ لم نفهم الموعد «%s». اكتب الساعة هكذا: /time 07:30 أو اختر:",
 		TimeDaily:        "يومياً %s بتوقيت %s",
 		TimeInstant:      "فور نشر الأخبار",
-		TimeDefault:      "الموعد الافتراضي: %s",
+		TimeDefault:      "%s، وهو الموعد الافتراضي",
 		ButtonMorning:    "🌅 صباحاً 07:00",
 		ButtonEvening:    "🌆 مساءً 19:00",
 		ButtonInstant:    "⚡ فوراً",
@@ -264,6 +280,92 @@ var Arabic = Book{
 		ToastCancelled:  "أُلغي الحذف",
 	},
 
+	Stats: Stats{
+		Title: "📊 <b>إحصاءات النشرة</b>",
+
+		Readers: "<b>القرّاء</b>",
+		Statuses: map[string]string{
+			"active": "نشطون", "paused": "أوقفوا النشرة مؤقتاً", "stopped": "ألغوا الاشتراك", "blocked": "حظروا البوت",
+		},
+		NoReaders: "لم يشترك أحد في النشرة بعد.",
+		// After a colon the count stands alone, in the nominative.
+		ReaderCount: Counted{arReaders, "لا أحد"},
+
+		Days: "<b>حركة القرّاء في %s</b>",
+		LastDays: arabic.Forms{
+			One: "آخر يوم", Two: "آخر يومين", Few: "آخر %d أيام", Many: "آخر %d يوماً", Other: "آخر %d يوم",
+		},
+		DayLine:  "%s: جدد %d، عائدون %d، مغادرون %d، المشتركون %d",
+		DayQuiet: "%s: لا تغيير، المشتركون %d",
+		NoMoves:  "لم ينضمّ أحد ولم يغادر أحد في %s.",
+
+		TopTopics: "<b>المواضيع الأكثر متابعة</b>",
+		Followers: arabic.Forms{
+			One: "متابع واحد", Two: "متابعان", Few: "%d متابعين", Many: "%d متابعاً", Other: "%d متابع",
+		},
+		NoFollows:      "لم يتابع أحد موضوعاً بعد.",
+		KeywordsNotice: "متابعات الكلمات المفتاحية لا تُحسب هنا.",
+
+		Sources: "<b>من أين جاء القرّاء</b>",
+		SourceNames: map[string]string{
+			"direct":      "من تلغرام مباشرة",
+			"site-footer": "رابط أسفل صفحات الموقع",
+		},
+		SourceLink:    "رابط %s",
+		NoSignups:     "لم نسجّل أي اشتراك بعد.",
+		Delivery:      "<b>الإرسال</b>",
+		DeliveredDays: "في %s:",
+		DigestLine:    "• النشرة: %s",
+		BroadcastLine: "• الرسائل الجماعية: %s",
+		Messages: Counted{arabic.Forms{
+			One: "رسالة واحدة", Two: "رسالتان", Few: "%d رسائل", Many: "%d رسالة", Other: "%d رسالة",
+		}, "لا رسائل"},
+		ThisInstance:  "منذ تشغيل هذه النسخة من البوت:",
+		SentLine:      "• وصلت: %s",
+		FailedLine:    "• تعذّر إرسالها نهائياً: %s",
+		BlockedLine:   "• تبيّن أنهم حظروا البوت: %s",
+		UnknownLine:   "• لا نعرف إن وصلت: %s",
+		RetriedLine:   "• أعدنا محاولة إرسالها: %s",
+		ThrottledLine: "• طلب منّا تلغرام التمهّل: %s",
+		Times: Counted{arabic.Forms{
+			One: "مرة واحدة", Two: "مرتان", Few: "%d مرات", Many: "%d مرة", Other: "%d مرة",
+		}, "ولا مرة"},
+		NoSender:     "عدّادات الإرسال غير متاحة في هذه النسخة.",
+		Queue:        "تنتظر الإرسال:",
+		QueueDigests: "• النشرة والردود: %s",
+		QueueBcasts:  "• الرسائل الجماعية: %s",
+		QueueEmpty:   "لا رسائل تنتظر الإرسال.",
+
+		Feeds:     "<b>مصادر الأخبار</b>",
+		FeedOK:    "آخر جلب ناجح %s",
+		FeedNever: "لم ننجح في جلبه بعد",
+		FeedFailures: arabic.Forms{
+			One: "فشلت آخر محاولة", Two: "فشلت آخر محاولتين", Few: "فشلت آخر %d محاولات",
+			Many: "فشلت آخر %d محاولة", Other: "فشلت آخر %d محاولة",
+		},
+		FeedError: "الخطأ: %s",
+		NoFeeds:   "لا مصادر أخبار في إعدادات هذه النسخة.",
+		Ago:       "قبل %s",
+		JustNow:   "قبل أقل من دقيقة",
+		// After «قبل» the count is in the genitive.
+		Minutes: arabic.Forms{One: "دقيقة", Two: "دقيقتين", Few: "%d دقائق", Many: "%d دقيقة", Other: "%d دقيقة"},
+		Hours:   arabic.Forms{One: "ساعة", Two: "ساعتين", Few: "%d ساعات", Many: "%d ساعة", Other: "%d ساعة"},
+		DaysAgo: arabic.Forms{One: "يوم", Two: "يومين", Few: "%d أيام", Many: "%d يوماً", Other: "%d يوم"},
+
+		Caption:   "القرّاء النشطون: %d · جدد في %s: %d · غادروا: %d",
+		CaptionNo: "لم يشترك أحد في النشرة بعد.",
+
+		ChartReaders:   "المشتركون في نهاية كل يوم، %s",
+		ChartDayAxis:   "التاريخ (يوم/شهر)",
+		ChartCountAxis: "المشتركون",
+		ChartNoReaders: "لم يشترك أحد في النشرة بعد",
+		ChartTopics:    "المواضيع الأكثر متابعة: عدد المتابعين",
+		ChartNoTopics:  "لم يتابع أحد موضوعاً بعد",
+		ChartFailed:    "تعذّر رسم المخطط.",
+
+		Sep: "، ",
+	},
+
 	Digest: Digest{
 		Header:        "📰 نشرة %s · %s",
 		HeaderUndated: "📰 نشرة · %s",
@@ -297,10 +399,10 @@ var Arabic = Book{
 	// one and two are nominative.
 	Counts: Counts{
 		Letters: arabic.Forms{One: "حرف واحد", Two: "حرفان", Few: "%d أحرف", Many: "%d حرفاً", Other: "%d حرف"},
-		Follows: arabic.Forms{One: "متابعة واحدة", Two: "متابعتان", Few: "%d متابعات", Many: "%d متابعةً", Other: "%d متابعة"},
+		Follows: arabic.Forms{One: "متابعة واحدة", Two: "متابعتان", Few: "%d متابعات", Many: "%d متابعة", Other: "%d متابعة"},
 		Topics:  arabic.Forms{One: "موضوع واحد", Two: "موضوعان", Few: "%d مواضيع", Many: "%d موضوعاً", Other: "%d موضوع"},
 		Stories: arabic.Forms{One: "خبر واحد", Two: "خبران", Few: "%d أخبار", Many: "%d خبراً", Other: "%d خبر"},
-		Readers: arabic.Forms{One: "قارئ واحد", Two: "قارئان", Few: "%d قرّاء", Many: "%d قارئاً", Other: "%d قارئ"},
+		Readers: arReaders,
 	},
 
 	Alert: Alert{Label: "🔴 عاجل", ButtonMute: "🔕 إيقاف الأخبار العاجلة", ButtonOn: "🔔 تفعيل الأخبار العاجلة"},
@@ -349,3 +451,7 @@ var Arabic = Book{
 		Back:          "العودة إلى صفحة الاشتراك",
 	},
 }
+
+// arReaders counts readers, in the nominative (after a colon, or as a
+// predicate).
+var arReaders = arabic.Forms{One: "قارئ واحد", Two: "قارئان", Few: "%d قرّاء", Many: "%d قارئاً", Other: "%d قارئ"}

@@ -5,17 +5,33 @@ import "nashra/digest/arabic"
 // English is every sentence nashra says in English.
 var English = Book{
 	Bot: Bot{
-		Welcome: "👋 Welcome to <b>Nashra</b>.\n" +
-			"You will receive a digest of the latest news on North-East Syria, the SDF, the international coalition and ISIS, each story with a short summary.\n\n" +
-			"Pick what matters to you in /topics or type, for example:\n%s\n\n" +
-			"All commands: /help · بالعربية: /lang ar",
-		WelcomeBack:     "👋 Welcome back! Your subscription is active again and your topics are as you left them: /mytopics",
-		WelcomeFollowed: "✅ Followed from the signup link: %s",
-		WelcomeTime:     "⏰ Your digest comes %s.",
+		Welcome:            "👋 Welcome to <b>Nashra</b>.",
+		WelcomeBack:        "👋 Welcome back! Your subscription is active again, and your topics are as you left them.",
+		WelcomeAgain:       "👋 You are subscribed to <b>Nashra</b>.",
+		StartWhatAll:       "We send you the news of North-East Syria, the SDF, the international coalition and ISIS, each story with a short summary.",
+		StartWhatFollowed:  "We send you the news of what you follow, each story with a short summary. Your topics: /mytopics",
+		StartWhen:          "⏰ Your digest comes %s.",
+		StartInstant:       "⚡ Stories come to you as soon as they are published.",
+		WelcomeFollowed:    "✅ Followed from the signup link: %s",
+		ListSep:            ", ",
+		StartNext:          "Choose your topics with the button below, or type the name of a topic or a town, such as SDF or Raqqa.\nAll commands: /help · بالعربية: /lang ar",
+		StartNextGroup:     "The group's admins choose its topics with the button below.\nAll commands: /help · بالعربية: /lang ar",
+		ButtonChooseTopics: "📂 Choose topics",
+		ButtonDigestTime:   "⏰ Digest time",
+		ButtonLatestNow:    "📰 Latest news now",
+
+		SuggestTopic:        "📌 This is one of our topics: %s.\nFollow it to get its news in your digest.",
+		SuggestNear:         "🔎 We have no topic called “%s”. Perhaps you mean one of these, or want to follow “%s” as a keyword, to get the stories that mention it.",
+		SuggestNone:         "🔎 We have no topic called “%s”. You can follow “%s” as a keyword, to get the stories that mention it, or pick from the topics in /topics\nAll commands: /help",
+		ButtonFollowTopic:   "Follow %s",
+		ButtonFollowKeyword: "🔑 Follow “%s” as a keyword",
+		OfferLapsed:         "⌛ This button has lapsed. Send the words again and we will offer to follow them, or use /follow",
+
 		SignupExpired: "⚠️ The signup link you opened has expired or is not valid, so you are subscribed without the topics and time you chose on the site. " +
 			"Pick your topics in /topics and your digest time in /time.",
 		SignupUsed: "⚠️ This signup link has already been used. If it was you, your topics and digest time are as you chose them: /mytopics. " +
 			"Otherwise, pick your topics in /topics and your digest time in /time.",
+
 		Help: "<b>Nashra</b>: North-East Syria news as a Telegram digest.\n\n" +
 			"/follow SDF — follow a topic or a keyword (one per line to add several)\n" +
 			"/unfollow SDF — stop following\n" +
@@ -68,7 +84,7 @@ var English = Book{
 		LangChosen:       "Fine: we will write to you in English from now on.",
 		LangUsage:        "Choose a language: /lang ar for Arabic, /lang en for English.",
 		Unknown:          "We don't know the command %s. Send /help for the list.",
-		NotACommand:      "We understand commands only. To follow a topic type e.g. /follow SDF, or send /help",
+		NotACommand:      "Type the name of a topic or a town to follow it, such as SDF or Raqqa, or pick from /topics\nAll commands: /help",
 		NotAdmin:         "Sorry, this command is for the newsletter's editors.",
 		GroupWelcome:     "👋 Thanks for adding Nashra to the group. Its admins can send /start@%s to get the digest here.",
 		GroupAdminsOnly:  "Only the group's admins can change its subscription.",
@@ -98,7 +114,7 @@ var English = Book{
 		TimeInvalid:      "⚠️ We did not understand the time “%s”. Type it like /time 07:30 or pick:",
 		TimeDaily:        "daily %s %s time",
 		TimeInstant:      "as soon as stories are published",
-		TimeDefault:      "at the default time: %s",
+		TimeDefault:      "%s (the default time)",
 		ButtonMorning:    "🌅 Morning 07:00",
 		ButtonEvening:    "🌆 Evening 19:00",
 		ButtonInstant:    "⚡ Instantly",
@@ -231,6 +247,81 @@ var English = Book{
 		ToastCancelled:  "Deletion cancelled",
 	},
 
+	Stats: Stats{
+		Title: "📊 <b>Newsletter statistics</b>",
+
+		Readers: "<b>Readers</b>",
+		Statuses: map[string]string{
+			"active": "active", "paused": "paused the digest", "stopped": "unsubscribed", "blocked": "blocked the bot",
+		},
+		NoReaders:   "Nobody has subscribed yet.",
+		ReaderCount: Counted{enReaders, "none"},
+
+		Days:     "<b>Readers coming and going in %s</b>",
+		LastDays: english("the last day", "the last %d days"),
+		DayLine:  "%s: new %d, returned %d, left %d, subscribed %d",
+		DayQuiet: "%s: no change, subscribed %d",
+		NoMoves:  "Nobody joined or left in %s.",
+		ShortMonths: [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+			"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+
+		TopTopics:      "<b>Most followed topics</b>",
+		Followers:      english("1 follower", "%d followers"),
+		NoFollows:      "Nobody follows a topic yet.",
+		KeywordsNotice: "Keywords followed are not counted here.",
+
+		Sources: "<b>Where readers came from</b>",
+		SourceNames: map[string]string{
+			"direct":      "straight from Telegram",
+			"site-footer": "the link at the foot of the site's pages",
+		},
+		SourceLink:    "the link %s",
+		NoSignups:     "No signups recorded yet.",
+		Delivery:      "<b>Delivery</b>",
+		DeliveredDays: "In %s:",
+		DigestLine:    "• the digest: %s",
+		BroadcastLine: "• broadcasts: %s",
+		Messages:      Counted{english("1 message", "%d messages"), "no messages"},
+		ThisInstance:  "Since this instance of the bot started:",
+		SentLine:      "• delivered: %s",
+		FailedLine:    "• could not be sent: %s",
+		BlockedLine:   "• found to have blocked the bot: %s",
+		UnknownLine:   "• may or may not have arrived: %s",
+		RetriedLine:   "• tried again: %s",
+		ThrottledLine: "• Telegram asked us to slow down: %s",
+		Times:         Counted{english("once", "%d times"), "never"},
+		NoSender:      "Delivery counters are not available in this instance.",
+		Queue:         "Waiting to be sent:",
+		QueueDigests:  "• the digest and replies: %s",
+		QueueBcasts:   "• broadcasts: %s",
+		QueueEmpty:    "No messages are waiting to be sent.",
+
+		Feeds:        "<b>News feeds</b>",
+		FeedOK:       "last fetched %s",
+		FeedNever:    "never fetched successfully",
+		FeedFailures: english("the last attempt failed", "the last %d attempts failed"),
+		FeedError:    "error: %s",
+		NoFeeds:      "This instance is configured without news feeds.",
+		Ago:          "%s ago",
+		JustNow:      "less than a minute ago",
+		Minutes:      english("1 minute", "%d minutes"),
+		Hours:        english("1 hour", "%d hours"),
+		DaysAgo:      english("1 day", "%d days"),
+
+		Caption:   "Active readers: %d · new in %s: %d · left: %d",
+		CaptionNo: "Nobody has subscribed yet.",
+
+		ChartReaders:   "Subscribers at the end of each day, %s",
+		ChartDayAxis:   "day",
+		ChartCountAxis: "subscribers",
+		ChartNoReaders: "Nobody has subscribed yet",
+		ChartTopics:    "Most followed topics: followers",
+		ChartNoTopics:  "Nobody follows a topic yet",
+		ChartFailed:    "The chart could not be drawn.",
+
+		Sep: ", ",
+	},
+
 	Digest: Digest{
 		Header:        "📰 Digest · %s · %s",
 		HeaderUndated: "📰 Digest · %s",
@@ -252,7 +343,7 @@ var English = Book{
 		Follows: english("1 follow", "%d follows"),
 		Topics:  english("1 topic", "%d topics"),
 		Stories: english("1 story", "%d stories"),
-		Readers: english("1 reader", "%d readers"),
+		Readers: enReaders,
 	},
 
 	Alert: Alert{Label: "🔴 Breaking", ButtonMute: "🔕 Turn off breaking news", ButtonOn: "🔔 Turn on breaking news"},
@@ -306,3 +397,5 @@ var English = Book{
 func english(one, many string) arabic.Forms {
 	return arabic.Forms{One: one, Two: many, Few: many, Many: many, Other: many}
 }
+
+var enReaders = english("1 reader", "%d readers")

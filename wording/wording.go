@@ -5,12 +5,18 @@
 // Every count goes through arabic.Plural with Forms.
 package wording
 
-import "nashra/digest/arabic"
+import (
+	"fmt"
+	"time"
+
+	"nashra/digest/arabic"
+)
 
 // Book is everything said in one language.
 type Book struct {
 	Bot       Bot
 	Data      Data      // /mydata and /forget
+	Stats     Stats     // /stats and its chart, to editors
 	Broadcast Broadcast // /broadcast, to editors
 	Digest    Digest
 	Counts    Counts
@@ -38,15 +44,38 @@ func For(lang string) *Book {
 // Only a command followed by an Arabic example needs bidi.Isolate, to keep
 // the example with its command.
 type Bot struct {
-	Welcome         string // %s: the follow examples
-	WelcomeBack     string
-	WelcomeFollowed string // %s: topics followed from the signup link
-	WelcomeTime     string // %s: the digest time chosen on the signup page, described
+	// /start answers in one screen: a greeting, what we send, when, the
+	// topics a signup link followed, what to do next, and three buttons.
+	Welcome            string // to a new reader
+	WelcomeBack        string // to a reader coming back (stopped, paused or blocked before)
+	WelcomeAgain       string // to a reader already subscribed
+	StartWhatAll       string // the reader follows nothing
+	StartWhatFollowed  string // the reader follows something
+	StartWhen          string // %s: the schedule (TimeDaily)
+	StartInstant       string
+	WelcomeFollowed    string // %s: topics followed from the signup link, joined by ListSep
+	ListSep            string // between the items of a list in a sentence
+	StartNext          string
+	StartNextGroup     string // in a group, where plain text gets no answer
+	ButtonChooseTopics string
+	ButtonDigestTime   string
+	ButtonLatestNow    string
+
+	// Plain text in a private chat: a topic it names, or the topics nearest
+	// to it and an offer to follow it as a keyword.
+	SuggestTopic        string // %s: the topic's name
+	SuggestNear         string // %s: what the reader typed, twice
+	SuggestNone         string // %s: what the reader typed, twice
+	ButtonFollowTopic   string // %s: the topic's short name
+	ButtonFollowKeyword string // %s: the words, cut for the button
+	OfferLapsed         string
+
 	// A signup page's token the bot cannot apply: gone (expired or never
 	// made), or used before, by this reader or another. The reader is
-	// subscribed plainly.
-	SignupExpired    string
-	SignupUsed       string
+	// subscribed plainly; the note ends the /start screen.
+	SignupExpired string
+	SignupUsed    string
+
 	Help             string
 	Stopped          string
 	AlreadyStopped   string
@@ -85,7 +114,7 @@ type Bot struct {
 	LangChosen       string
 	LangUsage        string
 	Unknown          string // %s: the command
-	NotACommand      string
+	NotACommand      string // plain text with no word in it
 	NotAdmin         string
 	GroupWelcome     string // %s: bot username
 	GroupAdminsOnly  string
@@ -297,4 +326,131 @@ type Page struct {
 	TooMany     string // too many links from one address
 	Unavailable string // the link could not be made
 	Back        string
+}
+
+// Stats is the words of /stats and its chart, kept together for an
+// editor to review. Format verbs are noted where a string takes
+// arguments; every inserted value is escaped first. Every count a
+// sentence says goes through a counted noun (arabic.Plural); the figures
+// of the per-day table stand after a label, as in any table.
+type Stats struct {
+	Title string
+
+	Readers string // heading
+	// Statuses label each count of readers, by subscribers.Status.
+	Statuses  map[string]string
+	NoReaders string // instead of the statuses, when nobody ever subscribed
+	// ReaderCount counts readers (by status, by signup source).
+	ReaderCount Counted
+
+	Days     string       // heading, %s: the span (LastDays)
+	LastDays arabic.Forms // "the last N days"
+	// DayLine is a row of the table: %s the day (date), %d joined,
+	// %d returned, %d lost, %d subscribed at the end of the day.
+	DayLine  string
+	DayQuiet string // a day nobody joined or left: %s the day, %d subscribed
+	NoMoves  string // instead of the rows when no day had any: %s the span (LastDays)
+	// ShortMonths name the months in a day's date ("28 Nov"); without
+	// them a day is day/month ("28/11").
+	ShortMonths [12]string
+
+	TopTopics      string // heading
+	Followers      arabic.Forms
+	NoFollows      string
+	KeywordsNotice string
+
+	Sources string // heading
+	// SourceNames name the sources the bot knows in words: readers who
+	// came with no source in their link, and the default source of
+	// `nashra signup-link`.
+	SourceNames map[string]string
+	SourceLink  string // a source the editors named in a link: %s its name
+	NoSignups   string
+
+	Delivery      string // heading
+	DeliveredDays string // %s: the span (LastDays)
+	DigestLine    string // %s: messages
+	BroadcastLine string // %s: messages
+	Messages      Counted
+	ThisInstance  string
+	SentLine      string // %s: messages
+	FailedLine    string // %s: messages
+	BlockedLine   string // %s: readers (ReaderCount)
+	UnknownLine   string // %s: messages
+	RetriedLine   string // %s: messages
+	ThrottledLine string // %s: how many times (Times)
+	Times         Counted
+	NoSender      string
+	Queue         string // heading of the two lines below
+	QueueDigests  string // %s: messages
+	QueueBcasts   string // %s: messages
+	QueueEmpty    string
+
+	Feeds        string // heading
+	FeedOK       string // %s: when (Ago)
+	FeedNever    string
+	FeedFailures arabic.Forms // consecutive failed polls
+	FeedError    string       // %s
+	NoFeeds      string
+	Ago          string // %s: a duration (Minutes, Hours, DaysAgo)
+	JustNow      string
+	Minutes      arabic.Forms
+	Hours        arabic.Forms
+	DaysAgo      arabic.Forms
+
+	Caption   string // %d active, %s: the span (LastDays), %d joined, %d lost
+	CaptionNo string // the caption when nobody ever subscribed
+
+	ChartReaders   string // %s: the span (LastDays)
+	ChartDayAxis   string
+	ChartCountAxis string
+	ChartNoReaders string
+	ChartTopics    string
+	ChartNoTopics  string
+	ChartFailed    string
+
+	Sep string // between the parts of a line
+}
+
+// Counted is a counted noun and the words for none of it ("0 readers"
+// is not Arabic).
+type Counted struct {
+	arabic.Forms
+	None string
+}
+
+// Of says n of it.
+func (c Counted) Of(n int64) string {
+	if n == 0 {
+		return c.None
+	}
+	return arabic.Plural(int(n), c.Forms)
+}
+
+// Span says "the last n days".
+func (t *Stats) Span(n int) string { return arabic.Plural(n, t.LastDays) }
+
+// Date says a day as day and month: 28/11, or 28 Nov where the language
+// names its months here.
+func (t *Stats) Date(d time.Time) string {
+	if m := t.ShortMonths[d.Month()-1]; m != "" {
+		return fmt.Sprintf("%d %s", d.Day(), m)
+	}
+	return fmt.Sprintf("%d/%d", d.Day(), int(d.Month()))
+}
+
+// Age says how long ago, in whole minutes, hours or days.
+func (t *Stats) Age(d time.Duration) string {
+	var n string
+	switch {
+	case d < time.Minute:
+		return t.JustNow
+	case d < time.Hour:
+		n = arabic.Plural(int(d/time.Minute), t.Minutes)
+	case d < 48*time.Hour:
+		n = arabic.Plural(int(d/time.Hour), t.Hours)
+	default:
+		n = arabic.Plural(int(d/(24*time.Hour)), t.DaysAgo)
+	}
+	return fmt.Sprintf(t.Ago, n)
 }

@@ -167,12 +167,18 @@ func TestArabicCountsAgree(t *testing.T) {
 				t.Errorf("%s for %d = %q: the number is missing", tx.name, n, got)
 			}
 		}
+		// Many (11–99, accusative) and Other (100…, genitive) are written
+		// alike for a feminine noun without its vowel marks («11 رسالة»,
+		// «100 رسالة»); every other pair differs.
 		seen := map[string]string{}
-		for class, form := range map[string]string{"One": f.One, "Two": f.Two, "Few": f.Few, "Many": f.Many, "Other": f.Other} {
-			if other, dup := seen[form]; dup {
-				t.Errorf("%s: %s and %s are both %q; Arabic has a form for each", tx.name, class, other, form)
+		for _, c := range []struct{ class, form string }{{"One", f.One}, {"Two", f.Two}, {"Few", f.Few}, {"Many", f.Many}} {
+			if other, dup := seen[c.form]; dup {
+				t.Errorf("%s: %s and %s are both %q; Arabic has a form for each", tx.name, c.class, other, c.form)
 			}
-			seen[form] = class
+			seen[c.form] = c.class
+		}
+		if class, dup := seen[f.Other]; dup && class != "Many" {
+			t.Errorf("%s: Other and %s are both %q", tx.name, class, f.Other)
 		}
 	}
 }
@@ -201,7 +207,8 @@ func TestBooksMatch(t *testing.T) {
 		case a.forms != nil:
 			continue
 		}
-		if strings.TrimSpace(a.s) == "" && strings.TrimSpace(e.s) != "" {
+		// Arabic writes a day as day/month, with no short month names.
+		if strings.TrimSpace(a.s) == "" && strings.TrimSpace(e.s) != "" && !strings.HasPrefix(name, ".Stats.ShortMonths[") {
 			t.Errorf("%s is empty in Arabic", name)
 		}
 		if got, want := verbList(a.s), verbList(e.s); got != want {

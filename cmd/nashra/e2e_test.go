@@ -48,6 +48,20 @@ func startProcess(t *testing.T, env map[string]string) *process {
 }
 
 // stop is SIGTERM: the program must return cleanly.
+// logged waits up to d for line to appear in the logs. A job logs what it
+// did after doing it, so a reader may see the outcome before the line is
+// written.
+func (p *process) logged(line string, d time.Duration) bool {
+	for end := time.Now().Add(d); ; time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(p.logs.String(), line) {
+			return true
+		}
+		if time.Now().After(end) {
+			return false
+		}
+	}
+}
+
 func (p *process) stop(t *testing.T) {
 	t.Helper()
 	p.cancel()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,7 +67,17 @@ func TestDigestExactlyOnceAcrossKill9(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	feeds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(feedBody) }))
+	// The feed is empty until the reader has chosen a time: a reader who
+	// subscribes while stories are stored gets the latest at once, and
+	// this test is about the digest at their time.
+	var published atomic.Bool
+	feeds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !published.Load() {
+			w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>7al</title></channel></rss>`))
+			return
+		}
+		w.Write(feedBody)
+	}))
 	defer feeds.Close()
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
@@ -104,6 +115,7 @@ func TestDigestExactlyOnceAcrossKill9(t *testing.T) {
 	if rd, err := readers.Get(ctx, reader.ID); err != nil || rd.Schedule != fmt.Sprintf("%d %d * * *", at.Minute(), at.Hour()) {
 		t.Fatalf("after /time (reply %q) the schedule is %q, %v; want %s", m.Text, rd.Schedule, err, at.Format("15:04"))
 	}
+	published.Store(true)
 	store := articles.New(r.Client, articles.Options{Prefix: r.Prefix})
 	waitUntil(t, 30*time.Second, func() bool { n, _ := store.LastSeq(ctx); return n >= 4 })
 

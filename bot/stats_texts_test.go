@@ -1,0 +1,94 @@
+package bot
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"nashra/subscribers"
+)
+
+// Both catalogs say an empty newsroom in words. (An admin reading in
+// English is a reader, so the bot never meets this in English: it is
+// written here.)
+func TestStatsTextEmptyInWords(t *testing.T) {
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	r := statsReport{
+		counts: map[subscribers.Status]int64{},
+		days:   make([]subscribers.ReaderDay, 7),
+	}
+	for lang, want := range map[string][]string{
+		"ar": {"لم يشترك أحد في النشرة بعد.", "لم يتابع أحد موضوعاً بعد.", "لم نسجّل أي اشتراك بعد.",
+			"• النشرة: لا رسائل", "عدّادات الإرسال غير متاحة", "لا رسائل تنتظر الإرسال.", "لا مصادر أخبار"},
+		"en": {"Nobody has subscribed yet.", "Nobody follows a topic yet.", "No signups recorded yet.",
+			"• the digest: no messages", "Delivery counters are not available", "No messages are waiting to be sent.",
+			"This instance is configured without news feeds."},
+	} {
+		got := statsText(r, statsTextsFor(lang), 7, now)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: empty /stats %q does not say %q", lang, got, w)
+			}
+		}
+		if zero := regexp.MustCompile(`(^|[^0-9/])0($|[^0-9/])`).FindString(got); zero != "" {
+			t.Errorf("%s: empty /stats shows a zero (%q) where words belong: %q", lang, zero, got)
+		}
+	}
+}
+
+// A week in which nobody came or went is one sentence, not seven rows.
+func TestStatsTextQuietWeek(t *testing.T) {
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	r := statsReport{
+		counts: map[subscribers.Status]int64{subscribers.Active: 12},
+		days:   make([]subscribers.ReaderDay, 7),
+	}
+	for i := range r.days {
+		r.days[i] = subscribers.ReaderDay{Day: now.AddDate(0, 0, i-6), Readers: 12}
+	}
+	for lang, want := range map[string]string{
+		"ar": "لم ينضمّ أحد ولم يغادر أحد في آخر 7 أيام.", // "nobody joined or left in the last 7 days"
+		"en": "Nobody joined or left in the last 7 days.",
+	} {
+		got := statsText(r, statsTextsFor(lang), 7, now)
+		if !strings.Contains(got, want) {
+			t.Errorf("%s: a quiet week reads %q; want %q", lang, got, want)
+		}
+		if strings.Contains(got, "28/11") || strings.Contains(got, "28 Nov") {
+			t.Errorf("%s: a quiet week lists its days: %q", lang, got)
+		}
+	}
+}
+
+// A day without movement between two that had some says so; the days
+// before the first reader are left out.
+func TestStatsTextQuietDay(t *testing.T) {
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	r := statsReport{
+		counts: map[subscribers.Status]int64{subscribers.Active: 3},
+		days:   make([]subscribers.ReaderDay, 7),
+	}
+	for i := range r.days {
+		r.days[i].Day = now.AddDate(0, 0, i-6)
+	}
+	r.days[4].Joined, r.days[4].Readers = 2, 2 // 26/11
+	r.days[5].Readers = 2                      // 27/11: nobody came or went
+	r.days[6].Joined, r.days[6].Readers = 1, 3 // 28/11
+	for lang, want := range map[string][]string{
+		"ar": {"26/11: جدد 2، عائدون 0، مغادرون 0، المشتركون 2", "27/11: لا تغيير، المشتركون 2", // "no change, 2 subscribed"
+			"28/11: جدد 1، عائدون 0، مغادرون 0، المشتركون 3"},
+		"en": {"26 Nov: new 2, returned 0, left 0, subscribed 2", "27 Nov: no change, subscribed 2",
+			"28 Nov: new 1, returned 0, left 0, subscribed 3"},
+	} {
+		got := statsText(r, statsTextsFor(lang), 7, now)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q does not say %q", lang, got, w)
+			}
+		}
+		if strings.Contains(got, "25/11") || strings.Contains(got, "25 Nov") {
+			t.Errorf("%s: lists a day before the first reader: %q", lang, got)
+		}
+	}
+}
