@@ -21,6 +21,7 @@ import (
 	"nashra/digest"
 	"nashra/digest/topics"
 	"nashra/outbox"
+	"nashra/signup"
 	"nashra/subscribers"
 	"nashra/wording"
 )
@@ -59,9 +60,18 @@ type Options struct {
 	// take their turns there, ahead of digests and broadcasts. Nil sends
 	// replies unlimited (tools and tests that run no sender).
 	Limiter *ratelimit.Limiter
+	// Signups holds what readers chose on the site's signup page, under
+	// the token a /start payload carries; nil refuses every token.
+	Signups SignupRedeemer
 	// DrainTimeout bounds how long shutdown waits for handlers in flight.
 	// 10 s when zero.
 	DrainTimeout time.Duration
+}
+
+// SignupRedeemer gives the choice stored under a signup token, once
+// (signup.Store).
+type SignupRedeemer interface {
+	Redeem(ctx context.Context, token string) (signup.Choice, error)
 }
 
 // DigestBuilder queues a reader's digest now (/digest), or the latest n

@@ -21,6 +21,7 @@ import (
 	"nashra/digest/articles"
 	"nashra/digest/topics"
 	"nashra/outbox"
+	"nashra/signup"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -36,6 +37,7 @@ type harness struct {
 	arts    *articles.Store
 	builder *digest.Builder
 	redis   *redistest.Redis
+	signups *signup.Store
 	done    chan error
 	stop    context.CancelFunc
 }
@@ -56,7 +58,9 @@ func newHarnessAt(t *testing.T, now func() time.Time) *harness {
 	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix, Now: now})
 	loc, _ := time.LoadLocation("Asia/Damascus")
 	builder := &digest.Builder{Readers: store, Outbox: queue, Articles: arts, DefaultSchedule: "0 8 * * *", Location: loc, Now: now}
+	signups := signup.New(r.Client, signup.Options{Prefix: r.Prefix})
 	b, err := bot.New(bot.Options{
+		Signups:         signups,
 		Token:           srv.Token(),
 		APIURL:          srv.URL(),
 		Store:           store,
@@ -76,7 +80,7 @@ func newHarnessAt(t *testing.T, now func() time.Time) *harness {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, srv: srv, store: store, queue: queue, arts: arts, builder: builder, redis: r, done: make(chan error, 1), stop: cancel}
+	h := &harness{t: t, srv: srv, store: store, queue: queue, arts: arts, builder: builder, redis: r, signups: signups, done: make(chan error, 1), stop: cancel}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(func() { h.shutdown() })
 	return h

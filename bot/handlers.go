@@ -14,6 +14,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nashra/digest/arabic"
+	"nashra/signup"
 	"nashra/subscribers"
 )
 
@@ -184,7 +185,7 @@ func parsePayload(p string) (source string, slugs []string) {
 				seen[slug] = true
 				slugs = append(slugs, slug)
 			}
-		} else if source == "" {
+		} else if source == "" && !strings.HasPrefix(part, signup.TokenPrefix) {
 			source = part
 		}
 	}
@@ -196,9 +197,16 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 	if source == "" {
 		source = "direct"
 	}
-	res, err := b.store.Start(ctx, c.id, subscribers.Joined{Source: source, ChatType: string(c.typ)})
+	page, err := b.redeemSignup(ctx, args)
 	if err != nil {
 		return err
+	}
+	res, err := b.store.Start(ctx, c.id, subscribers.Joined{Source: source, ChatType: string(c.typ), Lang: page.lang()})
+	if err != nil {
+		return err
+	}
+	if res.Created && page.lang() != "" {
+		c.lang = page.lang()
 	}
 	t := textsFor(c.lang)
 	greeting := t.Welcome
@@ -209,7 +217,13 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 	default:
 		greeting = t.WelcomeBack
 	}
-	var followed []string
+	followed, note, err := b.applySignup(ctx, c, page)
+	if err != nil {
+		return err
+	}
+	if page.token {
+		slugs = nil // the page's choice replaces any follow- parts
+	}
 	tried := 0
 	for _, slug := range slugs {
 		topic, ok := b.catalog.Get(slug)
@@ -234,7 +248,11 @@ func (b *Bot) start(ctx context.Context, c chatCtx, args string) error {
 	if err != nil {
 		return err
 	}
-	b.send(ctx, c.id, b.startScreen(c, greeting, r, followed), startKeyboard(c.lang))
+	text := b.startScreen(c, greeting, r, followed)
+	if note != "" {
+		text += "\n\n" + note
+	}
+	b.send(ctx, c.id, text, startKeyboard(c.lang))
 	b.latestAtStart(ctx, c)
 	return nil
 }

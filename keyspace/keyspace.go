@@ -50,6 +50,15 @@
 //	<prefix>upd:<update id>        STRING  an update's claim, 25 h (bot/inbox)
 //	<prefix>{inbox}:q              STREAM  updates polled and not handled yet: id, u
 //	<prefix>{inbox}:seen:<id>      STRING  an update was stored, 25 h
+//	<prefix>signup:t:<token>       HASH    what a reader chose on the signup page
+//	                                       (signup): topics, sched, lang; once redeemed
+//	                                       only used=1; 30 d
+//	<prefix>signup:rate:<client>   STRING  tokens a client address made in the
+//	                                       current window (signup), expires with it
+//
+// A signup token and a rate counter are each read and written on their own,
+// by one command or one single-key script, so they carry no hash tag: each
+// lands in its own slot and the tokens spread over a cluster.
 //
 // Other packages keep keys of their own under the same prefix, in their
 // own slots: articles and feed state under {ingest} (digest/articles), the
@@ -130,6 +139,16 @@ func (s Space) Inbox() string { return s.prefix + "{inbox}:q" }
 func (s Space) InboxSeen(updateID int64) string {
 	return s.prefix + "{inbox}:seen:" + strconv.FormatInt(updateID, 10)
 }
+
+// Web signup (signup): each key used on its own.
+
+// SignupToken holds the topics and time a reader chose on the signup page
+// until the bot applies them.
+func (s Space) SignupToken(token string) string { return s.prefix + "signup:t:" + token }
+
+// SignupRate counts the signup tokens a client address made in the
+// current window.
+func (s Space) SignupRate(client string) string { return s.prefix + "signup:rate:" + client }
 
 // Shard names the keys under one reader hash tag, {rN}.
 type Shard struct {

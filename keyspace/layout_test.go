@@ -3,6 +3,7 @@ package keyspace_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"nashra/bot/inbox"
 	"nashra/broadcasts"
 	"nashra/outbox"
+	"nashra/signup"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -67,6 +69,8 @@ stream {r1}:q:hi []
 stream {r1}:q:lo [job=b:1:17 chat=17 kind=broadcast text=<b>خبر</b> ref= markup= att=0 nb=0 enq=1795852800000]
 string bc:1:edit ttl <time>
 string bc:seq 1
+hash signup:t:<token> ttl used=1
+string signup:rate:203.0.113.7 ttl 1
 string upd:5 ttl 1
 string {inbox}:seen:5 ttl 1
 string {r1}:j:b:1:17 ttl sent:12
@@ -201,6 +205,17 @@ func TestKeyLayout(t *testing.T) {
 	_, err = bc.ClaimEdit(ctx, b.ID, time.Second)
 	must(err)
 
+	// The signup page: a token redeemed (only its use is kept), and the
+	// rate counter of the address that made it.
+	sg := signup.New(r.Client, signup.Options{Prefix: r.Prefix})
+	if ok, err := sg.Allow(ctx, "203.0.113.7"); err != nil || !ok {
+		t.Fatalf("Allow = %v, %v", ok, err)
+	}
+	tok, err := sg.Create(ctx, signup.Choice{Topics: []string{"sdf", "raqqa"}, Schedule: "0 7 * * *", Lang: "en"})
+	must(err)
+	_, err = sg.Redeem(ctx, tok)
+	must(err)
+
 	// Telegram updates: a claim, and one update in the inbox.
 	_, err = in.Claim(ctx, 5)
 	must(err)
@@ -224,6 +239,9 @@ func TestKeyLayout(t *testing.T) {
 	}
 }
 
+// signupToken is a signup token's key, random by design.
+var signupToken = regexp.MustCompile(`^signup:t:[a-z2-7]{16}$`)
+
 // layout describes every key under r's prefix, one sorted line each.
 func layout(t *testing.T, r *redistest.Redis) []string {
 	t.Helper()
@@ -235,6 +253,7 @@ func layout(t *testing.T, r *redistest.Redis) []string {
 			t.Fatal(err)
 		}
 		name := strings.TrimPrefix(key, r.Prefix)
+		name = signupToken.ReplaceAllString(name, "signup:t:<token>")
 		line := typ + " " + name
 		if ttl, err := r.Client.PTTL(ctx, key).Result(); err == nil && ttl > 0 {
 			line += " ttl"

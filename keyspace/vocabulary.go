@@ -40,6 +40,14 @@ const (
 	FieldBreakingSent  = "breaking_sent"
 )
 
+// Fields of a signup token, <prefix>signup:t:<token>, beside FieldSchedule
+// and FieldLang: the topics chosen (comma-separated slugs), and the mark
+// of a token redeemed, which then holds nothing else.
+const (
+	FieldSignupTopics = "topics"
+	FieldSignupUsed   = "used"
+)
+
 // The values of FieldBreaking.
 const (
 	BreakingOn  = "on"
@@ -111,6 +119,7 @@ var shared = Words{
 	"FieldMigratedTo": FieldMigratedTo, "FieldMigratedFrom": FieldMigratedFrom,
 	"FieldBreaking": FieldBreaking, "FieldBreakingDay": FieldBreakingDay, "FieldBreakingCount": FieldBreakingCount,
 	"FieldBreakingSent": FieldBreakingSent, "BreakingOn": BreakingOn, "BreakingOff": BreakingOff,
+	"FieldSignupTopics": FieldSignupTopics, "FieldSignupUsed": FieldSignupUsed,
 
 	"StatusActive": StatusActive, "StatusPaused": StatusPaused, "StatusBlocked": StatusBlocked,
 	"StatusStopped": StatusStopped, "Statuses": Statuses,

@@ -27,6 +27,11 @@ var English = Book{
 		ButtonFollowKeyword: "🔑 Follow “%s” as a keyword",
 		OfferLapsed:         "⌛ This button has lapsed. Send the words again and we will offer to follow them, or use /follow",
 
+		SignupExpired: "⚠️ The signup link you opened has expired or is not valid, so you are subscribed without the topics and time you chose on the site. " +
+			"Pick your topics in /topics and your digest time in /time.",
+		SignupUsed: "⚠️ This signup link has already been used. If it was you, your topics and digest time are as you chose them: /mytopics. " +
+			"Otherwise, pick your topics in /topics and your digest time in /time.",
+
 		Help: "<b>Nashra</b>: North-East Syria news as a Telegram digest.\n\n" +
 			"/follow SDF — follow a topic or a keyword (one per line to add several)\n" +
 			"/unfollow SDF — stop following\n" +
@@ -365,6 +370,26 @@ var English = Book{
 		Pitch:   "Our main stories with a short summary of each, on the topics you choose, at the time that suits you. No email needed, and you can unsubscribe at any time.",
 		Follows: "You follow on subscribing: %s",
 		Button:  "Subscribe on Telegram",
+	},
+
+	Page: Page{
+		Topics:           "Topics you care about",
+		TopicsHint:       "Tick as many as you like, or none to get every story.",
+		Time:             "When your digest comes",
+		TimeDefault:      "Our usual time, %s",
+		TimeDefaultPlain: "Our usual time",
+		TimeZone:         "Times are %s time.",
+		Next:             "The button opens Telegram: press Start there to finish subscribing.",
+		QR:               "On a computer? Scan the code with your phone's camera.",
+		QRAlt:            "Code to subscribe to our newsletter on Telegram",
+		Privacy:          "Your data",
+		PrivacyText: "We do not ask for your email address or phone number. We keep your Telegram chat ID, the topics you choose, your digest time and where you signed up. " +
+			"What you choose on this page is kept until you open the bot, for a month at most. " +
+			"In the bot, /mydata shows everything we keep about you, and /forget deletes it all.",
+		OtherLanguage: "العربية",
+		TooMany:       "We received many requests from your address in a short time. Please try again in a little while.",
+		Unavailable:   "We could not prepare your signup link just now. Please try again in a little while.",
+		Back:          "Back to the signup page",
 	},
 }
 

@@ -23,6 +23,7 @@ type Book struct {
 	Alert     Alert
 	Menu      []Command // the bot's command menu, in order
 	Signup    Signup
+	Page      Page // the signup page on the web (/subscribe)
 }
 
 // For returns the book of a language: English for "en", Arabic otherwise.
@@ -68,6 +69,12 @@ type Bot struct {
 	ButtonFollowTopic   string // %s: the topic's short name
 	ButtonFollowKeyword string // %s: the words, cut for the button
 	OfferLapsed         string
+
+	// A signup page's token the bot cannot apply: gone (expired or never
+	// made), or used before, by this reader or another. The reader is
+	// subscribed plainly; the note ends the /start screen.
+	SignupExpired string
+	SignupUsed    string
 
 	Help             string
 	Stopped          string
@@ -297,6 +304,28 @@ type Signup struct {
 	Pitch   string
 	Follows string // "You follow on subscribing: …", %s: the topics
 	Button  string
+}
+
+// Page is the signup page the service serves on the web (/subscribe),
+// around Signup's title, pitch and button. Plain text: the page escapes it.
+type Page struct {
+	Topics      string // the legend over the topics
+	TopicsHint  string // ticking none gets every story
+	Time        string // the label of the digest time
+	TimeDefault string // %s: the default time of day (Bot.Clock)
+	// TimeDefaultPlain is the default when it is not one time a day.
+	TimeDefaultPlain string
+	TimeZone         string // %s: the zone (Bot.Zone)
+	Next             string // what the button does
+	QR               string // the caption of the QR code, for readers on a computer
+	QRAlt            string // the QR code's text alternative
+	Privacy          string // the heading of the privacy note
+	PrivacyText      string
+	OtherLanguage    string // the link to the page in the other language, named in that language
+	// Errors, each on a page of its own with a way back.
+	TooMany     string // too many links from one address
+	Unavailable string // the link could not be made
+	Back        string
 }
 
 // Stats is the words of /stats and its chart, kept together for an

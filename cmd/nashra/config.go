@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -12,12 +13,15 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
 
 	"nashra/digest"
 	"nashra/redact"
+	"nashra/signup"
+	"nashra/signup/page"
 )
 
 // Config is every setting, read once at start and validated.
@@ -40,6 +44,17 @@ type Config struct {
 	LogLevel       string
 	LogFormat      string
 	ResendUnknown  bool
+
+	// The signup page (/subscribe): where it is published, how it shows
+	// the site, how many links one client address may make an hour, and
+	// whose X-Forwarded-For names the client.
+	PublicURL      string
+	SiteName       string
+	SiteLogo       string
+	SiteColor      string
+	SignupRate     int
+	TrustedProxies []netip.Prefix
+	EmbedOrigins   []string
 
 	// BreakingMarkers mark an item as breaking news; BreakingCap is how
 	// many alerts a reader gets a day at most (0: none).
@@ -64,7 +79,14 @@ var settings = []setting{
 	{"NASHRA_BREAKING_MARKERS", "breaking-markers", digest.DefaultMarkers, "comma-separated words that mark an item as breaking news: a title that starts with one, or a category named by one"},
 	{"NASHRA_BREAKING_DAILY_CAP", "breaking-daily-cap", strconv.Itoa(digest.DefaultAlertCap), "breaking news alerts a reader gets a day at most (the day of NASHRA_TIMEZONE); 0 sends none"},
 	{"NASHRA_TIMEZONE", "timezone", "Asia/Damascus", "time zone of schedules"},
-	{"NASHRA_HTTP_ADDR", "http-addr", ":8080", "address for /healthz, /metrics and the webhook"},
+	{"NASHRA_HTTP_ADDR", "http-addr", ":8080", "address for /healthz, /metrics, the webhook and the signup page"},
+	{"NASHRA_PUBLIC_URL", "public-url", "", "public URL at which the site's reverse proxy publishes NASHRA_HTTP_ADDR (the signup page is its /subscribe)"},
+	{"NASHRA_SITE_NAME", "site-name", "", "the site's name at the top of the signup page"},
+	{"NASHRA_SITE_LOGO", "site-logo", "", "URL of the site's logo for the signup page (http or https)"},
+	{"NASHRA_SITE_COLOR", "site-color", page.DefaultColor, "the signup page's accent colour, #rrggbb (its button's text turns dark on a light colour)"},
+	{"NASHRA_SIGNUP_RATE", "signup-rate", strconv.Itoa(signup.DefaultRate), "signup links with chosen topics one client address may make an hour"},
+	{"NASHRA_EMBED_ORIGINS", "embed-origins", "", "comma-separated origins (https://example.com) whose pages may show /embed in a frame (default: NASHRA_PUBLIC_URL's)"},
+	{"NASHRA_TRUSTED_PROXIES", "trusted-proxies", defaultTrustedProxies, "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client"},
 	{"NASHRA_INSTANCE_ID", "instance-id", "", "this instance's name to the polling lease, the same across restarts (default: hostname and HTTP address)"},
 	{"NASHRA_WEBHOOK_URL", "webhook-url", "", "public HTTPS URL for webhook mode (long polling when empty)"},
 	{"NASHRA_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token"},
@@ -212,6 +234,57 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 		bad("NASHRA_SEND_RATE", "%q: want messages per second between 0 and 1000 (Telegram allows about 30)", get["NASHRA_SEND_RATE"])
 	}
 	c.SendRate = rate
+	if c.PublicURL = strings.TrimRight(get["NASHRA_PUBLIC_URL"], "/"); c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		switch {
+		case checkHTTPURL(c.PublicURL) != nil:
+			bad("NASHRA_PUBLIC_URL", "%v", checkHTTPURL(c.PublicURL))
+		case err == nil && (u.RawQuery != "" || u.Fragment != "" || u.User != nil):
+			bad("NASHRA_PUBLIC_URL", "%q: want a base URL without query, fragment or credentials", c.PublicURL)
+		}
+	}
+	if c.SiteName = get["NASHRA_SITE_NAME"]; utf8.RuneCountInString(c.SiteName) > 100 {
+		bad("NASHRA_SITE_NAME", "longer than 100 characters")
+	}
+	if c.SiteLogo = get["NASHRA_SITE_LOGO"]; c.SiteLogo != "" {
+		if err := checkHTTPURL(c.SiteLogo); err != nil {
+			bad("NASHRA_SITE_LOGO", "%v", err)
+		}
+	}
+	c.SiteColor = strings.ToLower(get["NASHRA_SITE_COLOR"])
+	if err := page.CheckColor(c.SiteColor); err != nil {
+		bad("NASHRA_SITE_COLOR", "%v", err)
+	}
+	signupRate, err := strconv.Atoi(get["NASHRA_SIGNUP_RATE"])
+	if err != nil || signupRate < 1 || signupRate > 100000 {
+		bad("NASHRA_SIGNUP_RATE", "%q: want a whole number of links an hour, at least 1", get["NASHRA_SIGNUP_RATE"])
+	}
+	c.SignupRate = signupRate
+	for p := range strings.SplitSeq(get["NASHRA_TRUSTED_PROXIES"], ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				bad("NASHRA_TRUSTED_PROXIES", "%q is neither an address nor a CIDR range", p)
+				continue
+			}
+			prefix = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
+	}
+	for o := range strings.SplitSeq(get["NASHRA_EMBED_ORIGINS"], ",") {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o == "" {
+			continue
+		}
+		if err := page.CheckOrigin(o); err != nil {
+			bad("NASHRA_EMBED_ORIGINS", "%v", err)
+			continue
+		}
+		c.EmbedOrigins = append(c.EmbedOrigins, o)
+	}
 	if c.TopicsFile != "" {
 		if _, err := os.Stat(c.TopicsFile); err != nil {
 			bad("NASHRA_TOPICS_FILE", "%v", err)
@@ -237,6 +310,10 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 	return c, errors.Join(errs...)
 }
 
+// defaultTrustedProxies are the loopback and private ranges: a reverse
+// proxy on the same host or network. Nobody outside can connect from them.
+const defaultTrustedProxies = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+
 var (
 	tokenPattern  = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{10,200}$`)
 	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -258,4 +335,17 @@ func checkHTTPURL(s string) error {
 		return fmt.Errorf("want an http(s) URL, got %q", redact.URL(s))
 	}
 	return nil
+}
+
+// embedOrigins may frame /embed: NASHRA_EMBED_ORIGINS, else the origin of
+// NASHRA_PUBLIC_URL, else none but the page's own.
+func (c Config) embedOrigins() []string {
+	if len(c.EmbedOrigins) > 0 || c.PublicURL == "" {
+		return c.EmbedOrigins
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
 }

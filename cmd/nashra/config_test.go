@@ -69,6 +69,17 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"NASHRA_LOG_LEVEL", "loud", "NASHRA_LOG_LEVEL"},
 		{"NASHRA_LOG_FORMAT", "xml", "NASHRA_LOG_FORMAT"},
 		{"NASHRA_RESEND_UNKNOWN", "maybe", "NASHRA_RESEND_UNKNOWN"},
+		{"NASHRA_PUBLIC_URL", "news.example/nashra", "NASHRA_PUBLIC_URL"},
+		{"NASHRA_PUBLIC_URL", "https://news.example/nashra?x=1", "NASHRA_PUBLIC_URL"},
+		{"NASHRA_SITE_LOGO", "javascript:alert(1)", "NASHRA_SITE_LOGO"},
+		{"NASHRA_SITE_COLOR", "blue", "NASHRA_SITE_COLOR"},
+		{"NASHRA_SITE_COLOR", "#12345", "NASHRA_SITE_COLOR"},
+		{"NASHRA_SITE_NAME", strings.Repeat("x", 101), "NASHRA_SITE_NAME"},
+		{"NASHRA_SIGNUP_RATE", "0", "NASHRA_SIGNUP_RATE"},
+		{"NASHRA_SIGNUP_RATE", "many", "NASHRA_SIGNUP_RATE"},
+		{"NASHRA_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local", "NASHRA_TRUSTED_PROXIES"},
+		{"NASHRA_EMBED_ORIGINS", "https://news.example, news.example", "NASHRA_EMBED_ORIGINS"},
+		{"NASHRA_EMBED_ORIGINS", "https://news.example/footer", "NASHRA_EMBED_ORIGINS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env+"="+tt.val, func(t *testing.T) {
@@ -156,5 +167,45 @@ func TestConfigFeedErrorsHideCredentials(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "NASHRA_FEEDS:") || strings.Contains(err.Error(), "S3CRET") {
 			t.Errorf("NASHRA_FEEDS=%q gave %v; want it refused without its secrets", feed, err)
 		}
+	}
+}
+
+// The signup page's settings: the public URL without its trailing slash,
+// the proxies as prefixes (a bare address is one host).
+func TestConfigSignupPage(t *testing.T) {
+	c, err := resolve(t, map[string]string{
+		"NASHRA_PUBLIC_URL": "https://news.example/nashra/", "NASHRA_SITE_NAME": " حال نت ",
+		"NASHRA_SITE_LOGO": "https://news.example/logo.svg", "NASHRA_SITE_COLOR": "#C0392B",
+		"NASHRA_SIGNUP_RATE": "12", "NASHRA_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,::1",
+		"NASHRA_EMBED_ORIGINS": "https://news.example/, https://www.news.example",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var proxies []string
+	for _, p := range c.TrustedProxies {
+		proxies = append(proxies, p.String())
+	}
+	if c.PublicURL != "https://news.example/nashra" || c.SiteName != "حال نت" || c.SiteLogo != "https://news.example/logo.svg" ||
+		c.SiteColor != "#c0392b" || c.SignupRate != 12 || strings.Join(proxies, ",") != "10.0.0.0/8,192.0.2.7/32,::1/128" {
+		t.Errorf("got %q %q %q %q %d %v", c.PublicURL, c.SiteName, c.SiteLogo, c.SiteColor, c.SignupRate, proxies)
+	}
+	d, err := resolve(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.EmbedOrigins, " "); got != "https://news.example https://www.news.example" {
+		t.Errorf("embed origins %q; want both, without the trailing slash", got)
+	}
+	// Without NASHRA_EMBED_ORIGINS the public URL's origin may frame /embed.
+	if got := strings.Join(c.embedOrigins(), " "); got != "https://news.example https://www.news.example" {
+		t.Errorf("embedOrigins() = %q", got)
+	}
+	e, err := resolve(t, map[string]string{"NASHRA_PUBLIC_URL": "https://news.example:8443/nashra"})
+	if err != nil || strings.Join(e.embedOrigins(), " ") != "https://news.example:8443" {
+		t.Errorf("embedOrigins() from the public URL = %v, %v; want https://news.example:8443", e.embedOrigins(), err)
+	}
+	if d.PublicURL != "" || d.SiteColor != "#1b6fa8" || d.SignupRate != 30 || len(d.TrustedProxies) != 6 {
+		t.Errorf("defaults: %q %q %d %v", d.PublicURL, d.SiteColor, d.SignupRate, d.TrustedProxies)
 	}
 }

@@ -26,6 +26,8 @@ import (
 	"nashra/outbox"
 	"nashra/redact"
 	"nashra/schedule"
+	"nashra/signup"
+	"nashra/signup/page"
 	"nashra/subscribers"
 )
 
@@ -120,6 +122,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	broadcastStore := broadcasts.New(rdb, broadcasts.Options{Prefix: e.cfg.RedisPrefix})
 	inboxStore := inbox.New(rdb, inbox.Options{Prefix: e.cfg.RedisPrefix})
 	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
+	signups := signup.New(rdb, signup.Options{Prefix: e.cfg.RedisPrefix, Rate: e.cfg.SignupRate})
 	builder := newBuilder(e, store, outboxStore, articleStore, catalog)
 	after := newAfterPoll(e, store, outboxStore, builder)
 	snd, err := newSender(e, store, outboxStore, rdb)
@@ -134,6 +137,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		Outbox:          outboxStore,
 		Broadcasts:      broadcastStore,
 		Inbox:           inboxStore,
+		Signups:         signups,
 		Catalog:         catalog,
 		Admins:          e.cfg.Admins,
 		Log:             e.log,
@@ -152,8 +156,23 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	if err != nil {
 		return nil, err
 	}
+	signupPage, err := page.New(page.Options{
+		Tokens:          signups,
+		Catalog:         catalog,
+		BotName:         newBotNameCache(e.cfg).get,
+		Site:            page.Site{Name: e.cfg.SiteName, LogoURL: e.cfg.SiteLogo, Color: e.cfg.SiteColor},
+		DefaultSchedule: e.cfg.DigestSchedule,
+		Location:        e.cfg.Location,
+		TrustedProxies:  e.cfg.TrustedProxies,
+		EmbedOrigins:    e.cfg.embedOrigins(),
+		Log:             e.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signup page: %w", err)
+	}
 	live := &liveness{}
 	mux := http.NewServeMux()
+	signupPage.Routes(mux)
 	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Outbox: outboxStore, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency}))
 	mux.Handle("GET /healthz", healthHandler(healthOptions{Redis: store, Telegram: tgCheck, Articles: articleStore, Feeds: e.cfg.Feeds, MaxPollAge: maxPollAge(e.cfg.PollSchedule, time.Now()), Started: time.Now()}))
 	mux.Handle("GET /livez", live)

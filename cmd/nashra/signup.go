@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"nashra/bidi"
 	"nashra/digest/topics"
+	"nashra/signup"
 	"nashra/wording"
 )
 
@@ -69,6 +71,11 @@ func signupLinkCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		fmt.Fprintf(e.stdout, "%s\n\n", link)
 		writeSnippet(e.stdout, link, names)
+		if e.cfg.PublicURL == "" {
+			fmt.Fprintln(e.stderr, "Set NASHRA_PUBLIC_URL to the address the site publishes nashra at to get the signup page's link and the iframe of its box as well.")
+		} else {
+			writeFrame(e.stdout, e.cfg.PublicURL, *source)
+		}
 		if *qr != "" {
 			if err := qrcode.WriteFile(link, qrcode.Medium, qrSize, *qr); err != nil {
 				return fmt.Errorf("signup-link: write QR code: %w", err)
@@ -91,6 +98,8 @@ func signupPayload(source string, follows []string, catalog *topics.Catalog) (st
 			return "", nil, fmt.Errorf("--source %q: use lower-case letters, digits and '-'", source)
 		case strings.HasPrefix(source, "follow-"):
 			return "", nil, fmt.Errorf("--source %q: must not start with follow- (that names a topic)", source)
+		case strings.HasPrefix(source, signup.TokenPrefix):
+			return "", nil, fmt.Errorf("--source %q: must not start with %s (that marks a signup page's token)", source, signup.TokenPrefix)
 		case len(source) > maxPayloadPart:
 			return "", nil, fmt.Errorf("--source %q: longer than %d characters", source, maxPayloadPart)
 		}
@@ -195,4 +204,19 @@ func writeSnippet(w io.Writer, link string, topicNames []string) {
   <a href="%s" target="_blank" rel="noopener" style="display:inline-block;background:#229ed9;color:#fff;text-decoration:none;font-weight:bold;padding:10px 24px;border-radius:8px">%s</a>
 </div>
 `, html.EscapeString(t.Title), html.EscapeString(t.Pitch), follows, html.EscapeString(link), html.EscapeString(t.Button))
+}
+
+// writeFrame writes the signup page's URL and the iframe that shows its
+// compact box (/embed) in the site's footer. The box opens Telegram in a
+// new tab; only the origins of NASHRA_EMBED_ORIGINS (else of
+// NASHRA_PUBLIC_URL) may frame it.
+func writeFrame(w io.Writer, publicURL, source string) {
+	q := ""
+	if source != "" {
+		q = "?source=" + url.QueryEscape(source)
+	}
+	fmt.Fprintf(w, "\n%s/subscribe%s\n\n", publicURL, q)
+	fmt.Fprintf(w, `<!-- nashra: the signup box, framed in the site's footer -->
+<iframe src="%s" title="%s" loading="lazy" style="border:0;width:100%%;max-width:720px;height:640px"></iframe>
+`, html.EscapeString(publicURL+"/embed"+q), html.EscapeString(wording.Arabic.Signup.Title))
 }

@@ -146,3 +146,29 @@ func TestSignupLinkRefuses(t *testing.T) {
 		})
 	}
 }
+
+// With NASHRA_PUBLIC_URL, signup-link also prints the signup page's URL
+// and the iframe of its compact box for the site's footer.
+func TestSignupLinkPrintsThePageAndItsFrame(t *testing.T) {
+	env := map[string]string{"NASHRA_PUBLIC_URL": "https://news.example/nashra/"}
+	out, _, err := runCmd(t, env, "", "signup-link", "--bot", "nashra_bot", "--source", "site-footer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"https://news.example/nashra/subscribe?source=site-footer\n",
+		`<iframe src="https://news.example/nashra/embed?source=site-footer" title="اشترك بنشرتنا على تلغرام"`, // subscribe to our newsletter on Telegram
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, errs, err := runCmd(t, nil, "", "signup-link", "--bot", "nashra_bot")
+	if err != nil || strings.Contains(out, "<iframe") || !strings.Contains(errs, "NASHRA_PUBLIC_URL") {
+		t.Errorf("without NASHRA_PUBLIC_URL: %v, %q, %q; want no frame and a hint", err, out, errs)
+	}
+	// A source the bot would read as a signup token is refused.
+	if _, _, err := runCmd(t, nil, "", "signup-link", "--bot", "nashra_bot", "--source", "tk-abc"); err == nil || !strings.Contains(err.Error(), "tk-") {
+		t.Errorf("--source tk-abc = %v; want a refusal", err)
+	}
+}
