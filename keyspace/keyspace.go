@@ -27,7 +27,9 @@
 //	<prefix>{rN}:status:<status>   SET     the shard's readers in a status: active,
 //	                                       paused, blocked, stopped
 //	<prefix>{rN}:stats:<metric>    HASH    daily counters, YYYY-MM-DD → count;
-//	                                       stats:signups is source → count
+//	                                       stats:signups is source → count;
+//	                                       stats:activated/deactivated count
+//	                                       readers into and out of active
 //	<prefix>{rN}:q:hi              STREAM  the outbox (outbox): digests and replies,
 //	<prefix>{rN}:q:lo              STREAM  broadcasts; consumer group "senders"; one
 //	                                       entry per job (see the Job constants)

@@ -40,12 +40,16 @@ hash {r12}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r13}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r14}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r15}:bc:1 ttl enqueued=0 skipped=0 total=0
+hash {r1}:stats:activated 2026-11-28=2
+hash {r1}:stats:deactivated 2026-11-28=1
 hash {r1}:stats:joined 2026-11-28=1
 hash {r1}:stats:lost 2026-11-28=1
 hash {r1}:stats:returned 2026-11-28=1
 hash {r1}:stats:sent:breaking 2026-11-28=1
 hash {r1}:stats:sent:digest 2026-11-28=1
 hash {r1}:stats:signups site-footer=1
+hash {r2}:stats:activated 2026-11-28=1
+hash {r2}:stats:deactivated 2026-11-28=1
 hash {r2}:stats:joined 2026-11-28=1
 hash {r2}:stats:signups site-footer=1
 hash {r2}:u:18 chat_type=private cur=0 joined=1795852800 lang=ar paused_until=1795939200 source=site-footer status=paused status_reason=pause updated=1795852800

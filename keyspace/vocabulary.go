@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -61,6 +62,17 @@ const (
 	StatusBlocked = "blocked"
 	StatusStopped = "stopped"
 )
+
+// Daily counters of the active audience, <prefix>{rN}:stats:<metric>
+// (field: the UTC day), kept by every script or call that moves a reader
+// into or out of StatusActive.
+const (
+	StatActivated   = "activated"
+	StatDeactivated = "deactivated"
+)
+
+// StatDay is the field of t's day in a daily counter: its date in UTC.
+func StatDay(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // Statuses lists the statuses in the order scripts take their sets in
 // (Shard.StatusSets).

@@ -39,8 +39,10 @@ func (s *Store) EndPauses(ctx context.Context, ends []PauseEnd) ([]bool, error) 
 		}
 		k := s.ks.ForChat(e.ChatID)
 		keys := append([]string{k.Reader(e.ChatID)}, k.StatusSets()...)
-		keys = append(keys, k.Queue(High.String()), k.Job(j.ID))
-		calls[i] = keyspace.Call{Keys: keys, Args: append([]any{e.ChatID, e.Until, s.now().Unix(), PauseEndReason, ttlSeconds()}, s.encodeJob(j)...)}
+		keys = append(keys, k.Queue(High.String()), k.Job(j.ID), k.Stats(keyspace.StatActivated))
+		now := s.now()
+		args := []any{e.ChatID, e.Until, now.Unix(), PauseEndReason, ttlSeconds(), keyspace.StatDay(now)}
+		calls[i] = keyspace.Call{Keys: keys, Args: append(args, s.encodeJob(j)...)}
 	}
 	cmds, err := keyspace.RunBatch(ctx, s.rdb, endPauseScript, calls)
 	if err != nil {

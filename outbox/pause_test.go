@@ -61,6 +61,14 @@ func TestEndPauses(t *testing.T) {
 	if again, err := q.EndPauses(ctx, reqs[:1]); err != nil || again[0] {
 		t.Errorf("EndPauses again = %v, %v; want false: it ended already", again, err)
 	}
+	// /stats's chart counts the reader whose pause ended among the active.
+	days, err := readers.ReadersOverTime(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if days[0].Active != 0 || days[1].Active != 2 {
+		t.Errorf("active readers yesterday and today: %d, %d; want 0 and 2 (%d and %d)", days[0].Active, days[1].Active, ended, resumed)
+	}
 	jobs, err := q.Read(ctx, "c", allShards(), 10, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -209,8 +209,9 @@ return out
 `, words)
 
 // endPauseScript: KEYS reader, the status sets (active, paused, blocked,
-// stopped), high-priority stream, the notice's state key. ARGV chat, the
-// end of the pause as read (unix s), now (unix s), reason, ttl seconds,
+// stopped), high-priority stream, the notice's state key, the shard's
+// daily counter of readers made active. ARGV chat, the end of the pause as
+// read (unix s), now (unix s), reason, ttl seconds, today's counter field,
 // then the notice's field/value pairs. Only a reader still paused with
 // that same end, reached by now, is made active and sent the notice:
 // one resumed, stopped or paused again meanwhile is left alone, and of two
@@ -226,8 +227,9 @@ for i, name in ipairs($Statuses) do
 end
 redis.call('HSET', KEYS[1], $FieldStatus, $StatusActive, $FieldUpdated, ARGV[3], $FieldStatusReason, ARGV[4])
 redis.call('HDEL', KEYS[1], $FieldPausedUntil)
+redis.call('HINCRBY', KEYS[8], ARGV[6], 1)
 if redis.call('EXISTS', KEYS[7]) == 0 then
-  redis.call('XADD', KEYS[6], '*', unpack(ARGV, 6))
+  redis.call('XADD', KEYS[6], '*', unpack(ARGV, 7))
   redis.call('SET', KEYS[7], $StateQueued, 'EX', ARGV[5])
 end
 return 1

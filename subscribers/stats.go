@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"nashra/keyspace"
 )
 
 // Daily counters for /stats and the chart: one hash per metric and shard,
@@ -28,6 +30,12 @@ const (
 	// StatLost counts readers who went from active or paused to stopped or
 	// blocked.
 	StatLost = "lost"
+	// StatActivated counts readers who became active: new, back from
+	// stopped or blocked, or out of a pause. StatDeactivated counts those
+	// who left active: paused, stopped, blocked or forgotten. A group
+	// moved to its supergroup is neither.
+	StatActivated   = keyspace.StatActivated
+	StatDeactivated = keyspace.StatDeactivated
 	// StatSentDigest and StatSentBroadcast count delivered messages by job
 	// kind ("sent:" + Job.Kind), for the sender to record.
 	StatSentDigest    = "sent:digest"
@@ -37,11 +45,11 @@ const (
 // DirectSource names the signups that came without a source in the link.
 const DirectSource = "direct"
 
-// dayLayout is the field format of the daily hashes.
-const dayLayout = "2006-01-02"
+// dayLayout is the field format of the daily hashes (keyspace.StatDay).
+const dayLayout = time.DateOnly
 
 // Day returns the counter field of t: its date in UTC.
-func Day(t time.Time) string { return t.UTC().Format(dayLayout) }
+func Day(t time.Time) string { return keyspace.StatDay(t) }
 
 // RecordDaily adds n to metric on the UTC day of day, in the shard of
 // the chat the count is about.
@@ -122,12 +130,15 @@ type ReaderDay struct {
 	// Readers is how many were subscribed (active or paused) at the end of
 	// the day.
 	Readers int64
+	// Active is how many of them were active (not paused) at the end of
+	// the day: those whom the day's digest reached.
+	Active int64
 }
 
 // ReadersOverTime returns the last days days up to and including today
-// (s's clock, UTC). The audience at the end of each day is reconstructed
-// backwards from today's count with the daily counters; before the
-// counters existed it is flat.
+// (s's clock, UTC). The audience at the end of each day, and its active
+// part, are reconstructed backwards from today's counts with the daily
+// counters; before the counters existed they are flat.
 func (s *Store) ReadersOverTime(ctx context.Context, days int) ([]ReaderDay, error) {
 	if days <= 0 {
 		return nil, nil
@@ -138,24 +149,23 @@ func (s *Store) ReadersOverTime(ctx context.Context, days int) ([]ReaderDay, err
 	if err != nil {
 		return nil, err
 	}
-	var series [3][]DayCount
-	for i, m := range []string{StatJoined, StatReturned, StatLost} {
+	var series [5][]DayCount
+	for i, m := range []string{StatJoined, StatReturned, StatLost, StatActivated, StatDeactivated} {
 		if series[i], err = s.Daily(ctx, m, from, to); err != nil {
 			return nil, err
 		}
 	}
 	out := make([]ReaderDay, len(series[0]))
-	now := counts[Active] + counts[Paused]
+	now, active := counts[Active]+counts[Paused], counts[Active]
 	for i := len(out) - 1; i >= 0; i-- {
 		d := ReaderDay{
 			Day: series[0][i].Day, Joined: series[0][i].Count,
-			Returned: series[1][i].Count, Lost: series[2][i].Count, Readers: now,
+			Returned: series[1][i].Count, Lost: series[2][i].Count,
+			Readers: now, Active: active,
 		}
 		out[i] = d
-		now -= d.Joined + d.Returned - d.Lost
-		if now < 0 {
-			now = 0
-		}
+		now = max(0, now-(d.Joined+d.Returned-d.Lost))
+		active = max(0, active-(series[3][i].Count-series[4][i].Count))
 	}
 	return out, nil
 }
@@ -210,35 +220,54 @@ func (s *Store) TopicFollowers(ctx context.Context, slugs []string) (map[string]
 }
 
 // countStart records chat's /start: a new reader (and their source), or
-// one back from stopped or blocked.
+// one back from stopped or blocked; either, or one out of a pause, is
+// active again.
 func (s *Store) countStart(ctx context.Context, chatID int64, res StartResult, source string) {
-	now := s.now()
+	day := Day(s.now())
 	k := s.ks.ForChat(chatID)
-	switch {
-	case res.Created:
-		if source == "" {
-			source = DirectSource
-		}
-		_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			p.HIncrBy(ctx, k.Stats(StatJoined), Day(now), 1)
+	_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		switch {
+		case res.Created:
+			if source == "" {
+				source = DirectSource
+			}
+			p.HIncrBy(ctx, k.Stats(StatJoined), day, 1)
 			p.HIncrBy(ctx, k.Stats("signups"), source, 1)
-			return nil
-		})
-	case res.Previous == Stopped || res.Previous == Blocked:
-		_ = s.RecordDaily(ctx, chatID, StatReturned, now, 1)
-	}
+		case res.Previous == Stopped || res.Previous == Blocked:
+			p.HIncrBy(ctx, k.Stats(StatReturned), day, 1)
+		}
+		if res.Previous != Active {
+			p.HIncrBy(ctx, k.Stats(StatActivated), day, 1)
+		}
+		return nil
+	})
 }
 
-// countStatus records a change of status that changes the audience. A
-// group moved to its supergroup is not lost: MoveReader carries it over.
+// countStatus records a change of status that changes the audience or
+// its active part. A group moved to its supergroup is neither lost nor
+// made inactive: MoveReader carries it over.
 func (s *Store) countStatus(ctx context.Context, chatID int64, prev, st Status, reason string) {
-	subscribed := func(x Status) bool { return x == Active || x == Paused }
-	switch {
-	case subscribed(prev) && !subscribed(st) && !isMigration(reason):
-		_ = s.RecordDaily(ctx, chatID, StatLost, s.now(), 1)
-	case !subscribed(prev) && subscribed(st):
-		_ = s.RecordDaily(ctx, chatID, StatReturned, s.now(), 1)
+	if isMigration(reason) {
+		return
 	}
+	day := Day(s.now())
+	k := s.ks.ForChat(chatID)
+	subscribed := func(x Status) bool { return x == Active || x == Paused }
+	_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		switch {
+		case subscribed(prev) && !subscribed(st):
+			p.HIncrBy(ctx, k.Stats(StatLost), day, 1)
+		case !subscribed(prev) && subscribed(st):
+			p.HIncrBy(ctx, k.Stats(StatReturned), day, 1)
+		}
+		switch {
+		case prev == Active && st != Active:
+			p.HIncrBy(ctx, k.Stats(StatDeactivated), day, 1)
+		case prev != Active && st == Active:
+			p.HIncrBy(ctx, k.Stats(StatActivated), day, 1)
+		}
+		return nil
+	})
 }
 
 func isMigration(reason string) bool {

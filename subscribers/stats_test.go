@@ -69,11 +69,13 @@ func TestDailyCountersFollowTheAudience(t *testing.T) {
 
 	got, err := s.ReadersOverTime(ctx, 4)
 	must(err)
+	// Active: day 1 all three; day 2 one stopped and one paused, one new
+	// (3, 4); day 3 1 and 5 back, -1004 in 4's place (3, -1004, 1, 5).
 	want := []subscribers.ReaderDay{
 		{Day: date(2026, 11, 24), Readers: 0},
-		{Day: date(2026, 11, 25), Joined: 3, Readers: 3},
-		{Day: date(2026, 11, 26), Joined: 1, Lost: 1, Readers: 3},
-		{Day: date(2026, 11, 27), Joined: 1, Returned: 2, Lost: 2, Readers: 4},
+		{Day: date(2026, 11, 25), Joined: 3, Readers: 3, Active: 3},
+		{Day: date(2026, 11, 26), Joined: 1, Lost: 1, Readers: 3, Active: 2},
+		{Day: date(2026, 11, 27), Joined: 1, Returned: 2, Lost: 2, Readers: 4, Active: 4},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("ReadersOverTime(4) = %+v; want %+v", got, want)
@@ -88,12 +90,66 @@ func TestDailyCountersFollowTheAudience(t *testing.T) {
 	if n := counts[subscribers.Active] + counts[subscribers.Paused]; n != got[len(got)-1].Readers {
 		t.Errorf("today's readers %d; Counts says %d", got[len(got)-1].Readers, n)
 	}
+	if n := counts[subscribers.Active]; n != got[len(got)-1].Active {
+		t.Errorf("today's active readers %d; Counts says %d", got[len(got)-1].Active, n)
+	}
 
 	src, err := s.SignupsBySource(ctx)
 	must(err)
 	wantSrc := map[string]int64{"site-footer": 2, subscribers.DirectSource: 2, "article-end": 1}
 	if !maps.Equal(src, wantSrc) {
 		t.Errorf("SignupsBySource = %v; want %v (a returning reader's new source is not a signup)", src, wantSrc)
+	}
+}
+
+// TestActiveReadersOverTime follows the active readers through every way
+// in and out of active: a pause and its resume (by the button or by
+// /start), a pause that ends by itself, and a reader who asks to be
+// forgotten, who leaves the audience like one who stops.
+func TestActiveReadersOverTime(t *testing.T) {
+	ctx := context.Background()
+	s, clock := newClockedStore(t)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	change := func(chat int64, ch subscribers.StatusChange) {
+		t.Helper()
+		_, _, err := s.ChangeStatus(ctx, chat, ch)
+		must(err)
+	}
+	// Day 1: four join; 4 pauses at once.
+	for chat := range int64(4) {
+		_, err := s.Start(ctx, chat+1, subscribers.Joined{})
+		must(err)
+	}
+	change(4, subscribers.StatusChange{To: subscribers.Paused, Reason: "pause"})
+	// Day 2: 1 and 2 pause; 3 asks to be forgotten; 4 resumes with /start.
+	clock.nextDay()
+	change(1, subscribers.StatusChange{To: subscribers.Paused, Reason: "pause"})
+	change(2, subscribers.StatusChange{To: subscribers.Paused, Reason: "pause"})
+	must(s.Forget(ctx, 3))
+	_, err := s.Start(ctx, 4, subscribers.Joined{})
+	must(err)
+	// Day 3: 1 resumes with the button; 2, paused, asks to be forgotten.
+	clock.nextDay()
+	change(1, subscribers.StatusChange{To: subscribers.Active, Reason: "resume", From: []subscribers.Status{subscribers.Paused}})
+	must(s.Forget(ctx, 2))
+	must(s.Forget(ctx, 99)) // never a reader: changes nothing
+
+	got, err := s.ReadersOverTime(ctx, 3)
+	must(err)
+	want := []subscribers.ReaderDay{
+		{Day: date(2026, 11, 25), Joined: 4, Readers: 4, Active: 3},
+		{Day: date(2026, 11, 26), Lost: 1, Readers: 3, Active: 1},
+		{Day: date(2026, 11, 27), Lost: 1, Readers: 2, Active: 2},
+	}
+	for i := range want {
+		if i >= len(got) || got[i] != want[i] {
+			t.Errorf("day %d = %+v; want %+v", i, got, want[i])
+		}
 	}
 }
 
