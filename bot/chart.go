@@ -55,8 +55,9 @@ type chartData struct {
 	NoReaders    string // said instead of the readers panel when it has nothing to show
 	TopicsTitle  string
 	NoTopics     string // said instead of the topics panel when it has nothing to show
-	// Readers are the subscribers (active or paused) at the end of each
-	// day, oldest first; none when nobody ever subscribed.
+	// Readers are the active readers (not paused) at the end of each day,
+	// oldest first, from the first day anyone subscribed; none when nobody
+	// ever did.
 	Readers []chartPoint
 	// Topics are the bars, largest first.
 	Topics []chartBar

@@ -111,9 +111,12 @@ func statsChart(r statsReport, t *statsTexts, lang string, days int) chartData {
 	if r.nobody() {
 		return d
 	}
-	for _, day := range sinceFirst(r.days[len(r.days)-days:]) {
-		d.Readers = append(d.Readers, chartPoint{Day: t.Date(day.Day), N: day.Readers})
+	shown := sinceFirst(r.days[len(r.days)-days:])
+	for _, day := range shown {
+		d.Readers = append(d.Readers, chartPoint{Day: t.Date(day.Day), N: day.Active})
 	}
+	// The title names the days the bars stand for.
+	d.ReadersTitle = fmt.Sprintf(t.ChartReaders, t.Span(len(shown)))
 	return d
 }
 
@@ -218,9 +221,9 @@ func statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
 		}
 		for _, d := range recent {
 			if moved(d) {
-				line(t.DayLine, t.Date(d.Day), d.Joined, d.Returned, d.Lost, d.Readers)
+				line(t.DayLine, t.Date(d.Day), d.Joined, d.Returned, d.Lost, d.Readers, d.Active)
 			} else {
-				line(t.DayQuiet, t.Date(d.Day), d.Readers)
+				line(t.DayQuiet, t.Date(d.Day), d.Readers, d.Active)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,14 +73,15 @@ func TestStatsTextQuietDay(t *testing.T) {
 	for i := range r.days {
 		r.days[i].Day = now.AddDate(0, 0, i-6)
 	}
-	r.days[4].Joined, r.days[4].Readers = 2, 2 // 26/11
-	r.days[5].Readers = 2                      // 27/11: nobody came or went
-	r.days[6].Joined, r.days[6].Readers = 1, 3 // 28/11
+	r.days[4].Joined, r.days[4].Readers, r.days[4].Active = 2, 2, 2 // 26/11
+	r.days[5].Readers, r.days[5].Active = 2, 2                      // 27/11: nobody came or went
+	r.days[6].Joined, r.days[6].Readers, r.days[6].Active = 1, 3, 3 // 28/11
 	for lang, want := range map[string][]string{
-		"ar": {"26/11: جدد 2، عائدون 0، مغادرون 0، المشتركون 2", "27/11: لا تغيير، المشتركون 2", // "no change, 2 subscribed"
-			"28/11: جدد 1، عائدون 0، مغادرون 0، المشتركون 3"},
-		"en": {"26 Nov: new 2, returned 0, left 0, subscribed 2", "27 Nov: no change, subscribed 2",
-			"28 Nov: new 1, returned 0, left 0, subscribed 3"},
+		"ar": {"26/11: جدد 2، عائدون 0، مغادرون 0، المشتركون 2، النشطون 2",
+			"27/11: لا جدد ولا مغادرون، المشتركون 2، النشطون 2", // "no newcomers and no leavers, 2 subscribed, 2 active"
+			"28/11: جدد 1، عائدون 0، مغادرون 0، المشتركون 3، النشطون 3"},
+		"en": {"26 Nov: new 2, returned 0, left 0, subscribed 2, active 2", "27 Nov: nobody joined or left, subscribed 2, active 2",
+			"28 Nov: new 1, returned 0, left 0, subscribed 3, active 3"},
 	} {
 		got := statsText(r, statsTextsFor(lang), 7, now)
 		for _, w := range want {
@@ -89,6 +91,49 @@ func TestStatsTextQuietDay(t *testing.T) {
 		}
 		if strings.Contains(got, "25/11") || strings.Contains(got, "25 Nov") {
 			t.Errorf("%s: lists a day before the first reader: %q", lang, got)
+		}
+	}
+}
+
+// The chart's bars are the active readers of each day, not every
+// subscriber: a reader who paused gets no digest and has no share of a bar.
+// Its title names them, and the span it names is the days it shows.
+func TestStatsChartBarsAreActiveReaders(t *testing.T) {
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	r := statsReport{
+		counts: map[subscribers.Status]int64{subscribers.Active: 2, subscribers.Paused: 3},
+		days:   make([]subscribers.ReaderDay, 30),
+	}
+	for i := range r.days {
+		r.days[i].Day = now.AddDate(0, 0, i-29)
+	}
+	// The first readers came on 26/11: three days to show.
+	r.days[27] = subscribers.ReaderDay{Day: r.days[27].Day, Joined: 4, Readers: 4, Active: 4}
+	r.days[28] = subscribers.ReaderDay{Day: r.days[28].Day, Joined: 1, Readers: 5, Active: 3}
+	r.days[29] = subscribers.ReaderDay{Day: r.days[29].Day, Readers: 5, Active: 2}
+	for lang, want := range map[string]struct{ title, axis string }{
+		"ar": {"القرّاء النشطون في نهاية كل يوم، آخر 3 أيام", "القرّاء النشطون"}, // "active readers at the end of each day, the last 3 days"
+		"en": {"Active readers at the end of each day, the last 3 days", "active readers"},
+	} {
+		d := statsChart(r, statsTextsFor(lang), lang, 30)
+		var got []int64
+		for _, p := range d.Readers {
+			got = append(got, p.N)
+		}
+		if !slices.Equal(got, []int64{4, 3, 2}) {
+			t.Errorf("%s: bars %v; want the active readers 4, 3, 2", lang, got)
+		}
+		if d.ReadersTitle != want.title || d.CountAxis != want.axis {
+			t.Errorf("%s: title %q, axis %q; want %q, %q", lang, d.ReadersTitle, d.CountAxis, want.title, want.axis)
+		}
+		text := statsText(r, statsTextsFor(lang), 7, now)
+		for _, w := range map[string][]string{
+			"ar": {"27/11: جدد 1، عائدون 0، مغادرون 0، المشتركون 5، النشطون 3", "28/11: لا جدد ولا مغادرون، المشتركون 5، النشطون 2"},
+			"en": {"27 Nov: new 1, returned 0, left 0, subscribed 5, active 3", "28 Nov: nobody joined or left, subscribed 5, active 2"},
+		}[lang] {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: /stats %q does not say %q", lang, text, w)
+			}
 		}
 	}
 }

@@ -295,8 +295,8 @@ var Arabic = Book{
 		LastDays: arabic.Forms{
 			One: "آخر يوم", Two: "آخر يومين", Few: "آخر %d أيام", Many: "آخر %d يوماً", Other: "آخر %d يوم",
 		},
-		DayLine:  "%s: جدد %d، عائدون %d، مغادرون %d، المشتركون %d",
-		DayQuiet: "%s: لا تغيير، المشتركون %d",
+		DayLine:  "%s: جدد %d، عائدون %d، مغادرون %d، المشتركون %d، النشطون %d",
+		DayQuiet: "%s: لا جدد ولا مغادرون، المشتركون %d، النشطون %d",
 		NoMoves:  "لم ينضمّ أحد ولم يغادر أحد في %s.",
 
 		TopTopics: "<b>المواضيع الأكثر متابعة</b>",
@@ -355,9 +355,9 @@ var Arabic = Book{
 		Caption:   "القرّاء النشطون: %d · جدد في %s: %d · غادروا: %d",
 		CaptionNo: "لم يشترك أحد في النشرة بعد.",
 
-		ChartReaders:   "المشتركون في نهاية كل يوم، %s",
+		ChartReaders:   "القرّاء النشطون في نهاية كل يوم، %s",
 		ChartDayAxis:   "التاريخ (يوم/شهر)",
-		ChartCountAxis: "المشتركون",
+		ChartCountAxis: "القرّاء النشطون",
 		ChartNoReaders: "لم يشترك أحد في النشرة بعد",
 		ChartTopics:    "المواضيع الأكثر متابعة: عدد المتابعين",
 		ChartNoTopics:  "لم يتابع أحد موضوعاً بعد",

@@ -259,8 +259,8 @@ var English = Book{
 
 		Days:     "<b>Readers coming and going in %s</b>",
 		LastDays: english("the last day", "the last %d days"),
-		DayLine:  "%s: new %d, returned %d, left %d, subscribed %d",
-		DayQuiet: "%s: no change, subscribed %d",
+		DayLine:  "%s: new %d, returned %d, left %d, subscribed %d, active %d",
+		DayQuiet: "%s: nobody joined or left, subscribed %d, active %d",
 		NoMoves:  "Nobody joined or left in %s.",
 		ShortMonths: [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 			"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
@@ -311,9 +311,9 @@ var English = Book{
 		Caption:   "Active readers: %d · new in %s: %d · left: %d",
 		CaptionNo: "Nobody has subscribed yet.",
 
-		ChartReaders:   "Subscribers at the end of each day, %s",
+		ChartReaders:   "Active readers at the end of each day, %s",
 		ChartDayAxis:   "day",
-		ChartCountAxis: "subscribers",
+		ChartCountAxis: "active readers",
 		ChartNoReaders: "Nobody has subscribed yet",
 		ChartTopics:    "Most followed topics: followers",
 		ChartNoTopics:  "Nobody follows a topic yet",

@@ -346,9 +346,10 @@ type Stats struct {
 	Days     string       // heading, %s: the span (LastDays)
 	LastDays arabic.Forms // "the last N days"
 	// DayLine is a row of the table: %s the day (date), %d joined,
-	// %d returned, %d lost, %d subscribed at the end of the day.
+	// %d returned, %d lost, %d subscribed and %d active at the end of the
+	// day.
 	DayLine  string
-	DayQuiet string // a day nobody joined or left: %s the day, %d subscribed
+	DayQuiet string // a day nobody joined or left: %s the day, %d subscribed, %d active
 	NoMoves  string // instead of the rows when no day had any: %s the span (LastDays)
 	// ShortMonths name the months in a day's date ("28 Nov"); without
 	// them a day is day/month ("28/11").
