@@ -48,6 +48,17 @@ func plainItem(s string) string {
 	return s
 }
 
+// plainTime reads plain text that is a time of day as /time does («7
+// مساءً», "7pm», «السابعة»): the reader most likely means the digest's
+// time. Words alone that /time also reads (instant, default) are left to
+// be followed.
+func plainTime(s string) (h, m int, ok bool) {
+	if spec, ok := parseTime(s); !ok || !strings.HasSuffix(spec, " * * *") {
+		return 0, 0, false
+	}
+	return readClock(s)
+}
+
 // hasWord reports whether s holds a letter or a digit.
 func hasWord(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
@@ -87,6 +98,15 @@ func (b *Bot) suggest(ctx context.Context, c chatCtx, text string) error {
 	}
 	for _, raw := range items {
 		raw = plainItem(raw)
+		if h, m, ok := plainTime(raw); ok {
+			clock := clockWords(t, h, m)
+			rows = append(rows, []models.InlineKeyboardButton{{
+				Text:         fmt.Sprintf(t.ButtonDigestAt, clock),
+				CallbackData: callbackData(cbTime, fmt.Sprintf("%02d:%02d", h, m)),
+			}})
+			paras = append(paras, fmt.Sprintf(t.SuggestTime, html.EscapeString(raw), clock))
+			continue
+		}
 		w := b.resolve(c.lang, raw)
 		switch {
 		case w.err != "":

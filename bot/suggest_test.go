@@ -268,3 +268,48 @@ func TestPlainTextInAGroup(t *testing.T) {
 		t.Errorf("an offer was stored for group chatter: %v", keys)
 	}
 }
+
+// Plain text that is a time of day («7 مساءً», "7pm") is a digest time,
+// not a keyword: it is answered with a button that sets it, and nothing is
+// offered to follow.
+func TestPlainTextThatIsATime(t *testing.T) {
+	tests := []struct {
+		lang, typed, want, button, set string
+	}{
+		{
+			lang: "ar", typed: "7 مساءً",
+			want:   "⏰ يبدو أن «7 مساءً» موعد، لا كلمة للمتابعة. أتريد أن تصلك النشرة يومياً الساعة 7:00 مساءً؟", // "«7 pm» looks like a time, not a word to follow. Do you want the digest daily at 7:00 pm?"
+			button: "⏰ النشرة يومياً الساعة 7:00 مساءً|time:19:00",                                               // "the digest daily at 7:00 pm"
+			set:    "0 19 * * *",
+		},
+		{
+			lang: "en", typed: "7:30am",
+			want:   "⏰ You wrote a time, “7:30am”, not something to follow. Would you like the digest daily at 7:30 am?",
+			button: "⏰ The digest at 7:30 am|time:07:30",
+			set:    "30 7 * * *",
+		},
+	}
+	for i, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			h := newHarness(t)
+			u := telegramtest.NewUser(int64(861+i), tt.lang)
+			h.say(u, "/start")
+			h.say(u, "/lang "+tt.lang)
+			m := h.say(u, tt.typed)
+			if got := m.Visible(); got != tt.want {
+				t.Errorf("%q is answered:\n%s\nwant:\n%s", tt.typed, got, tt.want)
+			}
+			if got := m.Buttons(); !slices.Equal(got, []string{tt.button}) {
+				t.Errorf("buttons %q; want %q", got, tt.button)
+			}
+			if n := h.redis.Client.HLen(context.Background(), h.offerKey(u.ID)).Val(); n != 0 {
+				t.Errorf("a time was kept as %d keyword offer(s)", n)
+			}
+			_, data, _ := strings.Cut(tt.button, "|")
+			h.tapFor(u.ID, m.MessageID, data)
+			if got := h.reader(u.ID).Schedule; got != tt.set {
+				t.Errorf("schedule after the tap = %q; want %q", got, tt.set)
+			}
+		})
+	}
+}

@@ -26,6 +26,8 @@ var English = Book{
 		ButtonFollowTopic:   "Follow %s",
 		ButtonFollowKeyword: "🔑 Follow “%s” as a keyword",
 		OfferLapsed:         "⌛ This button has lapsed. Send the words again and we will offer to follow them, or use /follow",
+		SuggestTime:         "⏰ You wrote a time, “%s”, not something to follow. Would you like the digest daily %s?",
+		ButtonDigestAt:      "⏰ The digest %s",
 
 		SignupExpired: "⚠️ The signup link you opened has expired or is not valid, so you are subscribed without the topics and time you chose on the site. " +
 			"Pick your topics in /topics and your digest time in /time.",

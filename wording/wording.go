@@ -69,6 +69,10 @@ type Bot struct {
 	ButtonFollowTopic   string // %s: the topic's short name
 	ButtonFollowKeyword string // %s: the words, cut for the button
 	OfferLapsed         string
+	// SuggestTime answers plain text that is a time of day: %s what the
+	// reader typed, %s the time in words.
+	SuggestTime    string
+	ButtonDigestAt string // %s: the time in words
 
 	// A signup page's token the bot cannot apply: gone (expired or never
 	// made), or used before, by this reader or another. The reader is
