@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,12 +34,33 @@ func (b *Bot) myData(ctx context.Context, c chatCtx, _ string) error {
 	if st, err := b.store.DigestStates(ctx, []int64{c.id}); err == nil && len(st) == 1 && st[0].LastDigestAt > 0 {
 		lastDigest = time.Unix(st[0].LastDigestAt, 0)
 	}
-	b.sendLong(ctx, c.id, b.describeData(c.lang, r, lastDigest), nil)
+	words, until, err := b.store.Offers(ctx, c.id)
+	if err != nil {
+		return err
+	}
+	offers := ""
+	if len(words) > 0 {
+		offers = b.describeOffers(c.lang, words, until)
+	}
+	b.sendLong(ctx, c.id, b.describeData(c.lang, r, lastDigest, offers), nil)
 	return nil
 }
 
-// describeData lists a reader's record, every stored string escaped.
-func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Time) string {
+// describeOffers lists the words the reader was offered to follow as
+// keywords, which wait for their button until they are deleted.
+func (b *Bot) describeOffers(lang string, words []string, until time.Time) string {
+	slices.Sort(words)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, dataTextsFor(lang).Offered, b.storedAt(lang, until))
+	for _, w := range words {
+		sb.WriteString("\n• " + html.EscapeString(w))
+	}
+	return sb.String()
+}
+
+// describeData lists a reader's record, every stored string escaped, and
+// the words offered them (describeOffers) when there are any.
+func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Time, offers string) string {
 	t := dataTextsFor(lang)
 	var sb strings.Builder
 	sb.WriteString(t.Title)
@@ -101,6 +123,9 @@ func (b *Bot) describeData(lang string, r subscribers.Reader, lastDigest time.Ti
 		for _, f := range r.Follows {
 			sb.WriteString("• " + b.followLabel(lang, f) + "\n")
 		}
+	}
+	if offers != "" {
+		sb.WriteString(offers + "\n")
 	}
 	sb.WriteString("\n" + t.Footer)
 	return sb.String()

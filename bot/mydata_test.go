@@ -49,6 +49,30 @@ func TestMyDataShowsWhatIsStored(t *testing.T) {
 	wantContains(t, m, "What we store about you", "subscribed", "English", "direct", "You follow: nothing")
 }
 
+// Words a reader typed and was offered to follow wait in Redis for 48
+// hours; /mydata lists them with the moment they are deleted.
+func TestMyDataListsWordsOffered(t *testing.T) {
+	h := newHarness(t)
+	u := telegramtest.NewUser(305, "ar")
+	h.say(u, "/start")
+	h.say(u, "فرن بلدي") // "a local bakery": no topic, offered as a keyword
+	m := h.say(u, "/mydata")
+	wantContains(t, m,
+		"كلمات عرضنا عليك متابعتها", // "words we offered you to follow"
+		"• فرن بلدي",
+		"تُحذف", // "deleted"
+	)
+	en := telegramtest.NewUser(306, "en")
+	h.say(en, "/start")
+	h.say(en, "/lang en")
+	m = h.say(en, "/mydata")
+	if strings.Contains(m.Visible(), "offered") {
+		t.Errorf("/mydata without offers mentions them: %q", m.Visible())
+	}
+	h.say(en, "local bakery")
+	wantContains(t, h.say(en, "/mydata"), "Words we offered you to follow", "• local bakery", "deleted on")
+}
+
 func TestForgetAsksThenDeletesEverything(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()

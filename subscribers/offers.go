@@ -56,6 +56,25 @@ func (s *Store) Offered(ctx context.Context, chatID int64, token string) (words 
 	return words, true, nil
 }
 
+// Offers returns the words offered to the reader that still wait, in no
+// particular order, and when they are deleted (zero when there are none).
+func (s *Store) Offers(ctx context.Context, chatID int64) (words []string, until time.Time, err error) {
+	key := s.ks.ForChat(chatID).Offers(chatID)
+	var vals *redis.StringSliceCmd
+	var ttl *redis.DurationCmd
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		vals = p.HVals(ctx, key)
+		ttl = p.PTTL(ctx, key)
+		return nil
+	}); err != nil {
+		return nil, time.Time{}, fmt.Errorf("offers to %d: %w", chatID, err)
+	}
+	if len(vals.Val()) == 0 {
+		return nil, time.Time{}, nil
+	}
+	return vals.Val(), s.now().Add(ttl.Val()), nil
+}
+
 // offerScript: KEYS the reader's offers. ARGV token, words, the most
 // offers kept, the lifetime in ms. A new token beyond the most drops the
 // others first; every offer restarts the lifetime of all.

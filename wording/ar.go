@@ -242,6 +242,7 @@ var Arabic = Book{
 		Cursor:       "رقم آخر خبر أُرسل إليك",
 		Follows:      "ما تتابعه",
 		NoFollows:    "لا شيء",
+		Offered:      "كلمات عرضنا عليك متابعتها ولم تتابعها، تُحذف %s:",
 		Never:        "—",
 		PausedUntil:  "حتى %s",
 		Reasons: map[string]string{

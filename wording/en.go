@@ -209,6 +209,7 @@ var English = Book{
 		Cursor:       "Number of the last story sent to you",
 		Follows:      "You follow",
 		NoFollows:    "nothing",
+		Offered:      "Words we offered you to follow, not followed, deleted on %s:",
 		Never:        "—",
 		PausedUntil:  "until %s",
 		Reasons: map[string]string{

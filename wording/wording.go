@@ -231,9 +231,12 @@ type Data struct {
 	Breaking, BreakingOn, BreakingOff    string
 	Updated, LastDigest, Cursor, Follows string
 	NoFollows                            string
-	Never                                string
-	Statuses                             map[string]string // by subscribers.Status
-	PausedUntil                          string            // %s: the end of the pause, in words
+	// Offered heads the list of the words offered to follow that wait: %s
+	// when they are deleted.
+	Offered     string
+	Never       string
+	Statuses    map[string]string // by subscribers.Status
+	PausedUntil string            // %s: the end of the pause, in words
 	// Why the status last changed, by the reason the service stores
 	// (outbox.PauseEndReason, "bot kicked"…); ReasonMoved for a group that
 	// became a supergroup, ReasonRefused for a refusal from Telegram,
