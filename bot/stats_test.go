@@ -145,11 +145,11 @@ func TestStatsForAdmin(t *testing.T) {
 		"• حظروا البوت: قارئ واحد",          // "blocked the bot: one reader"
 		"حركة القرّاء في آخر 7 أيام",        // "readers coming and going in the last 7 days"
 		// 28 November: 5 new, none back, 1 left, 4 subscribed at the end of the day.
-		"28/11: جدد 5، عائدون 0، مغادرون 1، المشتركون 4",
-		"1. قوات سوريا الديمقراطية: 5 متابعين",              // SDF has 5 followers
-		"2. داعش: متابعان",                                  // ISIS has two
+		"28/11: جدد 5، عائدون 0، مغادرون 1، المشتركون 4، النشطون 3",
+		"1. قوات سوريا الديمقراطية: 5 متابعين", // SDF has 5 followers
+		"2. داعش: متابعان", // ISIS has two
 		"متابعات الكلمات المفتاحية لا تُحسب هنا.",           // "keyword follows are not counted here"
-		"• رابط أسفل صفحات الموقع: 3 قرّاء",                 // the site footer's link (site-footer)
+		"• أسفل صفحات الموقع: 3 قرّاء",                      // the foot of the site's pages (site-footer)
 		"• رابط article-end: قارئ واحد",                     // a link the editors named
 		"• من تلغرام مباشرة: قارئ واحد",                     // "straight from Telegram"
 		"• النشرة: 40 رسالة", "• الرسائل الجماعية: 3 رسائل", // 40 digest messages, 3 broadcast

@@ -95,6 +95,23 @@ func TestStatsTextQuietDay(t *testing.T) {
 	}
 }
 
+// The signup page's own source, and the site's footer where its box or
+// link sits, are named in words.
+func TestStatsNamesTheSiteSources(t *testing.T) {
+	r := statsReport{signups: map[string]int64{"web": 2, "site-footer": 1}}
+	for lang, want := range map[string][]string{
+		"ar": {"• صفحة الاشتراك على الموقع: قارئان", "• أسفل صفحات الموقع: قارئ واحد"}, // "the signup page on the site: 2 readers", "the foot of the site's pages: one reader"
+		"en": {"• the signup page on the site: 2 readers", "• the foot of the site&#39;s pages: 1 reader"},
+	} {
+		got := statsText(r, statsTextsFor(lang), 7, time.Now())
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: /stats %q does not say %q", lang, got, w)
+			}
+		}
+	}
+}
+
 // The chart's bars are the active readers of each day, not every
 // subscriber: a reader who paused gets no digest and has no share of a bar.
 // Its title names them, and the span it names is the days it shows.

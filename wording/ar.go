@@ -312,7 +312,8 @@ var Arabic = Book{
 		Sources: "<b>من أين جاء القرّاء</b>",
 		SourceNames: map[string]string{
 			"direct":      "من تلغرام مباشرة",
-			"site-footer": "رابط أسفل صفحات الموقع",
+			"site-footer": "أسفل صفحات الموقع",
+			"web":         "صفحة الاشتراك على الموقع",
 		},
 		SourceLink:    "رابط %s",
 		NoSignups:     "لم نسجّل أي اشتراك بعد.",

@@ -276,7 +276,8 @@ var English = Book{
 		Sources: "<b>Where readers came from</b>",
 		SourceNames: map[string]string{
 			"direct":      "straight from Telegram",
-			"site-footer": "the link at the foot of the site's pages",
+			"site-footer": "the foot of the site's pages",
+			"web":         "the signup page on the site",
 		},
 		SourceLink:    "the link %s",
 		NoSignups:     "No signups recorded yet.",
