@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -60,6 +61,8 @@ type Store struct {
 	rdb redis.UniversalClient
 	ks  keyspace.Space
 	now func() time.Time
+	// turn picks the shard a Read's jobs start with (interleave).
+	turn atomic.Uint32
 }
 
 // New returns a Store on rdb.

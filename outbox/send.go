@@ -94,7 +94,7 @@ func (s *Store) readOnce(ctx context.Context, consumer string, shards []int, p P
 		cmds = append(cmds, again...)
 		shards = append(append([]int(nil), shards...), missing...)
 	}
-	var jobs []Job
+	perShard := make([][]Job, len(cmds))
 	for i, c := range cmds {
 		if c.Err() != nil {
 			if errors.Is(c.Err(), redis.Nil) || isNoGroup(c.Err()) {
@@ -110,11 +110,32 @@ func (s *Store) readOnce(ctx context.Context, consumer string, shards []int, p P
 					s.drop(ctx, st.Stream, m.ID)
 					continue
 				}
-				jobs = append(jobs, j)
+				perShard[i] = append(perShard[i], j)
 			}
 		}
 	}
-	return jobs, nil
+	return interleave(perShard, int(s.turn.Add(1))), nil
+}
+
+// interleave takes one job of each shard in turn, starting at shard
+// start (mod their number), so that no shard's readers always come
+// first or last in a worker's batch. Each shard's own order, and so each
+// chat's, is kept.
+func interleave(perShard [][]Job, start int) []Job {
+	n := 0
+	for _, js := range perShard {
+		n += len(js)
+	}
+	out := make([]Job, 0, n)
+	for round := 0; len(out) < n; round++ {
+		for k := range perShard {
+			js := perShard[(start+k)%len(perShard)]
+			if round < len(js) {
+				out = append(out, js[round])
+			}
+		}
+	}
+	return out
 }
 
 func isNoGroup(err error) bool {

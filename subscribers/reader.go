@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -271,31 +273,43 @@ func (s *Store) Counts(ctx context.Context) (map[Status]int64, error) {
 	return out, nil
 }
 
-// ChatIDs calls fn with every reader's chat ID, shard by shard, in batches.
+// idBatch is how many chat IDs ChatIDs hands fn at a time.
+const idBatch = 1000
+
+// ChatIDs calls fn with the chat ID of every reader in status st, shard
+// by shard, in batches. The shards come in a random order and each
+// shard's chats in a new random order on every call: the readers due at
+// the same minute are queued, and so served, in a different order every
+// time, so that no reader is always last. A shard's IDs are read whole
+// before the first batch (8 bytes a reader, a sixteenth of the audience).
 func (s *Store) ChatIDs(ctx context.Context, st Status, fn func(ids []int64) error) error {
-	for n := range Shards {
+	for _, n := range rand.Perm(Shards) {
 		key := s.ks.Shard(n).Status(string(st))
+		var ids []int64
 		var cursor uint64
 		for {
-			members, next, err := s.rdb.SScan(ctx, key, cursor, "", 1000).Result()
+			members, next, err := s.rdb.SScan(ctx, key, cursor, "", idBatch).Result()
 			if err != nil {
 				return fmt.Errorf("list %s readers: %w", st, err)
 			}
-			ids := make([]int64, 0, len(members))
 			for _, m := range members {
 				if id, err := strconv.ParseInt(m, 10, 64); err == nil {
 					ids = append(ids, id)
-				}
-			}
-			if len(ids) > 0 {
-				if err := fn(ids); err != nil {
-					return err
 				}
 			}
 			if next == 0 {
 				break
 			}
 			cursor = next
+		}
+		// SSCAN may return a member twice (while the set is rehashed).
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+		for batch := range slices.Chunk(ids, idBatch) {
+			if err := fn(batch); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
