@@ -1,15 +1,31 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+
+	"nashra/digest/summary"
 )
 
-// readArticle reads an article as plain text: the first non-empty line is
-// the title, the rest the body. With no file it reads standard input.
-func readArticle(e *env) (title, body string, err error) {
+// titleChoice is how an article file's title is found: given (--title),
+// absent (--no-title), or found in the text (summary.SplitTitle).
+type titleChoice struct {
+	given string
+	none  bool
+}
+
+// readArticle reads an article as plain text, from the file named on the
+// command line or standard input, in UTF-8 (with or without a byte order
+// mark), UTF-16 with a byte order mark, or Windows-1256, with any line
+// ends. The title is found as tc says; the rest is the body.
+func readArticle(e *env, tc titleChoice) (title, body string, err error) {
 	var data []byte
 	switch len(e.args) {
 	case 0:
@@ -25,13 +41,48 @@ func readArticle(e *env) (title, body string, err error) {
 	if len(data) > maxArticleBytes {
 		return "", "", fmt.Errorf("the article is larger than %d MB", maxArticleBytes>>20)
 	}
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
-	text = strings.TrimLeft(text, "\n\t \ufeff")
-	title, body, _ = strings.Cut(text, "\n")
-	if strings.TrimSpace(title) == "" {
+	text, err := decodeArticle(data)
+	if err != nil {
+		return "", "", err
+	}
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	switch {
+	case tc.given != "":
+		title, body = strings.TrimSpace(tc.given), strings.TrimSpace(text)
+	case tc.none:
+		body = strings.TrimSpace(text)
+	default:
+		title, body = summary.SplitTitle(text)
+	}
+	if title == "" && body == "" {
 		return "", "", fmt.Errorf("the article is empty")
 	}
-	return strings.TrimSpace(title), body, nil
+	return title, body, nil
+}
+
+// decodeArticle makes text of an article file: UTF-8 as it is (its byte
+// order mark dropped), UTF-16 by its byte order mark, and anything that is
+// not UTF-8 as Windows-1256, the Arabic code page old archives use.
+func decodeArticle(data []byte) (string, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		data = data[3:]
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		dec := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
+		out, err := dec.Bytes(data)
+		if err != nil {
+			return "", fmt.Errorf("the article is not valid UTF-16: %w", err)
+		}
+		return string(out), nil
+	}
+	if utf8.Valid(data) {
+		return string(data), nil
+	}
+	out, err := charmap.Windows1256.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", fmt.Errorf("the article is neither UTF-8 nor Windows-1256: %w", err)
+	}
+	return string(out), nil
 }
 
 const maxArticleBytes = 4 << 20

@@ -27,7 +27,7 @@ func classifyCommand(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		title, body, err := readArticle(e)
+		title, body, err := readArticle(e, titleChoice{})
 		if err != nil {
 			return err
 		}

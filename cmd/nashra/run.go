@@ -49,7 +49,7 @@ var commands = []command{
 	{"poll", "", "poll every feed once now, store new articles, print what was added", pollCommand},
 	{"digest", "", "build the digests due now and queue them (--dry-run: print them)", digestCommand},
 	{"preview", "", "print the digest a reader following --follow topics would get from --feed feeds (no Redis, no Telegram)", previewCommand},
-	{"summarize", "[FILE]", "print the summary of an article (FILE or stdin; first line = title)", summarizeCommand},
+	{"summarize", "[FILE]", "print the summary of a plain-text article (FILE or stdin; a short first line without a full stop is its title)", summarizeCommand},
 	{"classify", "[FILE]", "print JSON: the article's topics, whether it is in scope, which --follow match", classifyCommand},
 	{"eval", "", "ROUGE of the summariser and of Lead on a folder of articles with reference summaries (--dir, --words N | --third)", evalCommand},
 	{"export", "", "write every reader as one JSON object per line to stdout (backup)", exportCommand},
