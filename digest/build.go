@@ -1,17 +1,23 @@
 package digest
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
+	"golang.org/x/sync/errgroup"
 
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
@@ -131,53 +137,144 @@ func (b *Builder) run(ctx context.Context, dryRun bool, only func(subscribers.Di
 			return res, err
 		}
 	}
-	renders := map[string][]string{}
-	err = b.Readers.ChatIDs(ctx, subscribers.Active, func(ids []int64) error {
-		states, err := b.Readers.DigestStates(ctx, ids)
-		if err != nil {
+	renders := &renderCache{m: map[string][]string{}}
+	var mu sync.Mutex // guards res
+	// Batches are built and queued by a few workers at once, while the
+	// next batch is read: building is CPU here and queueing is Redis's,
+	// and one after the other each would wait on the other.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(buildWorkers)
+	err = b.Readers.ChatIDs(gctx, subscribers.Active, func(ids []int64) error {
+		if err := gctx.Err(); err != nil {
+			return err // a worker failed: stop reading
+		}
+		g.Go(func() error {
+			part, err := b.buildBatch(gctx, ids, last, now, dryRun, only, renders)
+			mu.Lock()
+			res.add(part)
+			mu.Unlock()
 			return err
-		}
-		var digests []*Digest
-		var reqs []outbox.DigestRequest
-		for _, st := range states {
-			if st.Status != subscribers.Active || only != nil && !only(st) {
-				continue
-			}
-			res.Readers++
-			if !b.due(st, last, now) {
-				continue
-			}
-			res.Due++
-			d := b.prepare(st, last, now, b.firstDigest(), renders)
-			if dryRun {
-				if len(d.Articles) > 0 {
-					res.Digests = append(res.Digests, *d)
-				}
-				continue
-			}
-			digests = append(digests, d)
-			reqs = append(reqs, d.request())
-		}
-		if len(reqs) == 0 {
-			return nil
-		}
-		ok, err := b.Outbox.EnqueueDigests(ctx, reqs)
-		if err != nil {
-			return err
-		}
-		for i, d := range digests {
-			switch {
-			case !ok[i]:
-				res.Stale++
-			case len(d.Articles) == 0:
-				res.Empty++
-			default:
-				res.Queued++
-			}
-		}
+		})
 		return nil
 	})
+	if werr := g.Wait(); werr != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		err = werr
+	}
+	// Workers finish in any order; a dry run's digests are listed by chat.
+	slices.SortFunc(res.Digests, func(x, y Digest) int { return cmp.Compare(x.ChatID, y.ChatID) })
 	return res, err
+}
+
+// buildWorkers is how many batches of readers are built and queued at
+// once.
+const buildWorkers = 2
+
+// add counts what a batch did into r.
+func (r *BuildResult) add(o BuildResult) {
+	r.Readers += o.Readers
+	r.Due += o.Due
+	r.Queued += o.Queued
+	r.Empty += o.Empty
+	r.Stale += o.Stale
+	r.Digests = append(r.Digests, o.Digests...)
+}
+
+// buildBatch builds and queues the due digests of the readers ids.
+func (b *Builder) buildBatch(ctx context.Context, ids []int64, last int64, now time.Time, dryRun bool,
+	only func(subscribers.DigestState) bool, renders *renderCache) (BuildResult, error) {
+	var res BuildResult
+	states, err := b.Readers.DigestStates(ctx, ids)
+	if err != nil {
+		return res, err
+	}
+	var digests []*Digest
+	var reqs []outbox.DigestRequest
+	for _, st := range states {
+		if st.Status != subscribers.Active || only != nil && !only(st) {
+			continue
+		}
+		res.Readers++
+		if !b.due(st, last, now) {
+			continue
+		}
+		res.Due++
+		d := b.prepare(st, last, now, b.firstDigest(), renders)
+		if dryRun {
+			if len(d.Articles) > 0 {
+				res.Digests = append(res.Digests, *d)
+			}
+			continue
+		}
+		digests = append(digests, d)
+		reqs = append(reqs, d.request())
+	}
+	if len(reqs) == 0 {
+		return res, nil
+	}
+	ok, err := b.Outbox.EnqueueDigests(ctx, reqs)
+	if err != nil {
+		return res, err
+	}
+	for i, d := range digests {
+		switch {
+		case !ok[i]:
+			res.Stale++
+		case len(d.Articles) == 0:
+			res.Empty++
+		default:
+			res.Queued++
+		}
+	}
+	return res, nil
+}
+
+// renderCache keeps the renderings of one run by renderKey (readers with
+// the same selection share one), and the digests made by selectionKey
+// (readers who follow the same things from the same cursor share one).
+// Safe for concurrent use.
+type renderCache struct {
+	mu         sync.Mutex
+	m          map[string][]string
+	selections map[string]*Digest
+}
+
+// maxSelections bounds the digests a run keeps for other readers: past
+// it (as many distinct followings as that) the rest are made each time,
+// and the run's memory stays bounded however many readers there are.
+const maxSelections = 20_000
+
+func (c *renderCache) selection(key string) (*Digest, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.selections[key]
+	return d, ok
+}
+
+func (c *renderCache) keepSelection(key string, d *Digest) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.selections == nil {
+		c.selections = map[string]*Digest{}
+	}
+	if len(c.selections) < maxSelections {
+		c.selections[key] = d
+	}
+}
+
+// get returns the rendering under key, making it with render the first
+// time (two workers may both make it; either result is the same).
+func (c *renderCache) get(key string, render func() []string) []string {
+	c.mu.Lock()
+	msgs, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return msgs
+	}
+	msgs = render()
+	c.mu.Lock()
+	c.m[key] = msgs
+	c.mu.Unlock()
+	return msgs
 }
 
 // endPauses makes the readers whose pause for a while has ended active
@@ -251,7 +348,7 @@ func (b *Builder) forReader(ctx context.Context, chatID int64, first int, onlyNe
 	if onlyNew && states[0].Cursor != 0 {
 		return nil, nil
 	}
-	d := b.prepare(states[0], last, b.now(), first, map[string][]string{})
+	d := b.prepare(states[0], last, b.now(), first, &renderCache{m: map[string][]string{}})
 	if len(d.Articles) == 0 {
 		return nil, nil
 	}
@@ -371,7 +468,9 @@ func (b *Builder) window(from, to int64) []*cached {
 	defer b.mu.Unlock()
 	lo := sort.Search(len(b.cache), func(i int) bool { return b.cache[i].a.Seq > from })
 	hi := sort.Search(len(b.cache), func(i int) bool { return b.cache[i].a.Seq > to })
-	return append([]*cached(nil), b.cache[lo:hi]...)
+	// No copy: refresh only appends past the end or makes a new slice, so
+	// the elements of this one never change (capped, so nobody appends to it).
+	return b.cache[lo:hi:hi]
 }
 
 func (b *Builder) textOf(c *cached) *arabic.Text {
@@ -395,11 +494,49 @@ func (b *Builder) firstDigest() int {
 // last, dated now in the builder's zone, leaving out those that
 // reached them as breaking news alerts. A reader who never had a digest
 // gets the latest first of them, not the archive.
-func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time, first int, renders map[string][]string) *Digest {
+func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time, first int, renders *renderCache) *Digest {
 	lang := st.Lang
 	if lang != "en" {
 		lang = "ar"
 	}
+	// Readers who follow the same things from the same cursor get the
+	// same digest: it is made once per run, not once per reader.
+	sig := selectionKey(lang, st, last, first)
+	if sel, ok := renders.selection(sig); ok {
+		return &Digest{ChatID: st.ChatID, Lang: lang, From: st.Cursor, To: last, alerted: st.BreakingSent,
+			Articles: sel.Articles, Messages: sel.Messages, Markup: sel.Markup, ref: sel.ref}
+	}
+	d := b.choose(st, lang, last, now, first, renders)
+	renders.keepSelection(sig, d)
+	return d
+}
+
+// selectionKey names what prepare's result depends on besides the chat:
+// the language, the window of articles, the alerts already sent, the
+// first-digest cut and the follows as typed (a keyword's words are shown).
+func selectionKey(lang string, st subscribers.DigestState, last int64, first int) string {
+	var sb strings.Builder
+	sb.WriteString(lang)
+	for _, n := range []int64{st.Cursor, last, int64(first)} {
+		sb.WriteByte(0)
+		sb.WriteString(strconv.FormatInt(n, 10))
+	}
+	sb.WriteByte(0)
+	sb.WriteString(st.BreakingSent)
+	keys := make([]string, len(st.Follows))
+	for i, f := range st.Follows {
+		keys[i] = f.Topic + "\x01" + f.Keyword
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		sb.WriteByte(0)
+		sb.WriteString(k)
+	}
+	return sb.String()
+}
+
+// choose makes st's digest (see prepare).
+func (b *Builder) choose(st subscribers.DigestState, lang string, last int64, now time.Time, first int, renders *renderCache) *Digest {
 	interest := InterestOf(st.Follows)
 	type match struct {
 		c    *cached
@@ -431,12 +568,9 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time,
 		day := now.In(b.loc())
 		key := renderKey(lang, day, picked)
 		d.ref = key
-		msgs, ok := renders[key]
-		if !ok {
-			msgs = Render(picked, RenderOptions{Lang: lang, SiteURL: b.SiteURL, Date: day})
-			renders[key] = msgs
-		}
-		d.Messages = msgs
+		d.Messages = renders.get(key, func() []string {
+			return Render(picked, RenderOptions{Lang: lang, SiteURL: b.SiteURL, Date: day})
+		})
 		d.Markup = Buttons(lang)
 	}
 	return d

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"nashra/digest"
 	"nashra/outbox"
+	"nashra/subscribers"
 )
 
 // deliveryOrder drains the outbox as a sender's worker does, a few jobs
@@ -71,5 +74,51 @@ func TestDueReadersTakeTurns(t *testing.T) {
 			t.Errorf("day %d: %d of the %d readers served last were last the day before too: %v and %v",
 				d, same, tail, last, before)
 		}
+	}
+}
+
+// Readers who follow the same thing share one digest in a run, but only
+// when it would be the same: one who joined later (a first digest, cut
+// to the latest stories) and one who typed a keyword differently (the
+// digest names it as typed) each get their own.
+func TestSameFollowsShareOnlyTheSameDigest(t *testing.T) {
+	e := newBuildEnv(t)
+	kw := func(words string) subscribers.Follow { return subscribers.KeywordFollow(words, words) }
+	e.reader(t, 1, subscribers.TopicFollow("sdf"))
+	e.add(t, "old", "sdf before", true, "sdf")
+	e.now = time.Date(2026, 11, 28, 8, 0, 0, 0, damascus)
+	e.run(t)
+	e.queued(t)
+	e.reader(t, 2, subscribers.TopicFollow("sdf")) // later: a first digest
+	e.reader(t, 3, subscribers.TopicFollow("sdf")) // the same as 2
+	e.reader(t, 4, kw("سد تشرين"))                 // "Tishreen Dam"
+	e.reader(t, 5, kw("سدّ تشرين"))                // the same words, with a shadda
+	for i := range 7 {
+		e.add(t, fmt.Sprintf("n%d", i), fmt.Sprintf("sdf news %d near سد تشرين", i), true, "sdf")
+	}
+	e.now = e.now.AddDate(0, 0, 1)
+	res, err := e.builder.Run(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]int{}
+	for _, d := range res.Digests {
+		got[d.ChatID] = len(d.Articles)
+	}
+	want := map[int64]int{1: 7, 2: digest.DefaultFirstDigest, 3: digest.DefaultFirstDigest, 4: digest.DefaultFirstDigest, 5: digest.DefaultFirstDigest}
+	for chat, n := range want {
+		if got[chat] != n {
+			t.Errorf("chat %d's digest holds %d stories; want %d (all: %v)", chat, got[chat], n, got)
+		}
+	}
+	text := map[int64]string{}
+	for _, d := range res.Digests {
+		text[d.ChatID] = strings.Join(d.Messages, "\n")
+	}
+	if text[2] != text[3] {
+		t.Errorf("two readers with the same follows and cursor got different digests:\n%s\n---\n%s", text[2], text[3])
+	}
+	if !strings.Contains(text[4], "سد تشرين") || !strings.Contains(text[5], "سدّ تشرين") {
+		t.Errorf("each keyword reader should see their words as typed:\n%s\n---\n%s", text[4], text[5])
 	}
 }
