@@ -51,8 +51,8 @@ func (b *Bot) redeemSignup(ctx context.Context, payload string) (pageSignup, err
 
 // applySignup makes the reader follow exactly the topics chosen on the
 // page (a keyword they follow stays: the page offers none), or adds those
-// of an email list's invitation, and sets the
-// chosen time, which /start's screen then shows. It returns the names of
+// of an email list's invitation, and sets the chosen time, which /start's
+// screen then shows. It returns the names of
 // the topics followed, for that screen, or the note that says why the
 // link's choice was not applied. Without a token it does nothing.
 func (b *Bot) applySignup(ctx context.Context, c chatCtx, p pageSignup) (followed []string, note string, err error) {
