@@ -229,6 +229,7 @@ var English = Book{
 			"direct": "directly, without a signup link",
 			"follow": "with /follow",
 			"import": "moved from an earlier subscriber list",
+			"invite": "with a personal invitation we sent to our email newsletter's subscribers",
 		},
 		SourceLink: "the signup link “%s”",
 		When:       "%s %d %s %s time",
@@ -274,9 +275,16 @@ var English = Book{
 		SourceNames: map[string]string{
 			"direct":      "straight from Telegram",
 			"site-footer": "the link at the foot of the site's pages",
+			"invite":      "invitations to the email subscribers",
 		},
-		SourceLink:    "the link %s",
-		NoSignups:     "No signups recorded yet.",
+		SourceLink: "the link %s",
+		NoSignups:  "No signups recorded yet.",
+
+		Invites:         "<b>Email subscribers invited</b>",
+		InvitesIssued:   "• invited to the newsletter: %s",
+		InvitesAccepted: "• accepted: %s, %d%% of those invited",
+		Invited:         Counted{english("1 subscriber", "%d subscribers"), "none"},
+
 		Delivery:      "<b>Delivery</b>",
 		DeliveredDays: "In %s:",
 		DigestLine:    "• the digest: %s",
