@@ -50,8 +50,9 @@ func (b *Bot) redeemSignup(ctx context.Context, payload string) (pageSignup, err
 }
 
 // applySignup makes the reader follow exactly the topics chosen on the
-// page (a keyword they follow stays: the page offers none) and sets the
-// chosen time, which /start's screen then shows. It returns the names of
+// page (a keyword they follow stays: the page offers none), or adds those
+// of an email list's invitation, and sets the chosen time, which /start's
+// screen then shows. It returns the names of
 // the topics followed, for that screen, or the note that says why the
 // link's choice was not applied. Without a token it does nothing.
 func (b *Bot) applySignup(ctx context.Context, c chatCtx, p pageSignup) (followed []string, note string, err error) {
@@ -68,14 +69,18 @@ func (b *Bot) applySignup(ctx context.Context, c chatCtx, p pageSignup) (followe
 	for _, slug := range p.choice.Topics {
 		want[slug] = true
 	}
-	current, err := b.store.Follows(ctx, c.id)
-	if err != nil {
-		return nil, "", err
-	}
-	for _, f := range current {
-		if f.Topic != "" && !want[f.Topic] {
-			if _, err := b.store.Unfollow(ctx, c.id, f.Key); err != nil {
-				return nil, "", err
+	// An email list's invitation only adds: it tells what the subscriber
+	// once ticked by email, not what a reader already here chose since.
+	if p.choice.Invite == "" {
+		current, err := b.store.Follows(ctx, c.id)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, f := range current {
+			if f.Topic != "" && !want[f.Topic] {
+				if _, err := b.store.Unfollow(ctx, c.id, f.Key); err != nil {
+					return nil, "", err
+				}
 			}
 		}
 	}

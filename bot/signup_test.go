@@ -76,6 +76,32 @@ func TestSignupTokenReplacesTopics(t *testing.T) {
 	}
 }
 
+// An email list's invitation tells what the subscriber once ticked in
+// their email preferences, not what they want now: a reader already in the
+// bot keeps what they follow and gains the invitation's topics; one with
+// no mapped group loses nothing.
+func TestInvitationAddsTopics(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	u := telegramtest.NewUser(303, "ar")
+	h.say(u, "/start")
+	h.say(u, "/follow isis")
+	hash := signup.InviteHash([]byte("k3y-for-tests-only-0123456789abcdef"), "reader@example.org")
+	toks, _, err := h.signups.CreateInvites(ctx, []signup.Choice{{Topics: []string{"raqqa"}, Invite: hash}, {Invite: hash}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := h.say(u, "/start "+signup.Payload("invite", toks[0]))
+	wantContains(t, m, "الرقة") // Raqqa
+	if got := followKeys(h.reader(303)); !sameKeys(got, "t:isis,t:raqqa") {
+		t.Errorf("follows = %q; want isis kept and raqqa added", got)
+	}
+	h.say(u, "/start "+signup.Payload("invite", toks[1]))
+	if got := followKeys(h.reader(303)); !sameKeys(got, "t:isis,t:raqqa") {
+		t.Errorf("follows after a link with no topics = %q; want isis and raqqa kept", got)
+	}
+}
+
 // The page's language becomes a new reader's.
 func TestSignupTokenFromEnglishPage(t *testing.T) {
 	h := newHarness(t)

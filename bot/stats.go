@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
 	"nashra/redact"
+	"nashra/signup"
 	"nashra/subscribers"
 )
 
@@ -37,6 +39,9 @@ type StatsConfig struct {
 	ChartDays int
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Invites counts the email list's invitations
+	// (signup.Store.InviteCounts); nil leaves them out.
+	Invites func(context.Context) (signup.InviteCounts, error)
 }
 
 // topTopics is how many topics /stats lists and charts.
@@ -53,6 +58,7 @@ type statsReport struct {
 	hi, lo   int64
 	delivery *sender.Stats
 	feeds    []articles.FeedState
+	invites  signup.InviteCounts
 }
 
 func (b *Bot) stats(ctx context.Context, c chatCtx, _ string, _ *models.Message) error {
@@ -156,6 +162,11 @@ func (b *Bot) gatherStats(ctx context.Context, cfg StatsConfig, lang string, spa
 	if r.hi, r.lo, err = b.outbox.QueueDepth(ctx); err != nil {
 		return r, err
 	}
+	if cfg.Invites != nil {
+		if r.invites, err = cfg.Invites(ctx); err != nil {
+			return r, err
+		}
+	}
 	if cfg.Delivery != nil {
 		st := cfg.Delivery()
 		r.delivery = &st
@@ -255,6 +266,12 @@ func statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
 			name = fmt.Sprintf(t.SourceLink, src)
 		}
 		line("• %s: %s", esc(name), t.ReaderCount.Of(r.signups[src]))
+	}
+	if inv := r.invites; inv.Issued > 0 {
+		sb.WriteByte('\n')
+		line("%s", t.Invites)
+		line(t.InvitesIssued, t.Invited.Of(inv.Issued))
+		line(t.InvitesAccepted, t.Invited.Of(inv.Accepted), min(100, int(math.Round(float64(inv.Accepted)*100/float64(inv.Issued)))))
 	}
 
 	sb.WriteByte('\n')

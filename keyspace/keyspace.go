@@ -57,10 +57,16 @@
 //	                                       only used=1; 30 d
 //	<prefix>signup:rate:<client>   STRING  tokens a client address made in the
 //	                                       current window (signup), expires with it
+//	<prefix>{invite}:issued        SET     keyed hashes of the email addresses
+//	                                       `nashra invite` made a link for (signup)
+//	<prefix>{invite}:accepted      SET     those of them whose link a chat redeemed;
+//	                                       both expire 30 d after the last links
 //
 // A signup token and a rate counter are each read and written on their own,
 // by one command or one single-key script, so they carry no hash tag: each
-// lands in its own slot and the tokens spread over a cluster.
+// lands in its own slot and the tokens spread over a cluster. The two
+// invitation sets change together (an acceptance counts only an issued
+// hash, and takes its expiry) and share the {invite} hash tag.
 //
 // Other packages keep keys of their own under the same prefix, in their
 // own slots: articles and feed state under {ingest} (digest/articles), the
@@ -151,6 +157,17 @@ func (s Space) SignupToken(token string) string { return s.prefix + "signup:t:" 
 // SignupRate counts the signup tokens a client address made in the
 // current window.
 func (s Space) SignupRate(client string) string { return s.prefix + "signup:rate:" + client }
+
+// Invitations of an email list (signup): keyed hashes of addresses, never
+// the addresses.
+
+// InvitesIssued holds the hash of every address a personal link was made
+// for.
+func (s Space) InvitesIssued() string { return s.prefix + "{invite}:issued" }
+
+// InvitesAccepted holds the hashes of InvitesIssued whose link a chat
+// redeemed.
+func (s Space) InvitesAccepted() string { return s.prefix + "{invite}:accepted" }
 
 // Shard names the keys under one reader hash tag, {rN}.
 type Shard struct {

@@ -39,6 +39,8 @@ func TestKeyNames(t *testing.T) {
 		{s.UpdateClaim(5), "nashra:upd:5"},
 		{s.Inbox(), "nashra:{inbox}:q"},
 		{s.InboxSeen(5), "nashra:{inbox}:seen:5"},
+		{s.InvitesIssued(), "nashra:{invite}:issued"},
+		{s.InvitesAccepted(), "nashra:{invite}:accepted"},
 		{keyspace.New("").Shard(2).Readers(), "nashra:{r2}:readers"},
 		{keyspace.New("other:").Shard(2).Readers(), "other:{r2}:readers"},
 	} {

@@ -74,6 +74,9 @@ stream {r1}:q:lo [job=b:1:17 chat=17 kind=broadcast text=<b>خبر</b> ref= mark
 string bc:1:edit ttl <time>
 string bc:seq 1
 hash signup:t:<token> ttl used=1
+hash signup:t:<token> ttl used=1
+set {invite}:issued ttl dc3e2fa5a49a24f47116981871f11ef3
+set {invite}:accepted ttl dc3e2fa5a49a24f47116981871f11ef3
 string signup:rate:203.0.113.7 ttl 1
 string upd:5 ttl 1
 string {inbox}:seen:5 ttl 1
@@ -218,6 +221,15 @@ func TestKeyLayout(t *testing.T) {
 	tok, err := sg.Create(ctx, signup.Choice{Topics: []string{"sdf", "raqqa"}, Schedule: "0 7 * * *", Lang: "en"})
 	must(err)
 	_, err = sg.Redeem(ctx, tok)
+	must(err)
+
+	// An email list's invitation, made and accepted: of the address only a
+	// keyed hash is kept, in the two invitation sets.
+	inv := signup.New(r.Client, signup.Options{Prefix: r.Prefix, TTL: 60 * 24 * time.Hour})
+	hash := signup.InviteHash([]byte("0123456789abcdef0123456789abcdef"), " Reader@Example.org")
+	toks, _, err := inv.CreateInvites(ctx, []signup.Choice{{Topics: []string{"raqqa"}, Invite: hash}})
+	must(err)
+	_, err = inv.Redeem(ctx, toks[0])
 	must(err)
 
 	// Telegram updates: a claim, and one update in the inbox.

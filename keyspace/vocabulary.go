@@ -42,10 +42,12 @@ const (
 )
 
 // Fields of a signup token, <prefix>signup:t:<token>, beside FieldSchedule
-// and FieldLang: the topics chosen (comma-separated slugs), and the mark
-// of a token redeemed, which then holds nothing else.
+// and FieldLang: the topics chosen (comma-separated slugs), the keyed hash
+// of the email address an invitation was made for, and the mark of a
+// token redeemed, which then holds nothing else.
 const (
 	FieldSignupTopics = "topics"
+	FieldSignupInvite = "invite"
 	FieldSignupUsed   = "used"
 )
 
@@ -131,7 +133,7 @@ var shared = Words{
 	"FieldMigratedTo": FieldMigratedTo, "FieldMigratedFrom": FieldMigratedFrom,
 	"FieldBreaking": FieldBreaking, "FieldBreakingDay": FieldBreakingDay, "FieldBreakingCount": FieldBreakingCount,
 	"FieldBreakingSent": FieldBreakingSent, "BreakingOn": BreakingOn, "BreakingOff": BreakingOff,
-	"FieldSignupTopics": FieldSignupTopics, "FieldSignupUsed": FieldSignupUsed,
+	"FieldSignupTopics": FieldSignupTopics, "FieldSignupUsed": FieldSignupUsed, "FieldSignupInvite": FieldSignupInvite,
 
 	"StatusActive": StatusActive, "StatusPaused": StatusPaused, "StatusBlocked": StatusBlocked,
 	"StatusStopped": StatusStopped, "Statuses": Statuses,

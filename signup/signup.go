@@ -60,12 +60,17 @@ type Choice struct {
 	// daily cron spec, "instant", or "" for the default.
 	Schedule string
 	Lang     string // "ar", "en" or "" (the page's language)
+	// Invite is the keyed hash of the email address an invitation was
+	// made for (InviteHash), empty for a page's token. Redeeming the token
+	// counts the invitation accepted.
+	Invite string
 }
 
 var (
 	slugPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 	sourcePattern = regexp.MustCompile(`^[a-z0-9-]{1,40}$`)
 	tokenPattern  = regexp.MustCompile(`^[a-z2-7]{16}$`)
+	hashPattern   = regexp.MustCompile(`^[0-9a-f]{32}$`)
 	encoding      = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 )
 
@@ -85,6 +90,10 @@ func (c Choice) check() error {
 	case "", "ar", "en":
 	default:
 		return fmt.Errorf("language %q", c.Lang)
+	}
+	if c.Invite != "" && !hashPattern.MatchString(c.Invite) {
+		// Never echoed: it might be the address itself.
+		return errors.New("invitation is not a keyed hash (InviteHash)")
 	}
 	return nil
 }
@@ -172,11 +181,13 @@ func New(rdb redis.UniversalClient, opt Options) *Store {
 	return &Store{rdb: rdb, ks: keyspace.New(opt.Prefix), opt: opt}
 }
 
-// createScript: KEYS token. ARGV topics, schedule, lang, TTL (ms).
-// Returns 0 when the token exists (a collision: draw another).
+// createScript: KEYS token. ARGV topics, schedule, lang, TTL (ms),
+// invitation hash or "". Returns 0 when the token exists (a collision:
+// draw another).
 var createScript = keyspace.Script(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], $FieldSignupTopics, ARGV[1], $FieldSchedule, ARGV[2], $FieldLang, ARGV[3])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], $FieldSignupInvite, ARGV[5]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 `, nil)
@@ -190,16 +201,16 @@ return 1
 `, nil)
 
 // redeemScript: KEYS token. Returns {"unknown"}, {"used"} or {"ok",
-// topics, schedule, lang}, and leaves a redeemed token holding only its
-// mark (its expiry unchanged).
+// topics, schedule, lang, invitation}, and leaves a redeemed token holding
+// only its mark (its expiry unchanged).
 var redeemScript = keyspace.Script(`
-local v = redis.call('HMGET', KEYS[1], $FieldSignupTopics, $FieldSchedule, $FieldLang, $FieldSignupUsed)
+local v = redis.call('HMGET', KEYS[1], $FieldSignupTopics, $FieldSchedule, $FieldLang, $FieldSignupUsed, $FieldSignupInvite)
 if v[4] then return {$Used} end
 if not v[1] then return {$Unknown} end
 -- The mark first: a hash left with no field is deleted, its expiry with it.
 redis.call('HSET', KEYS[1], $FieldSignupUsed, '1')
-redis.call('HDEL', KEYS[1], $FieldSignupTopics, $FieldSchedule, $FieldLang)
-return {$OK, v[1], v[2] or '', v[3] or ''}
+redis.call('HDEL', KEYS[1], $FieldSignupTopics, $FieldSchedule, $FieldLang, $FieldSignupInvite)
+return {$OK, v[1], v[2] or '', v[3] or '', v[5] or ''}
 `, keyspace.Words{"Unknown": "unknown", "Used": "used", "OK": "ok"})
 
 // rateScript: KEYS counter. ARGV window (ms). Returns the count so far.
@@ -216,8 +227,7 @@ func (s *Store) Create(ctx context.Context, c Choice) (string, error) {
 	}
 	for range 3 {
 		tok := newToken()
-		ok, err := createScript.Run(ctx, s.rdb, []string{s.ks.SignupToken(tok)},
-			strings.Join(c.Topics, ","), c.Schedule, c.Lang, s.opt.TTL.Milliseconds()).Int()
+		ok, err := createScript.Run(ctx, s.rdb, []string{s.ks.SignupToken(tok)}, s.createArgs(c)...).Int()
 		if err != nil {
 			return "", fmt.Errorf("create signup token: %w", err)
 		}
@@ -226,6 +236,11 @@ func (s *Store) Create(ctx context.Context, c Choice) (string, error) {
 		}
 	}
 	return "", errors.New("create signup token: three random tokens taken")
+}
+
+// createArgs are createScript's arguments for c.
+func (s *Store) createArgs(c Choice) []any {
+	return []any{strings.Join(c.Topics, ","), c.Schedule, c.Lang, s.opt.TTL.Milliseconds(), c.Invite}
 }
 
 // Update replaces the choice under tok while no chat has redeemed it. It
@@ -247,7 +262,8 @@ func (s *Store) Update(ctx context.Context, tok string, c Choice) (bool, error) 
 }
 
 // Redeem returns the choice under tok, once: after that the token is
-// ErrUsed. A token that expired or never existed is ErrUnknown.
+// ErrUsed. A token that expired or never existed is ErrUnknown. The token
+// of an invitation counts it accepted.
 func (s *Store) Redeem(ctx context.Context, tok string) (Choice, error) {
 	if !ValidToken(tok) {
 		return Choice{}, ErrUnknown
@@ -262,9 +278,12 @@ func (s *Store) Redeem(ctx context.Context, tok string) (Choice, error) {
 	case "used":
 		return Choice{}, ErrUsed
 	}
-	c := Choice{Schedule: res[2], Lang: res[3]}
+	c := Choice{Schedule: res[2], Lang: res[3], Invite: res[4]}
 	if res[1] != "" {
 		c.Topics = strings.Split(res[1], ",")
+	}
+	if c.Invite != "" {
+		s.accept(ctx, c.Invite)
 	}
 	return c, nil
 }

@@ -13,7 +13,7 @@ import (
 	"nashra/subscribers/redistest"
 )
 
-func newStore(t *testing.T, opt signup.Options) (*signup.Store, *redistest.Redis) {
+func newStore(t testing.TB, opt signup.Options) (*signup.Store, *redistest.Redis) {
 	t.Helper()
 	r := redistest.New(t)
 	opt.Prefix = r.Prefix

@@ -265,6 +265,7 @@ var Arabic = Book{
 			"direct": "مباشرة، دون رابط اشتراك",
 			"follow": "بأمر المتابعة /follow",
 			"import": "نُقل اشتراكك من قائمة مشتركين سابقة",
+			"invite": "بدعوة شخصية أرسلناها إلى مشتركي نشرتنا بالبريد الإلكتروني",
 		},
 		SourceLink: "رابط اشتراك باسم «%s»",
 		When:       "%s %d %s بتوقيت %s",
@@ -314,9 +315,18 @@ var Arabic = Book{
 			"direct":      "من تلغرام مباشرة",
 			"site-footer": "أسفل صفحات الموقع",
 			"web":         "صفحة الاشتراك على الموقع",
+			"invite":      "دعوات مشتركي البريد الإلكتروني",
 		},
-		SourceLink:    "رابط %s",
-		NoSignups:     "لم نسجّل أي اشتراك بعد.",
+		SourceLink: "رابط %s",
+		NoSignups:  "لم نسجّل أي اشتراك بعد.",
+
+		Invites:         "<b>دعوة مشتركي البريد الإلكتروني</b>",
+		InvitesIssued:   "• دعوناهم إلى النشرة: %s",
+		InvitesAccepted: "• قبلوا الدعوة: %s، أي %d٪ منهم",
+		Invited: Counted{arabic.Forms{
+			One: "مشترك واحد", Two: "مشتركان", Few: "%d مشتركين", Many: "%d مشتركاً", Other: "%d مشترك",
+		}, "لا أحد"},
+
 		Delivery:      "<b>الإرسال</b>",
 		DeliveredDays: "في %s:",
 		DigestLine:    "• النشرة: %s",

@@ -374,6 +374,12 @@ type Stats struct {
 	SourceNames map[string]string
 	SourceLink  string // a source the editors named in a link: %s its name
 	NoSignups   string
+	// The email list's invitations (nashra invite), once any was made:
+	// the subscribers invited, and those who opened their link.
+	Invites         string // heading
+	InvitesIssued   string // %s: subscribers (Invited)
+	InvitesAccepted string // %s: subscribers (Invited), %d: the percentage of those invited
+	Invited         Counted
 
 	Delivery      string // heading
 	DeliveredDays string // %s: the span (LastDays)

@@ -56,6 +56,10 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	EmbedOrigins   []string
 
+	// InviteKey keys the hash by which `nashra invite` counts email
+	// invitations without the addresses. Never logged nor echoed.
+	InviteKey string
+
 	// BreakingMarkers mark an item as breaking news; BreakingCap is how
 	// many alerts a reader gets a day at most (0: none).
 	BreakingMarkers digest.Markers
@@ -87,6 +91,7 @@ var settings = []setting{
 	{"NASHRA_SIGNUP_RATE", "signup-rate", strconv.Itoa(signup.DefaultRate), "signup links with chosen topics one client address may make an hour"},
 	{"NASHRA_EMBED_ORIGINS", "embed-origins", "", "comma-separated origins (https://example.com) whose pages may show /embed in a frame (default: NASHRA_PUBLIC_URL's)"},
 	{"NASHRA_TRUSTED_PROXIES", "trusted-proxies", defaultTrustedProxies, "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client"},
+	{"NASHRA_INVITE_KEY", "invite-key", "", "secret key of the hash by which nashra invite counts invitations without storing addresses (required by invite; at least 32 characters: openssl rand -hex 32)"},
 	{"NASHRA_INSTANCE_ID", "instance-id", "", "this instance's name to the polling lease, the same across restarts (default: hostname and HTTP address)"},
 	{"NASHRA_WEBHOOK_URL", "webhook-url", "", "public HTTPS URL for webhook mode (long polling when empty)"},
 	{"NASHRA_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token"},
@@ -284,6 +289,15 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 			continue
 		}
 		c.EmbedOrigins = append(c.EmbedOrigins, o)
+	}
+	if c.InviteKey = get["NASHRA_INVITE_KEY"]; c.InviteKey != "" {
+		// Never echoed: the key is a secret even when it is refused.
+		switch {
+		case len(c.InviteKey) < signup.InviteKeyMin:
+			bad("NASHRA_INVITE_KEY", "%d characters; want at least %d (openssl rand -hex 32 gives 64)", len(c.InviteKey), signup.InviteKeyMin)
+		case strings.IndexFunc(c.InviteKey, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0:
+			bad("NASHRA_INVITE_KEY", "want printable ASCII without spaces (openssl rand -hex 32)")
+		}
 	}
 	if c.TopicsFile != "" {
 		if _, err := os.Stat(c.TopicsFile); err != nil {

@@ -13,6 +13,7 @@ import (
 	"nashra/digest/articles"
 	"nashra/outbox"
 	"nashra/redact"
+	"nashra/signup"
 	"nashra/subscribers"
 )
 
@@ -27,6 +28,9 @@ type metricsSources struct {
 	Sender func() sender.Stats
 	// PollLatency is observed by the poll job (see newPollLatency).
 	PollLatency prometheus.Histogram
+	// Invites counts the email list's invitations
+	// (signup.Store.InviteCounts).
+	Invites func(context.Context) (signup.InviteCounts, error)
 }
 
 // newPollLatency is the histogram of how long one poll of every feed
@@ -77,6 +81,10 @@ var (
 		"Consecutive failed polls of a feed (0 when the last poll succeeded).", []string{"feed"}, nil)
 	descFeedLastOK = prometheus.NewDesc("nashra_feed_last_success_timestamp_seconds",
 		"Unix time of a feed's last successful poll (0 when never).", []string{"feed"}, nil)
+	descInvitesIssued = prometheus.NewDesc("nashra_invites_issued",
+		"Email subscribers nashra invite made a personal link for (distinct addresses, counted by keyed hash; kept 30 days past the links).", nil, nil)
+	descInvitesAccepted = prometheus.NewDesc("nashra_invites_accepted",
+		"Invited email subscribers whose link a chat opened in the bot (each counted once).", nil, nil)
 	descRedisUp = prometheus.NewDesc("nashra_redis_up",
 		"1 when Redis answered this scrape's reads.", nil, nil)
 )
@@ -90,7 +98,7 @@ type stateCollector struct {
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descMessages, descThrottled, descRetried, descSystemic, descOutage, descQueue,
-		descReaders, descFeedFailures, descFeedLastOK, descRedisUp} {
+		descReaders, descFeedFailures, descFeedLastOK, descInvitesIssued, descInvitesAccepted, descRedisUp} {
 		ch <- d
 	}
 }
@@ -148,6 +156,14 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 				}
 				ch <- prometheus.MustNewConstMetric(descFeedLastOK, prometheus.GaugeValue, last, feed)
 			}
+		}
+	}
+	if c.src.Invites != nil {
+		if inv, err := c.src.Invites(ctx); err != nil {
+			fail(descInvitesIssued, err)
+		} else {
+			ch <- prometheus.MustNewConstMetric(descInvitesIssued, prometheus.GaugeValue, float64(inv.Issued))
+			ch <- prometheus.MustNewConstMetric(descInvitesAccepted, prometheus.GaugeValue, float64(inv.Accepted))
 		}
 	}
 	ch <- prometheus.MustNewConstMetric(descRedisUp, prometheus.GaugeValue, up)

@@ -56,6 +56,7 @@ var commands = []command{
 	{"import", "[FILE]", "read readers (one JSON object per line) from FILE or stdin; idempotent", importCommand},
 	{"outbox", "dead|redrive [flags]", "dead [--limit N] [--json]: list the dead letters, newest first; redrive [--all | --job ID | --kind K | --reason TEXT] [--dry-run]: send them again", outboxCommand},
 	{"signup-link", "", "print the t.me signup link, the HTML snippet for the site and a QR code", signupLinkCommand},
+	{"invite", "", "--csv EXPORT: one personal bot link per email subscriber, carrying the topics of their groups, as CSV for the last email campaign (--dry-run: the summary only)", inviteCommand},
 	{"topics", "", "print the topic catalog", func(*flag.FlagSet) func(context.Context, *env) error { return runTopics }},
 	{"healthcheck", "", "exit 0 when the local /livez answers 200 (--ready: /healthz), for container health checks", healthcheckCommand},
 }

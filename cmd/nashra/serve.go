@@ -145,7 +145,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		DefaultSchedule: e.cfg.DigestSchedule,
 		Location:        e.cfg.Location,
 		BreakingCap:     e.cfg.BreakingCap,
-		Stats:           bot.StatsConfig{Articles: articleStore, Feeds: e.cfg.Feeds, Delivery: snd.Stats},
+		Stats:           bot.StatsConfig{Articles: articleStore, Feeds: e.cfg.Feeds, Delivery: snd.Stats, Invites: signups.InviteCounts},
 	})
 	if err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	live := &liveness{}
 	mux := http.NewServeMux()
 	signupPage.Routes(mux)
-	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Outbox: outboxStore, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency}))
+	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Outbox: outboxStore, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency, Invites: signups.InviteCounts}))
 	mux.Handle("GET /healthz", healthHandler(healthOptions{Redis: store, Telegram: tgCheck, Articles: articleStore, Feeds: e.cfg.Feeds, MaxPollAge: maxPollAge(e.cfg.PollSchedule, time.Now()), Started: time.Now()}))
 	mux.Handle("GET /livez", live)
 	if e.cfg.WebhookURL != "" {
