@@ -45,7 +45,7 @@ func (c *Classifier) Classify(title string, categories []string, body string) Cl
 	return Classification{
 		Topics:  c.Catalog.Match(text),
 		InScope: c.Catalog.InScope(text),
-		Summary: summary.Summarize(title, body, summary.Options{Words: words, MaxSentences: MaxSummarySentences}),
+		Summary: summary.Summarize(title, body, summary.Options{Words: words, MaxSentences: MaxSummarySentences, MaxWords: words}),
 		Text:    text,
 	}
 }

@@ -34,6 +34,10 @@ type Options struct {
 	// MaxSentences caps the number of sentences; zero means no cap. When
 	// both limits are zero the summary has at most three sentences.
 	MaxSentences int
+	// MaxWords, when set, is a hard cap: sentences past it are dropped,
+	// and a lead longer than it alone is cut at its last clause that fits
+	// (or at the word), marked with "…".
+	MaxWords int
 }
 
 // Summarize returns the sentences of the summary of body in document
@@ -128,14 +132,31 @@ func summarize(title, body string, opt Options, p params) []string {
 				continue
 			}
 		}
-		if redundant(s, chosen, p.redundancy) {
+		if redundant(s, chosen, p.redundancy) || !standsWith(s, chosen, sents) {
 			continue
 		}
 		chosen = append(chosen, s)
 		words += s.words
 		longest = max(longest, s.words)
 	}
+	// A lead that opens a quotation closed by the sentence after it
+	// brings that sentence along when the limits allow; otherwise the
+	// quotation is closed where the lead ends.
+	if open := openQuote(sents[0].text); open != "" {
+		closesNext := len(sents) > 1 && openQuote(sents[0].text+" "+sents[1].text) == ""
+		switch {
+		case closesNext && slices.Contains(chosen, &sents[1]):
+		case closesNext && (maxN <= 0 || len(chosen) < maxN) && (opt.MaxWords <= 0 || words+sents[1].words <= opt.MaxWords):
+			chosen = append(chosen, &sents[1])
+			words += sents[1].words
+		default:
+			sents[0].text += open
+		}
+	}
 	slices.SortFunc(chosen, func(a, b *sentence) int { return a.pos - b.pos })
+	if opt.MaxWords > 0 {
+		chosen = capWords(chosen, opt.MaxWords)
+	}
 	out := make([]string, len(chosen))
 	for i, s := range chosen {
 		out[i] = s.text

@@ -1,0 +1,78 @@
+package summary
+
+import (
+	"strings"
+	"testing"
+
+	"nashra/digest/arabic"
+)
+
+// The digest's summary options.
+var digestOpt = Options{Words: 60, MaxSentences: 2, MaxWords: 60}
+
+// A sentence that opens with «وأضاف» ("and he added") speaks of someone
+// named in the sentence before it: without that sentence the reader does
+// not know who. It is in a summary only right after the sentence it leans
+// on.
+func TestSummaryHasNoDanglingOpener(t *testing.T) {
+	body := strings.Join([]string{
+		"أحبطت قوات سوريا الديمقراطية اليوم محاولة تسلل لخلايا من تنظيم داعش إلى ريف دير الزور الشرقي.",       // SDF foiled an ISIS infiltration into eastern Deir ez-Zor.
+		"وشهدت المنطقة خلال الأسابيع الماضية هجمات متكررة على نقاط قوات سوريا الديمقراطية في ريف دير الزور.",  // The area saw repeated attacks on SDF posts.
+		"وقال القيادي في المجلس العسكري إن التنسيق مع التحالف الدولي مستمر.",                                  // A council commander said coordination goes on.
+		"وأضاف أن قوات سوريا الديمقراطية والتحالف الدولي سيواصلان ملاحقة خلايا داعش في ريف دير الزور الشرقي.", // "And he added" that the SDF and the coalition will keep chasing ISIS cells.
+		"وتابع أن خلايا داعش ما زالت تشكل تهديداً في دير الزور.",                                              // "And he went on" that the cells are still a threat.
+	}, " ")
+	for _, opt := range []Options{digestOpt, {Words: 60, MaxSentences: 3}, {MaxSentences: 2}} {
+		got := Summarize("", body, opt)
+		for i, s := range got {
+			first := arabic.Tokens(s)[0]
+			if !danglingOpeners[first] {
+				continue
+			}
+			if i == 0 || !strings.Contains(body, got[i-1]+" "+s) {
+				t.Errorf("Summarize(%+v) = %q: %q leans on a sentence the summary leaves out", opt, got, s)
+			}
+		}
+	}
+}
+
+// A quotation the summary opens, it closes: a sentence that leaves a
+// quote open (the quote goes on in the next paragraph) is not chosen
+// alone.
+func TestSummaryLeavesNoQuoteOpen(t *testing.T) {
+	body := strings.Join([]string{
+		"أعلنت الإدارة الذاتية اليوم عن خطة جديدة لإعادة النازحين من مخيم الهول إلى مناطقهم في دير الزور والرقة.",                                                                                                                                    // The AANES announced a plan to return the displaced from al-Hol.
+		"وقال مسؤول في الإدارة الذاتية: «الخطة تشمل آلاف العائلات من مخيم الهول ودير الزور والرقة.",                                                                                                                                                  // An official said: «The plan covers thousands of families from al-Hol…
+		"وستبدأ أولى القوافل الشهر المقبل بعد أن تنتهي اللجان من تسجيل أسماء الراغبين في العودة وتدقيق أوضاعهم الأمنية والتأكد من جاهزية القرى والبلدات التي سيعودون إليها من حيث الخدمات والمدارس والمراكز الصحية وشبكات المياه والكهرباء والطرق».", // …the first convoys leave next month, once committees have registered those who wish to return (a long sentence)
+		"ويضم مخيم الهول عشرات الآلاف من النازحين واللاجئين.",                                                                                                                                                                                        // Al-Hol holds tens of thousands.
+	}, "\n") // a paragraph each: the quotation runs over two
+	for _, opt := range []Options{digestOpt, {Words: 60, MaxSentences: 3}, {MaxSentences: 2}, {Words: 40}} {
+		got := strings.Join(Summarize("", body, opt), " ")
+		if open := strings.Count(got, "«") - strings.Count(got, "»"); open != 0 {
+			t.Errorf("Summarize(%+v) = %q: %d quotation(s) left open", opt, got, open)
+		}
+	}
+}
+
+// The digest's summary is at most two sentences and 60 words, whatever the
+// article; a lead longer than that is cut at a clause and marked so.
+func TestDigestSummaryBounds(t *testing.T) {
+	title, seedBody := seed(t)
+	long := strings.Repeat("تواصل قوات سوريا الديمقراطية عملياتها ضد خلايا داعش في ريف دير الزور الشرقي، ", 8) + "بحسب مصادر محلية." // a run-on lead of ~90 words
+	for _, tc := range []struct{ name, title, body string }{
+		{"seed", title, seedBody},
+		{"a run-on lead", "", long + " وقال مصدر إن العمليات مستمرة."},
+	} {
+		got := Summarize(tc.title, tc.body, digestOpt)
+		words := 0
+		for _, s := range got {
+			words += len(arabic.Tokens(s))
+		}
+		if len(got) == 0 || len(got) > 2 || words > 60 {
+			t.Errorf("%s: %d sentences, %d words: %q; want 1–2 sentences and at most 60 words", tc.name, len(got), words, got)
+		}
+		if tc.name == "a run-on lead" && (!strings.HasSuffix(got[0], "…") || !strings.HasPrefix(got[0], "تواصل قوات سوريا الديمقراطية")) {
+			t.Errorf("a cut lead reads %q; want its start, ending in …", got[0])
+		}
+	}
+}
