@@ -15,8 +15,8 @@
 //	                                       cur, source, chat_type, joined, updated,
 //	                                       status_reason, last_digest_at, migrated_to,
 //	                                       migrated_from, breaking, breaking_day,
-//	                                       breaking_n, breaking_sent (see the Field
-//	                                       constants)
+//	                                       breaking_n, breaking_sent, settings_nonce
+//	                                       (see the Field constants)
 //	<prefix>{rN}:u:<chat>:f        HASH    their follows: t:<slug> → slug, k:<normalised
 //	                                       words> → the words as typed
 //	<prefix>{rN}:u:<chat>:o        HASH    words the reader typed that name no topic,
@@ -55,6 +55,8 @@
 //	                                       only used=1; 30 d
 //	<prefix>signup:rate:<client>   STRING  tokens a client address made in the
 //	                                       current window (signup), expires with it
+//	<prefix>settings:key           STRING  the key that signs the links to the
+//	                                       preference page (signup/settings), made once
 //
 // A signup token and a rate counter are each read and written on their own,
 // by one command or one single-key script, so they carry no hash tag: each
@@ -149,6 +151,11 @@ func (s Space) SignupToken(token string) string { return s.prefix + "signup:t:" 
 // SignupRate counts the signup tokens a client address made in the
 // current window.
 func (s Space) SignupRate(client string) string { return s.prefix + "signup:rate:" + client }
+
+// SettingsKey holds the secret that signs the links /settings sends to
+// the preference page: made once by whichever instance needs it first,
+// shared by all.
+func (s Space) SettingsKey() string { return s.prefix + "settings:key" }
 
 // Shard names the keys under one reader hash tag, {rN}.
 type Shard struct {
