@@ -247,7 +247,13 @@ func (p *Page) settingsView(f settingsForm, prefs settings.Prefs, sent *settings
 
 	chosen := timeValue(prefs.Schedule)
 	if chosen == keepTime && prefs.Schedule != "" {
-		v.Times = append(v.Times, timeOption{Value: keepTime, Label: fmt.Sprintf(book.Prefs.TimeCurrent, prefs.ScheduleWords)})
+		// A time of day as the other options say it (the zone is said
+		// under the list); anything else as the bot describes it.
+		words := prefs.ScheduleWords
+		if h, m, ok := dailyAt(prefs.Schedule); ok {
+			words = book.Bot.Clock(h, m)
+		}
+		v.Times = append(v.Times, timeOption{Value: keepTime, Label: fmt.Sprintf(book.Prefs.TimeCurrent, words)})
 	}
 	if sent != nil {
 		chosen = sent.time
