@@ -113,6 +113,25 @@ func TestSettingsPageInBrowser(t *testing.T) {
 				t.Errorf("confirmation %q; want it to say it saved, without the dropped keyword", conf)
 			}
 			t.Logf("the bot said: %s", conf)
+
+			// A link tampered with gets a page of its own that says what to do.
+			if tt.name == "desktop" || tt.name == "phone-noscript" {
+				tb.do(t, "open a tampered link", chromedp.Navigate(link+"x"), chromedp.WaitVisible(chromedp.CSS(".error")))
+				if got := eval[string](t, tb, `document.querySelector("main").innerText`); !strings.Contains(got, "/settings") || eval[int](t, tb, `document.forms.length`) != 0 {
+					t.Errorf("a tampered link shows %q; want a page asking for /settings again, no form", got)
+				}
+				tb.shoot(t, "settings-"+tt.name+"-refused", "view")
+				if tt.name == "phone-noscript" { // Arabic: the command reads "/settings", not "settings/"
+					ltr := eval[bool](t, tb, `(() => {
+						const t = document.querySelector(".error bdi").firstChild, r = document.createRange();
+						r.setStart(t, 0); r.setEnd(t, 1); const slash = r.getBoundingClientRect().left;
+						r.setStart(t, 1); r.setEnd(t, 2); return slash < r.getBoundingClientRect().left;
+					})()`)
+					if !ltr {
+						t.Error("on the refused page /settings is drawn backwards")
+					}
+				}
+			}
 		})
 	}
 }
