@@ -63,6 +63,12 @@ type Options struct {
 	// Signups holds what readers chose on the site's signup page, under
 	// the token a /start payload carries; nil refuses every token.
 	Signups SignupRedeemer
+	// Settings makes the tokens of the links /settings sends to the
+	// preference page at SettingsURL (NASHRA_PUBLIC_URL + /settings);
+	// without both, /settings names the commands that change the settings
+	// in the bot.
+	Settings    SettingsLinks
+	SettingsURL string
 	// DrainTimeout bounds how long shutdown waits for handlers in flight.
 	// 10 s when zero.
 	DrainTimeout time.Duration

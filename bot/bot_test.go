@@ -38,6 +38,7 @@ type harness struct {
 	builder *digest.Builder
 	redis   *redistest.Redis
 	signups *signup.Store
+	bot     *bot.Bot
 	done    chan error
 	stop    context.CancelFunc
 }
@@ -51,6 +52,13 @@ func newHarness(t *testing.T) *harness {
 // shared by the bot, the stores and the digest builder.
 func newHarnessAt(t *testing.T, now func() time.Time) *harness {
 	t.Helper()
+	return newHarnessWith(t, now, nil)
+}
+
+// newHarnessWith is newHarnessAt with the bot's options changed by tweak
+// (when not nil) before the bot is built.
+func newHarnessWith(t *testing.T, now func() time.Time, tweak func(*bot.Options, *redistest.Redis, *subscribers.Store)) *harness {
+	t.Helper()
 	srv := telegramtest.New(t, telegramtest.Options{})
 	r := redistest.New(t)
 	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: now})
@@ -59,7 +67,7 @@ func newHarnessAt(t *testing.T, now func() time.Time) *harness {
 	loc, _ := time.LoadLocation("Asia/Damascus")
 	builder := &digest.Builder{Readers: store, Outbox: queue, Articles: arts, DefaultSchedule: "0 8 * * *", Location: loc, Now: now}
 	signups := signup.New(r.Client, signup.Options{Prefix: r.Prefix})
-	b, err := bot.New(bot.Options{
+	opt := bot.Options{
 		Signups:         signups,
 		Token:           srv.Token(),
 		APIURL:          srv.URL(),
@@ -75,12 +83,16 @@ func newHarnessAt(t *testing.T, now func() time.Time) *harness {
 		Location:        loc,
 		Now:             now,
 		BreakingCap:     3,
-	})
+	}
+	if tweak != nil {
+		tweak(&opt, r, store)
+	}
+	b, err := bot.New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, srv: srv, store: store, queue: queue, arts: arts, builder: builder, redis: r, signups: signups, done: make(chan error, 1), stop: cancel}
+	h := &harness{t: t, srv: srv, store: store, queue: queue, arts: arts, builder: builder, redis: r, signups: signups, bot: b, done: make(chan error, 1), stop: cancel}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(func() { h.shutdown() })
 	return h

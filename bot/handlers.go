@@ -32,6 +32,7 @@ type chatCtx struct {
 	lang   string
 	from   int64
 	sender *models.Chat // set when an anonymous group admin speaks as the group
+	title  string       // a group's name
 }
 
 func (c chatCtx) isGroup() bool {
@@ -53,7 +54,7 @@ func (c chatCtx) adminsOnly(t *texts) string {
 }
 
 func (b *Bot) chat(ctx context.Context, m *models.Message) chatCtx {
-	c := chatCtx{id: m.Chat.ID, typ: m.Chat.Type, sender: m.SenderChat}
+	c := chatCtx{id: m.Chat.ID, typ: m.Chat.Type, sender: m.SenderChat, title: m.Chat.Title}
 	if m.From != nil {
 		c.from = m.From.ID
 	}
@@ -128,6 +129,7 @@ func (b *Bot) onMessage(ctx context.Context, m *models.Message) {
 		"pause":    b.pause,
 		"resume":   b.resume,
 		"digest":   b.digestNow,
+		"settings": b.settings,
 		"mydata":   b.myData,
 		"forget":   b.forget,
 	}

@@ -15,8 +15,8 @@
 //	                                       cur, source, chat_type, joined, updated,
 //	                                       status_reason, last_digest_at, migrated_to,
 //	                                       migrated_from, breaking, breaking_day,
-//	                                       breaking_n, breaking_sent (see the Field
-//	                                       constants)
+//	                                       breaking_n, breaking_sent, settings_nonce
+//	                                       (see the Field constants)
 //	<prefix>{rN}:u:<chat>:f        HASH    their follows: t:<slug> → slug, k:<normalised
 //	                                       words> → the words as typed
 //	<prefix>{rN}:u:<chat>:o        HASH    words the reader typed that name no topic,
@@ -61,6 +61,8 @@
 //	                                       `nashra invite` made a link for (signup)
 //	<prefix>{invite}:accepted      SET     those of them whose link a chat redeemed;
 //	                                       both expire 30 d after the last links
+//	<prefix>settings:key           STRING  the key that signs the links to the
+//	                                       preference page (signup/settings), made once
 //
 // A signup token and a rate counter are each read and written on their own,
 // by one command or one single-key script, so they carry no hash tag: each
@@ -168,6 +170,11 @@ func (s Space) InvitesIssued() string { return s.prefix + "{invite}:issued" }
 // InvitesAccepted holds the hashes of InvitesIssued whose link a chat
 // redeemed.
 func (s Space) InvitesAccepted() string { return s.prefix + "{invite}:accepted" }
+
+// SettingsKey holds the secret that signs the links /settings sends to
+// the preference page: made once by whichever instance needs it first,
+// shared by all.
+func (s Space) SettingsKey() string { return s.prefix + "settings:key" }
 
 // Shard names the keys under one reader hash tag, {rN}.
 type Shard struct {

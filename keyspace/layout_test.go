@@ -13,6 +13,7 @@ import (
 	"nashra/broadcasts"
 	"nashra/outbox"
 	"nashra/signup"
+	"nashra/signup/settings"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -52,7 +53,7 @@ hash {r2}:stats:activated 2026-11-28=1
 hash {r2}:stats:deactivated 2026-11-28=1
 hash {r2}:stats:joined 2026-11-28=1
 hash {r2}:stats:signups site-footer=1
-hash {r2}:u:18 chat_type=private cur=0 joined=1795852800 lang=ar paused_until=1795939200 source=site-footer status=paused status_reason=pause updated=1795852800
+hash {r2}:u:18 chat_type=private cur=0 joined=1795852800 lang=ar paused_until=1795939200 settings_nonce=<random> source=site-footer status=paused status_reason=pause updated=1795852800
 hash {r2}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r3}:bc:1 ttl enqueued=0 skipped=0 total=0
 hash {r4}:bc:1 ttl enqueued=0 skipped=0 total=0
@@ -73,6 +74,7 @@ stream {r1}:q:hi []
 stream {r1}:q:lo [job=b:1:17 chat=17 kind=broadcast text=<b>خبر</b> ref= markup= att=0 nb=0 enq=1795852800000]
 string bc:1:edit ttl <time>
 string bc:seq 1
+string settings:key <random>
 hash signup:t:<token> ttl used=1
 hash signup:t:<token> ttl used=1
 set {invite}:issued ttl dc3e2fa5a49a24f47116981871f11ef3
@@ -130,6 +132,11 @@ func TestKeyLayout(t *testing.T) {
 	must(err)
 	_, _, err = s.ChangeStatus(ctx, paused, subscribers.StatusChange{To: subscribers.Paused, Reason: "pause", Until: now.Add(24 * time.Hour)})
 	must(err)
+
+	// A link to the preference page: the reader's nonce, the signing key.
+	if _, _, err := settings.New(settings.Options{RDB: r.Client, Prefix: r.Prefix, Nonces: s}).Issue(ctx, paused); err != nil {
+		t.Fatal(err)
+	}
 
 	// The outbox: a digest with a shared text, sent; a notice, dead-lettered.
 	ok, err := q.EnqueueDigest(ctx, chat, 0, 9, []outbox.Job{{
@@ -282,6 +289,9 @@ func layout(t *testing.T, r *redistest.Redis) []string {
 				t.Fatal(err)
 			}
 			for f, v := range h {
+				if f == "settings_nonce" {
+					v = "<random>"
+				}
 				parts = append(parts, f+"="+v)
 			}
 			slices.Sort(parts)
@@ -309,8 +319,11 @@ func layout(t *testing.T, r *redistest.Redis) []string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if name == "bc:1:edit" {
+			switch name {
+			case "bc:1:edit":
 				v = "<time>" // Redis's clock
+			case "settings:key":
+				v = "<random>"
 			}
 			parts = []string{v}
 		case "stream":

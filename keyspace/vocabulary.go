@@ -39,6 +39,10 @@ const (
 	FieldBreakingDay   = "breaking_day" // YYYY-MM-DD in the newsroom's zone
 	FieldBreakingCount = "breaking_n"
 	FieldBreakingSent  = "breaking_sent"
+	// FieldSettingsNonce is random, made by the first /settings link: every
+	// link to the preference page is signed over it, so deleting it (/stop
+	// does; /forget deletes the record) refuses every link sent before.
+	FieldSettingsNonce = "settings_nonce"
 )
 
 // Fields of a signup token, <prefix>signup:t:<token>, beside FieldSchedule
@@ -132,7 +136,7 @@ var shared = Words{
 	"FieldLastDigest": FieldLastDigest, "FieldPausedUntil": FieldPausedUntil,
 	"FieldMigratedTo": FieldMigratedTo, "FieldMigratedFrom": FieldMigratedFrom,
 	"FieldBreaking": FieldBreaking, "FieldBreakingDay": FieldBreakingDay, "FieldBreakingCount": FieldBreakingCount,
-	"FieldBreakingSent": FieldBreakingSent, "BreakingOn": BreakingOn, "BreakingOff": BreakingOff,
+	"FieldBreakingSent": FieldBreakingSent, "FieldSettingsNonce": FieldSettingsNonce, "BreakingOn": BreakingOn, "BreakingOff": BreakingOff,
 	"FieldSignupTopics": FieldSignupTopics, "FieldSignupUsed": FieldSignupUsed, "FieldSignupInvite": FieldSignupInvite,
 
 	"StatusActive": StatusActive, "StatusPaused": StatusPaused, "StatusBlocked": StatusBlocked,

@@ -38,7 +38,7 @@ const (
 // blocked, stopped). ARGV chat, status, now, reason, the end of a pause
 // (unix s; empty for none), then the statuses the change may start from (none
 // listed: any). The end is kept only with the status paused; every other
-// change drops it. Returns {previous status, the end of the previous pause
+// change drops it. Stopping drops the settings nonce. Returns {previous status, the end of the previous pause
 // or empty, 1 when the reader moved or 0 when their status was not one to
 // start from}, or nil when the reader does not exist.
 var setStatusScript = keyspace.Script(`
@@ -67,6 +67,8 @@ if st == $StatusPaused and ARGV[5] ~= '' then
 else
   redis.call('HDEL', KEYS[1], $FieldPausedUntil)
 end
+-- A reader who stops refuses every preference page link sent before.
+if st == $StatusStopped then redis.call('HDEL', KEYS[1], $FieldSettingsNonce) end
 return {prev, before, 1}
 `, nil)
 

@@ -41,6 +41,7 @@ var English = Book{
 			"/mytopics — what you follow\n" +
 			"/time 07:30 — when your digest comes (or instantly)\n" +
 			"/breaking — turn breaking news on or off\n" +
+			"/settings — topics and time on a page in your browser\n" +
 			"/digest — what is new, now\n" +
 			"/pause · /resume — pause and resume your digest\n" +
 			"/lang ar — العربية\n" +
@@ -132,6 +133,23 @@ var English = Book{
 		ButtonBreakingOff: "🔕 Turn off breaking news",
 		ToastBreakingOn:   "Breaking news is on",
 		ToastBreakingOff:  "Breaking news is off",
+
+		SettingsLink: "⚙️ Change your topics and digest time on the settings page, with the button below.\n" +
+			"⏳ The link works for one hour and is yours alone: do not forward it.",
+		SettingsGroupLink: "⚙️ Settings of the group «%s»: change its topics and digest time on the settings page, with the button below.\n" +
+			"⏳ The link works for one hour and is yours alone: do not forward it.",
+		ButtonSettings: "⚙️ Open the settings page",
+		SettingsInBot: "⚙️ You change your settings here in the bot:\n" +
+			"• topics: /topics\n" +
+			"• digest time: /time\n" +
+			"• what you follow now: /mytopics",
+		SettingsSentPrivately: "📬 We have sent you the link to the group's settings in a private message.",
+		SettingsNoPrivate:     "⚠️ We could not write to you privately. Open a chat with us first with the button below, then send /settings here again.",
+		ButtonOpenBot:         "💬 Chat with the bot",
+		SettingsAnonymous:     "⚠️ You are writing as the group, so we do not know whom to send the link to. Send /settings as yourself, or change the settings here with /topics and /time",
+		SettingsSaved:         "✅ We have saved what you chose on the settings page.",
+		SettingsFollowing:     "📌 You follow: %s",
+		SettingsFollowAll:     "📌 You follow nothing in particular, so every story comes to you.",
 
 		ClockMorning:       "at %s am",
 		ClockNoon:          "at %s pm",
@@ -371,6 +389,7 @@ var English = Book{
 		{"pause", "Pause the digest"},
 		{"resume", "Resume the digest"},
 		{"lang", "Language: ar / en"},
+		{"settings", "Settings in your browser"},
 		{"mydata", "What we store about you"},
 		{"forget", "Delete your data"},
 		{"help", "Help"},
@@ -402,6 +421,23 @@ var English = Book{
 		TooMany:       "We received many requests from your address in a short time. Please try again in a little while.",
 		Unavailable:   "We could not prepare your signup link just now. Please try again in a little while.",
 		Back:          "Back to the signup page",
+	},
+
+	Prefs: Prefs{
+		Title:        "Your digest settings",
+		Pitch:        "Choose the topics you follow and when your digest comes, then save. We let you know in Telegram as soon as it is saved.",
+		Keywords:     "Keywords you follow",
+		KeywordsHint: "Untick a keyword to stop following it. You add new ones in the bot with /follow",
+		TimeCurrent:  "As now: %s",
+		Save:         "Save settings",
+		Saved:        "Your preferences are saved.",
+		SavedNote:    "We have sent what you chose to you in Telegram.",
+		OverLimit:    "You ticked more than you can follow: at most %s. Untick some, then save.",
+		Personal:     "This page is yours alone, and its link works for one hour: do not share it.",
+		Refused:      "This link no longer works",
+		RefusedText:  "An hour has passed since it was sent, or the subscription was cancelled since. Send /settings in the bot to get a new link.",
+		Unavailable:  "We could not show or save your settings just now. Please try again in a little while.",
+		OpenBot:      "Open the bot in Telegram",
 	},
 }
 

@@ -23,7 +23,8 @@ type Book struct {
 	Alert     Alert
 	Menu      []Command // the bot's command menu, in order
 	Signup    Signup
-	Page      Page // the signup page on the web (/subscribe)
+	Page      Page  // the signup page on the web (/subscribe)
+	Prefs     Prefs // the preference page on the web (/settings)
 }
 
 // For returns the book of a language: English for "en", Arabic otherwise.
@@ -164,6 +165,24 @@ type Bot struct {
 	ButtonBreakingOff string
 	ToastBreakingOn   string
 	ToastBreakingOff  string
+
+	// /settings: a personal link to the preference page on the web. In a
+	// group the link goes to the admin who asked, in private, as anyone
+	// holding it may change the group's settings.
+	SettingsLink          string // the link's message in a private chat
+	SettingsGroupLink     string // %s: the group's name; to the admin, in private
+	ButtonSettings        string
+	SettingsInBot         string // no page published: the commands that change the settings
+	SettingsSentPrivately string // in the group: the link went to the admin in private
+	SettingsNoPrivate     string // in the group: the bot cannot write to the admin in private
+	ButtonOpenBot         string
+	SettingsAnonymous     string // an admin writing as the group, whom the bot cannot write to
+	// A save on the preference page, told in the chat at once: what the
+	// chat follows now (or everything), and when its news comes (StartWhen
+	// or StartInstant).
+	SettingsSaved     string
+	SettingsFollowing string // %s: the topics and keywords, joined by ListSep
+	SettingsFollowAll string
 
 	// A time of day in words; %s is h:mm on a 12-hour clock. /time must
 	// read each back as the same time (see readClock).
@@ -333,6 +352,27 @@ type Page struct {
 	TooMany     string // too many links from one address
 	Unavailable string // the link could not be made
 	Back        string
+}
+
+// Prefs is the preference page that /settings links to, around the
+// signup page's topics and time (Page). Plain text: the page escapes it.
+type Prefs struct {
+	Title        string
+	Pitch        string
+	Keywords     string // the legend over the keywords the reader follows
+	KeywordsHint string // untick to stop following; new ones are added in the bot
+	TimeCurrent  string // %s: the reader's own time in words, not among the page's
+	Save         string // the button
+	Saved        string // the banner after a save
+	SavedNote    string // the bot has confirmed it in the chat
+	OverLimit    string // %s: the cap (Counts.Follows)
+	Personal     string // the page is for the reader alone
+	// A link that no longer works (expired, tampered, or the reader has
+	// stopped or forgotten since): a page of its own.
+	Refused     string // the heading
+	RefusedText string // how to get a new link
+	Unavailable string // the page could not be shown or saved
+	OpenBot     string // the link to the bot
 }
 
 // Stats is the words of /stats and its chart, kept together for an

@@ -28,6 +28,7 @@ import (
 	"nashra/schedule"
 	"nashra/signup"
 	"nashra/signup/page"
+	settingslink "nashra/signup/settings"
 	"nashra/subscribers"
 )
 
@@ -123,6 +124,13 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	inboxStore := inbox.New(rdb, inbox.Options{Prefix: e.cfg.RedisPrefix})
 	articleStore := articles.New(rdb, articles.Options{Prefix: e.cfg.RedisPrefix})
 	signups := signup.New(rdb, signup.Options{Prefix: e.cfg.RedisPrefix, Rate: e.cfg.SignupRate})
+	// The preference page's links are signed with a key kept in Redis,
+	// shared by every instance (package signup/settings).
+	links := settingslink.New(settingslink.Options{RDB: rdb, Prefix: e.cfg.RedisPrefix, Nonces: store})
+	settingsURL := ""
+	if e.cfg.PublicURL != "" {
+		settingsURL = e.cfg.PublicURL + "/settings"
+	}
 	builder := newBuilder(e, store, outboxStore, articleStore, catalog)
 	after := newAfterPoll(e, store, outboxStore, builder)
 	snd, err := newSender(e, store, outboxStore, rdb)
@@ -138,6 +146,8 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		Broadcasts:      broadcastStore,
 		Inbox:           inboxStore,
 		Signups:         signups,
+		Settings:        links,
+		SettingsURL:     settingsURL,
 		Catalog:         catalog,
 		Admins:          e.cfg.Admins,
 		Log:             e.log,
@@ -166,6 +176,9 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		TrustedProxies:  e.cfg.TrustedProxies,
 		EmbedOrigins:    e.cfg.embedOrigins(),
 		Log:             e.log,
+		Links:           links,
+		Prefs:           b,
+		PublicURL:       e.cfg.PublicURL,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("signup page: %w", err)

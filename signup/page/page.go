@@ -72,15 +72,26 @@ type Options struct {
 	// page's own origin may.
 	EmbedOrigins []string
 	Log          *slog.Logger
+	// Links and Prefs serve the preference page, /settings, that the
+	// bot's /settings links to; without both it is not served. PublicURL
+	// (NASHRA_PUBLIC_URL) is where browsers reach the page, whose origin
+	// may post its form besides the request's own host.
+	Links     Links
+	Prefs     Prefs
+	PublicURL string
 }
 
 // Page serves /subscribe.
 type Page struct {
-	opt    Options
-	tmpl   *template.Template
-	colors colors
+	opt          Options
+	tmpl         *template.Template
+	settingsTmpl *template.Template
+	colors       colors
 	// imgSrc is the CSP img-src: the page's own QR codes and the logo.
 	imgSrc string
+	// crossOrigin refuses the preference page's form posted from another
+	// site (Sec-Fetch-Site, else Origin against the host).
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New returns the page; it fails on a colour or logo URL it cannot use.
@@ -103,7 +114,16 @@ func New(opt Options) (*Page, error) {
 			return nil, err
 		}
 	}
-	p := &Page{opt: opt, colors: c, imgSrc: "data:"}
+	p := &Page{opt: opt, colors: c, imgSrc: "data:", crossOrigin: http.NewCrossOriginProtection()}
+	if opt.PublicURL != "" {
+		o, err := trustedOrigin(opt.PublicURL)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.crossOrigin.AddTrustedOrigin(o); err != nil {
+			return nil, err
+		}
+	}
 	if opt.Site.LogoURL != "" {
 		u, err := url.Parse(opt.Site.LogoURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -111,8 +131,10 @@ func New(opt Options) (*Page, error) {
 		}
 		p.imgSrc += " " + u.Scheme + "://" + u.Host
 	}
-	p.tmpl, err = template.New("page.html").Funcs(template.FuncMap{}).ParseFS(assets, "page.html")
-	if err != nil {
+	if p.tmpl, err = template.ParseFS(assets, "page.html", "parts.html"); err != nil {
+		return nil, err
+	}
+	if p.settingsTmpl, err = template.ParseFS(assets, "settings.html", "parts.html"); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -124,6 +146,10 @@ func (p *Page) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /embed", p.embed)
 	mux.HandleFunc("POST /subscribe", p.submit)
 	mux.HandleFunc("POST /subscribe/link", p.link)
+	if p.settingsOn() {
+		mux.HandleFunc("GET /settings", p.showSettings)
+		mux.HandleFunc("POST /settings", p.saveSettings)
+	}
 }
 
 // request is what a request to the page says: its language, the signup

@@ -13,7 +13,7 @@ import (
 	"nashra/wording"
 )
 
-//go:embed page.html page.css page.js
+//go:embed page.html settings.html parts.html page.css page.js
 var assets embed.FS
 
 var (
@@ -32,6 +32,7 @@ func mustRead(name string) string {
 // view is what page.html shows.
 type view struct {
 	Lang, Dir string
+	Title     string
 	Text      wording.Page
 	Signup    wording.Signup
 	Site      Site
@@ -79,22 +80,42 @@ type group struct {
 
 type topicBox struct {
 	Slug, Name, ID string
+	Checked        bool
 }
 
 type timeOption struct {
 	Value, Label string
+	Selected     bool
 }
 
 func (p *Page) view(ctx context.Context, lang, source, errText string) view {
 	book := wording.For(lang)
+	v := p.base(lang)
+	v.Title, v.Signup, v.Error = book.Signup.Title, book.Signup, errText
+	v.Self, v.LinkURL, v.Source = relative(lang, source), "subscribe/link", source
+	v.JS, v.Privacy = template.JS(pageJS), isolateCommands(book.Page.PrivacyText)
+	v.Other = relative(v.OtherLang, source)
+	if errText == "" {
+		if bot, err := p.opt.BotName(ctx); err == nil {
+			v.Start = tmeLink(bot, source)
+			v.QR = template.URL(qrDataURI(v.Start)) // made here: a PNG in base64
+		} else {
+			p.opt.Log.Warn("signup page without its link: bot username unknown", "err", err)
+		}
+	}
+	return v
+}
+
+// base is what both pages show in lang: the site, the topics grouped as in
+// the bot (none ticked), the digest times (none chosen).
+func (p *Page) base(lang string) view {
+	book := wording.For(lang)
 	v := view{
-		Lang: lang, Dir: "rtl", Text: book.Page, Signup: book.Signup, Site: p.opt.Site,
-		Colors: p.colors.css(), CSS: template.CSS(pageCSS), JS: template.JS(pageJS),
-		Self: relative(lang, source), LinkURL: "subscribe/link", Source: source, Error: errText,
-		OtherLang: "en", Other: relative("en", source), Privacy: isolateCommands(book.Page.PrivacyText),
+		Lang: lang, Dir: "rtl", Text: book.Page, Site: p.opt.Site,
+		Colors: p.colors.css(), CSS: template.CSS(pageCSS), OtherLang: "en",
 	}
 	if lang == "en" {
-		v.Dir, v.OtherLang, v.Other = "ltr", "ar", relative("ar", source)
+		v.Dir, v.OtherLang = "ltr", "ar"
 	}
 	for _, s := range p.opt.Catalog.Sections() {
 		g := group{Name: s.Group.Name(lang), ID: "g-" + s.Group.Slug}
@@ -104,14 +125,6 @@ func (p *Page) view(ctx context.Context, lang, source, errText string) view {
 		v.Groups = append(v.Groups, g)
 	}
 	v.Times, v.TimeZone = p.times(&book.Bot, &book.Page)
-	if errText == "" {
-		if bot, err := p.opt.BotName(ctx); err == nil {
-			v.Start = tmeLink(bot, source)
-			v.QR = template.URL(qrDataURI(v.Start)) // made here: a PNG in base64
-		} else {
-			p.opt.Log.Warn("signup page without its link: bot username unknown", "err", err)
-		}
-	}
 	return v
 }
 
