@@ -78,6 +78,7 @@ type sentence struct {
 	text  string
 	pos   int // index among the usable sentences
 	words int
+	first string   // the first token (arabic.Tokens)
 	stems []string // distinct content stems
 	score float64
 }
@@ -228,6 +229,7 @@ func usable(title, body string, p params) []sentence {
 			text:  text,
 			pos:   len(out),
 			words: len(toks),
+			first: toks[0],
 			stems: distinctStems(toks),
 		})
 	}

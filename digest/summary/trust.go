@@ -32,8 +32,7 @@ var danglingOpeners = func() map[string]bool {
 // standsWith reports whether s may join chosen: a sentence that opens by
 // carrying on the one before it («وأضاف…») only right after that one.
 func standsWith(s *sentence, chosen []*sentence, sents []sentence) bool {
-	toks := arabic.Tokens(s.text)
-	if len(toks) > 0 && danglingOpeners[toks[0]] {
+	if danglingOpeners[s.first] {
 		return s.pos > 0 && slices.Contains(chosen, &sents[s.pos-1])
 	}
 	// A quotation that opens here and closes in a later sentence would be
