@@ -29,7 +29,7 @@ var English = Book{
 		SuggestTime:         "⏰ You wrote a time, “%s”, not something to follow. Would you like the digest daily %s?",
 		ButtonDigestAt:      "⏰ The digest %s",
 
-		SignupExpired: "⚠️ The signup link you opened has expired or is not valid, so you are subscribed without the topics and time you chose on the site. " +
+		SignupExpired: "⚠️ The signup link you opened has expired or is not valid, so you are subscribed without the topics and time it carried. " +
 			"Pick your topics in /topics and your digest time in /time.",
 		SignupUsed: "⚠️ This signup link has already been used. If it was you, your topics and digest time are as you chose them: /mytopics. " +
 			"Otherwise, pick your topics in /topics and your digest time in /time.",
