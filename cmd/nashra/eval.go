@@ -17,9 +17,16 @@ func evalCommand(fs *flag.FlagSet) func(ctx context.Context, e *env) error {
 	dir := fs.String("dir", "", "folder of articles with reference summaries (required)")
 	words := fs.Int("words", 0, "budget of `N` words per summary")
 	third := fs.Bool("third", false, "budget of one third of each article's words; with neither --words nor --third, both one third and 60 words")
+	cv := fs.Int("cv", 0, "cross-validate the summariser's weights over `K` folds by topic (manifest.tsv) at both budgets")
 	return func(ctx context.Context, e *env) error {
 		if *dir == "" {
 			return fmt.Errorf("%w: eval needs --dir", errUsage)
+		}
+		if *cv != 0 {
+			if *words != 0 || *third {
+				return fmt.Errorf("%w: --cv scores both budgets; leave out --words and --third", errUsage)
+			}
+			return crossValidate(ctx, e.stdout, *dir, *cv)
 		}
 		if *words < 0 {
 			return fmt.Errorf("%w: eval --words must be positive, not %d", errUsage, *words)

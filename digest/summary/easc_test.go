@@ -33,7 +33,7 @@ func eascSummarizer(article string, words int) []string {
 func splitLead(article string, words int) []string {
 	var out []string
 	w := 0
-	for _, s := range usable("", article, defaultParams) {
+	for _, s := range usable("", article, Defaults) {
 		if w >= words {
 			break
 		}

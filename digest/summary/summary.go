@@ -46,32 +46,43 @@ type Options struct {
 // hard-wrapped plain text are joined (see unwrap). The result is nil when
 // body has no usable sentence. Summarize is deterministic and safe for concurrent use.
 func Summarize(title, body string, opt Options) []string {
-	return summarize(title, body, opt, defaultParams)
+	return summarize(title, body, opt, Defaults)
 }
 
-// params are the weights of the ranking. The defaults were chosen on the
-// evaluation corpus (eval/README.md) from a small grid and rounded; tuning
-// on half of its articles and scoring the other half still beats Lead.
-// Overlap with the title or the lead did not help there, so the title only
-// serves to drop sentences that repeat it.
-type params struct {
-	posScale    float64 // sentence i gets the prior 1/(1 + i/posScale)
-	centWeight  float64 // weight of the cosine to the rest of the article
-	longWords   int     // a sentence longer than this is a run-on ...
-	longPenalty float64 // ... and loses this much score
-	redundancy  float64 // a candidate this similar to a chosen sentence is skipped
-	minWords    int     // shorter sentences are chosen only when nothing else is left
-	titleSimMax float64 // a sentence this similar to the title is dropped
+// SummarizeWith is Summarize with other weights, for tuning them
+// (`nashra eval --cv`).
+func SummarizeWith(title, body string, opt Options, p Params) []string {
+	return summarize(title, body, opt, p)
 }
 
-var defaultParams = params{
-	posScale:    16,
-	centWeight:  0.3,
-	longWords:   60,
-	longPenalty: 0.5,
-	redundancy:  0.6,
-	minWords:    4,
-	titleSimMax: 0.7,
+// Params are the weights of the ranking. Overlap with the title or the
+// lead did not help on the evaluation corpus, so the title only serves to
+// drop sentences that repeat it.
+type Params struct {
+	PosScale    float64 // sentence i gets the prior 1/(1 + i/PosScale)
+	CentWeight  float64 // weight of the cosine to the rest of the article
+	LongWords   int     // a sentence longer than this is a run-on ...
+	LongPenalty float64 // ... and loses this much score
+	Redundancy  float64 // a candidate this similar to a chosen sentence is skipped
+	MinWords    int     // shorter sentences are chosen only when nothing else is left
+	TitleSimMax float64 // a sentence this similar to the title is dropped
+	// LeadStop ends the summary as Lead ends: at the first sentence that
+	// reaches the budget, in rank order. Without it the summary less its
+	// longest sentence stays under budget, which fills the budget better
+	// and makes longer summaries.
+	LeadStop bool
+}
+
+// Defaults are the weights Summarize uses (see the README for how they
+// were chosen).
+var Defaults = Params{
+	PosScale:    16,
+	CentWeight:  0.3,
+	LongWords:   60,
+	LongPenalty: 0.5,
+	Redundancy:  0.6,
+	MinWords:    4,
+	TitleSimMax: 0.7,
 }
 
 type sentence struct {
@@ -83,7 +94,7 @@ type sentence struct {
 	score float64
 }
 
-func summarize(title, body string, opt Options, p params) []string {
+func summarize(title, body string, opt Options, p Params) []string {
 	sents := usable(title, body, p)
 	if len(sents) == 0 {
 		return nil
@@ -100,8 +111,8 @@ func summarize(title, body string, opt Options, p params) []string {
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
 		sa, sb := sents[a].score, sents[b].score
-		if (sents[a].words < p.minWords) != (sents[b].words < p.minWords) {
-			if sents[a].words < p.minWords {
+		if (sents[a].words < p.MinWords) != (sents[b].words < p.MinWords) {
+			if sents[a].words < p.MinWords {
 				return 1
 			}
 			return -1
@@ -125,7 +136,11 @@ func summarize(title, body string, opt Options, p params) []string {
 			break
 		}
 		s := &sents[i]
-		if opt.Words > 0 {
+		if opt.Words > 0 && p.LeadStop {
+			if words >= opt.Words {
+				break
+			}
+		} else if opt.Words > 0 {
 			if words >= opt.Words && opt.Words-(words-longest) <= 1 {
 				break // not even a one-word sentence fits
 			}
@@ -133,7 +148,7 @@ func summarize(title, body string, opt Options, p params) []string {
 				continue
 			}
 		}
-		if redundant(s, chosen, p.redundancy) || !standsWith(s, chosen, sents) {
+		if redundant(s, chosen, p.Redundancy) || !standsWith(s, chosen, sents) {
 			continue
 		}
 		chosen = append(chosen, s)
@@ -171,7 +186,7 @@ func summarize(title, body string, opt Options, p params) []string {
 // how often the rest of the article repeats them; and a penalty for a
 // run-on of more than longWords words, which is usually several sentences
 // that lost their punctuation and would spend most of a digest's budget.
-func score(sents []sentence, p params) {
+func score(sents []sentence, p Params) {
 	df := make(map[string]int)
 	for _, s := range sents {
 		for _, t := range s.stems {
@@ -184,9 +199,9 @@ func score(sents []sentence, p params) {
 	}
 	for i := range sents {
 		s := &sents[i]
-		s.score = 1 / (1 + float64(s.pos)/p.posScale)
-		if s.words > p.longWords {
-			s.score -= p.longPenalty
+		s.score = 1 / (1 + float64(s.pos)/p.PosScale)
+		if s.words > p.LongWords {
+			s.score -= p.LongPenalty
 		}
 		if len(s.stems) == 0 || docNorm == 0 {
 			continue
@@ -195,14 +210,14 @@ func score(sents []sentence, p params) {
 		for _, t := range s.stems {
 			dot += float64(df[t] - 1) // the sentence's vector is binary
 		}
-		s.score += p.centWeight * dot / math.Sqrt(float64(len(s.stems))*docNorm)
+		s.score += p.CentWeight * dot / math.Sqrt(float64(len(s.stems))*docNorm)
 	}
 }
 
 // usable returns the sentences of body that may enter a summary: not
 // boilerplate, not after a newsletter footer, not a repeat of the title or
 // of an earlier sentence.
-func usable(title, body string, p params) []sentence {
+func usable(title, body string, p Params) []sentence {
 	titleToks := arabic.Tokens(title)
 	var out []sentence
 	seen := make(map[string]bool)
@@ -217,7 +232,7 @@ func usable(title, body string, p params) []sentence {
 		case promo:
 			continue
 		}
-		if len(titleToks) > 0 && similarity(toks, titleToks) >= p.titleSimMax {
+		if len(titleToks) > 0 && similarity(toks, titleToks) >= p.TitleSimMax {
 			continue
 		}
 		key := joinTokens(toks)
