@@ -50,22 +50,7 @@ func standsWith(s *sentence, chosen []*sentence, sents []sentence) bool {
 // strayClosers counts the closing quotation marks of s that close nothing
 // opened in s.
 func strayClosers(s string) int {
-	var stack []rune
-	stray := 0
-	for _, r := range s {
-		for _, p := range quotePairs {
-			switch r {
-			case p[0]:
-				stack = append(stack, p[1])
-			case p[1]:
-				if n := len(stack); n > 0 && stack[n-1] == r {
-					stack = stack[:n-1]
-				} else {
-					stray++
-				}
-			}
-		}
-	}
+	_, stray := quotes(s)
 	return stray
 }
 
@@ -75,6 +60,14 @@ var quotePairs = [][2]rune{{'«', '»'}, {'“', '”'}}
 // openQuote returns the marks that would close the quotations s leaves
 // open, innermost first; "" when none is.
 func openQuote(s string) string {
+	open, _ := quotes(s)
+	return open
+}
+
+// quotes reads the quotation marks of s: the marks that would close what
+// it leaves open (innermost first), and how many closing marks close
+// nothing. Straight quotes pair among themselves.
+func quotes(s string) (open string, stray int) {
 	var stack []rune
 	straight := false
 	for _, r := range s {
@@ -89,6 +82,8 @@ func openQuote(s string) string {
 			case p[1]:
 				if n := len(stack); n > 0 && stack[n-1] == r {
 					stack = stack[:n-1]
+				} else {
+					stray++
 				}
 			}
 		}
@@ -100,7 +95,7 @@ func openQuote(s string) string {
 	if straight {
 		b.WriteByte('"')
 	}
-	return b.String()
+	return b.String(), stray
 }
 
 // capWords keeps chosen (in document order) within max words: the
