@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,6 +35,7 @@ const DefaultFirstDigest = 5
 // *subscribers.Store).
 type ReaderSource interface {
 	ChatIDs(ctx context.Context, st subscribers.Status, fn func(ids []int64) error) error
+	ShardChatIDs(ctx context.Context, st subscribers.Status, shard int, fn func(ids []int64) error) error
 	DigestStates(ctx context.Context, ids []int64) ([]subscribers.DigestState, error)
 	EndedPauses(ctx context.Context, ids []int64, now time.Time) ([]subscribers.EndedPause, error)
 }
@@ -110,7 +112,20 @@ type BuildResult struct {
 // written and the digests are returned; otherwise only counts are (a run
 // may cover a very large audience).
 func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
-	return b.run(ctx, dryRun, nil)
+	return b.run(ctx, dryRun, nil, nil)
+}
+
+// Claim gives part of a run's work to the instance that asks first: it
+// reports true to that one and false to every other (schedule.Claim).
+type Claim func(ctx context.Context, shard int) (bool, error)
+
+// RunShared is Run in one of several instances building the same minute
+// at once: each builds the shards of readers claim gives it, in a random
+// order, so that two instances finish the minute in about half the time.
+// A shard claimed by an instance that then fails is built at the next
+// minute: its readers are still due then.
+func (b *Builder) RunShared(ctx context.Context, claim Claim) (BuildResult, error) {
+	return b.run(ctx, false, nil, claim)
 }
 
 // RunInstant builds and queues the digests of the readers who chose
@@ -120,22 +135,18 @@ func (b *Builder) Run(ctx context.Context, dryRun bool) (BuildResult, error) {
 // Run, or another instance's RunInstant, queues each digest once: the
 // cursor's compare-and-set refuses the second.
 func (b *Builder) RunInstant(ctx context.Context) (BuildResult, error) {
-	return b.run(ctx, false, func(st subscribers.DigestState) bool { return st.Schedule == subscribers.Instant })
+	return b.run(ctx, false, func(st subscribers.DigestState) bool { return st.Schedule == subscribers.Instant }, nil)
 }
 
 // run builds the digests due now of the active readers that only accepts
-// (all of them when only is nil).
-func (b *Builder) run(ctx context.Context, dryRun bool, only func(subscribers.DigestState) bool) (BuildResult, error) {
+// (all of them when only is nil), in the shards claim gives it (all of
+// them when claim is nil).
+func (b *Builder) run(ctx context.Context, dryRun bool, only func(subscribers.DigestState) bool, claim Claim) (BuildResult, error) {
 	var res BuildResult
 	now := b.now()
 	last, err := b.refresh(ctx)
 	if err != nil {
 		return res, err
-	}
-	if !dryRun {
-		if res.Resumed, err = b.endPauses(ctx, now); err != nil {
-			return res, err
-		}
 	}
 	renders := &renderCache{m: map[string][]string{}}
 	var mu sync.Mutex // guards res
@@ -144,7 +155,7 @@ func (b *Builder) run(ctx context.Context, dryRun bool, only func(subscribers.Di
 	// and one after the other each would wait on the other.
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(buildWorkers)
-	err = b.Readers.ChatIDs(gctx, subscribers.Active, func(ids []int64) error {
+	batch := func(ids []int64) error {
 		if err := gctx.Err(); err != nil {
 			return err // a worker failed: stop reading
 		}
@@ -156,7 +167,34 @@ func (b *Builder) run(ctx context.Context, dryRun bool, only func(subscribers.Di
 			return err
 		})
 		return nil
-	})
+	}
+	for _, shard := range rand.Perm(subscribers.Shards) {
+		if claim != nil {
+			mine, cerr := claim(gctx, shard)
+			if cerr != nil {
+				err = cerr
+				break
+			}
+			if !mine {
+				continue
+			}
+		}
+		// Pauses that ended first: a digest their schedule brought
+		// during the pause comes in the same run, after the notice.
+		if !dryRun {
+			n, perr := b.endPauses(gctx, now, shard)
+			mu.Lock()
+			res.Resumed += n
+			mu.Unlock()
+			if perr != nil {
+				err = perr
+				break
+			}
+		}
+		if err = b.Readers.ShardChatIDs(gctx, subscribers.Active, shard, batch); err != nil {
+			break
+		}
+	}
 	if werr := g.Wait(); werr != nil && (err == nil || errors.Is(err, context.Canceled)) {
 		err = werr
 	}
@@ -277,15 +315,15 @@ func (c *renderCache) get(key string, render func() []string) []string {
 	return msgs
 }
 
-// endPauses makes the readers whose pause for a while has ended active
-// again, each told in a short notice, before the active readers are looked
-// at: a digest their schedule brought during the pause comes in the same
+// endPauses makes the readers of shard whose pause for a while has ended
+// active again, each told in a short notice, before the shard's active
+// readers are looked at: a digest their schedule brought during the pause comes in the same
 // run, right after the notice. Doing it here rather than in a job of its
 // own keeps one place that decides who gets what when, and a reader's end
 // is noticed within the minute the builder runs in.
-func (b *Builder) endPauses(ctx context.Context, now time.Time) (int, error) {
+func (b *Builder) endPauses(ctx context.Context, now time.Time, shard int) (int, error) {
 	resumed := 0
-	err := b.Readers.ChatIDs(ctx, subscribers.Paused, func(ids []int64) error {
+	err := b.Readers.ShardChatIDs(ctx, subscribers.Paused, shard, func(ids []int64) error {
 		ended, err := b.Readers.EndedPauses(ctx, ids, now)
 		if err != nil || len(ended) == 0 {
 			return err

@@ -16,14 +16,18 @@ import (
 	"nashra/digest/articles"
 	"nashra/digest/topics"
 	"nashra/outbox"
+	"nashra/schedule"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
 
 // BenchmarkBuild100k builds the digests of 100,000 readers over 200 new
-// articles (run it against real Redis: NASHRA_TEST_REDIS_URL, and with
-// -benchtime 1x). It reports the build's seconds and peak heap, and beside
-// them the floor: one pipelined pass that only reads every reader's record.
+// articles (run it against real Redis or the CI's cluster:
+// NASHRA_TEST_REDIS_URL, and with -benchtime 1x). It reports the build's
+// seconds and peak heap, beside them the floor (one pipelined pass that
+// only reads every reader's record), and the next morning's build shared
+// by two instances (RunShared, shards claimed as `nashra run` does) with
+// its speed-up.
 // NASHRA_BENCH_READERS changes the number of readers.
 func BenchmarkBuild100k(b *testing.B) {
 	readers := 100_000
@@ -99,7 +103,7 @@ func BenchmarkBuild100k(b *testing.B) {
 	}()
 	defer close(stop)
 
-	var buildTotal, floorTotal time.Duration
+	var buildTotal, sharedTotal, floorTotal time.Duration
 	round := 0
 	for b.Loop() {
 		b.StopTimer()
@@ -124,8 +128,42 @@ func BenchmarkBuild100k(b *testing.B) {
 		if err != nil || res.Due != readers || seen != readers {
 			b.Fatalf("build: %+v, %v (floor saw %d); want %d due", res, err, seen, readers)
 		}
+
+		// The next morning, two instances share the build (RunShared),
+		// claiming shards as `nashra run` does.
+		b.StopTimer()
+		round++
+		addArticles(round)
+		now = now.Add(24 * time.Hour)
+		runtime.GC()
+		b.StartTimer()
+		tick := now.Truncate(time.Minute)
+		t2 := time.Now()
+		var wg sync.WaitGroup
+		var due atomic.Int64
+		for i := range 2 {
+			inst := schedule.New(schedule.Options{RDB: r.Client, Prefix: r.Prefix, Instance: fmt.Sprint("bench-", i)})
+			other := &digest.Builder{Readers: rs, Outbox: queue, Articles: as, DefaultSchedule: "0 8 * * *", Location: damascus, Now: clock, Topics: topics.Builtin()}
+			wg.Go(func() {
+				res, err := other.RunShared(ctx, func(ctx context.Context, shard int) (bool, error) {
+					return inst.Claim(ctx, "digest", tick, strconv.Itoa(shard))
+				})
+				if err != nil {
+					b.Error(err)
+				}
+				due.Add(int64(res.Due))
+			})
+		}
+		wg.Wait()
+		sharedTotal += time.Since(t2)
+		if due.Load() != int64(readers) {
+			b.Fatalf("two instances built %d digests; want %d", due.Load(), readers)
+		}
 	}
-	b.ReportMetric(buildTotal.Seconds()/float64(round), "s/build")
-	b.ReportMetric(floorTotal.Seconds()/float64(round), "s/floor")
+	rounds := float64(round / 2)
+	b.ReportMetric(buildTotal.Seconds()/rounds, "s/build")
+	b.ReportMetric(sharedTotal.Seconds()/rounds, "s/build-2-instances")
+	b.ReportMetric(buildTotal.Seconds()/sharedTotal.Seconds(), "speed-up")
+	b.ReportMetric(floorTotal.Seconds()/rounds, "s/floor")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "MB-peak-heap")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -120,5 +121,74 @@ func TestSameFollowsShareOnlyTheSameDigest(t *testing.T) {
 	}
 	if !strings.Contains(text[4], "سد تشرين") || !strings.Contains(text[5], "سدّ تشرين") {
 		t.Errorf("each keyword reader should see their words as typed:\n%s\n---\n%s", text[4], text[5])
+	}
+}
+
+// Two instances building the same minute share it: each shard of readers
+// is built by one of them, every due reader is queued once, and a shard an
+// instance claimed and did not build waits for the next minute, when its
+// readers are still due.
+func TestTwoBuildersShareAMinute(t *testing.T) {
+	e := newBuildEnv(t)
+	const readers = 96
+	for chat := range int64(readers) {
+		e.reader(t, 2000+chat)
+	}
+	e.add(t, "a", "news", true, "sdf")
+	e.now = time.Date(2026, 11, 28, 8, 0, 0, 0, damascus)
+	var mu sync.Mutex
+	owner := map[int]int{} // shard → builder
+	claim := func(who int) digest.Claim {
+		return func(_ context.Context, shard int) (bool, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if _, taken := owner[shard]; taken {
+				return false, nil
+			}
+			owner[shard] = who
+			return true, nil
+		}
+	}
+	builders := []*digest.Builder{e.newBuilder(), e.newBuilder()}
+	results := make([]digest.BuildResult, 2)
+	var wg sync.WaitGroup
+	for i, b := range builders {
+		wg.Go(func() {
+			var err error
+			if results[i], err = b.RunShared(context.Background(), claim(i)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if len(owner) != outbox.Shards {
+		t.Errorf("%d shards claimed; want all %d", len(owner), outbox.Shards)
+	}
+	if q := results[0].Queued + results[1].Queued; q != readers || results[0].Stale+results[1].Stale != 0 {
+		t.Errorf("queued %d + %d (stale %d, %d); want %d, each once", results[0].Queued, results[1].Queued,
+			results[0].Stale, results[1].Stale, readers)
+	}
+	order := e.deliveryOrder(t)
+	slices.Sort(order)
+	if len(order) != readers || len(slices.Compact(order)) != readers {
+		t.Errorf("%d digests delivered to %d readers; want one each to %d", len(order), len(slices.Compact(order)), readers)
+	}
+
+	// A shard claimed by an instance that never built it (it crashed):
+	// its readers are built the minute after.
+	e.add(t, "b", "more news", true, "sdf")
+	e.now = e.now.AddDate(0, 0, 1)
+	lost := 3
+	res, err := builders[0].RunShared(context.Background(), func(_ context.Context, shard int) (bool, error) { return shard != lost, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.now = e.now.Add(time.Minute)
+	later, err := builders[1].RunShared(context.Background(), func(_ context.Context, shard int) (bool, error) { return shard == lost, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Queued+later.Queued != readers || later.Queued == 0 {
+		t.Errorf("queued %d at 08:00 and %d at 08:01 for the shard left; want %d in all", res.Queued, later.Queued, readers)
 	}
 }

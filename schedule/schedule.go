@@ -127,6 +127,47 @@ func (s *Scheduler) add(name, spec string, fn func(ctx context.Context) error) (
 	return id, nil
 }
 
+// AddShared schedules fn under name to run in every instance at each of
+// its ticks, given the tick: rather than one instance running the whole
+// tick, fn divides the tick's work among the instances running it, each
+// part once (Claim), so that more instances finish a tick sooner. A run
+// that would overlap this instance's previous one is skipped, as for
+// every job.
+func (s *Scheduler) AddShared(name, spec string, fn func(ctx context.Context, tick time.Time) error) error {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return fmt.Errorf("schedule %s %q: %w", name, spec, err)
+	}
+	s.cron.Schedule(sched, cron.FuncJob(func() {
+		s.wg.Add(1)
+		defer s.wg.Done()
+		if s.ctx == nil || s.ctx.Err() != nil {
+			return
+		}
+		err := fn(s.ctx, tickOf(sched, s.opt.Now().In(s.opt.Location)))
+		s.count(s.ran, name)
+		if err != nil {
+			s.opt.Log.Error("job failed", "job", name, "err", err)
+		}
+	}))
+	return nil
+}
+
+// claimTTL is how long a claim on part of a tick is kept: long past the
+// tick, so that a slow instance never takes a part already done.
+const claimTTL = time.Hour
+
+// Claim gives part of a shared job's tick (AddShared) to the instance
+// that asks first: it reports true to that one and false to every other.
+func (s *Scheduler) Claim(ctx context.Context, name string, tick time.Time, part string) (bool, error) {
+	key := s.opt.Prefix + "tick:" + name + ":" + strconv.FormatInt(tick.Unix(), 10) + ":" + part
+	ok, err := s.opt.RDB.SetNX(ctx, key, s.opt.Instance, claimTTL).Result()
+	if err != nil {
+		return false, fmt.Errorf("claim %s of %s: %w", part, name, err)
+	}
+	return ok, nil
+}
+
 // tickOf names the tick a run belongs to, the same in every instance:
 // the scheduled time at or before now. For "@every D" (relative to each
 // process's start) it is now truncated to D.

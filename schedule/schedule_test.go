@@ -235,3 +235,35 @@ func TestAddAtStartRunsOnceAcrossInstances(t *testing.T) {
 		t.Errorf("an instance joining in the same tick polled again (%d polls); want none", n)
 	}
 }
+
+// Each part of a shared tick goes to one instance, whichever asks first;
+// the next tick's parts are claimed afresh.
+func TestClaimGivesEachPartOnce(t *testing.T) {
+	a, b := newPair(t)
+	ctx := context.Background()
+	tick := time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
+	var mine [2]atomic.Int32
+	var wg sync.WaitGroup
+	for i, s := range []*Scheduler{a, b} {
+		for part := range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok, err := s.Claim(ctx, "digest", tick, string(rune('a'+part)))
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					mine[i].Add(1)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	if n := mine[0].Load() + mine[1].Load(); n != 16 {
+		t.Errorf("the two instances claimed %d parts of 16; want each once", n)
+	}
+	if ok, _ := a.Claim(ctx, "digest", tick.Add(time.Minute), "a"); !ok {
+		t.Error("a part of the next tick was refused")
+	}
+}

@@ -284,32 +284,41 @@ const idBatch = 1000
 // before the first batch (8 bytes a reader, a sixteenth of the audience).
 func (s *Store) ChatIDs(ctx context.Context, st Status, fn func(ids []int64) error) error {
 	for _, n := range rand.Perm(Shards) {
-		key := s.ks.Shard(n).Status(string(st))
-		var ids []int64
-		var cursor uint64
-		for {
-			members, next, err := s.rdb.SScan(ctx, key, cursor, "", idBatch).Result()
-			if err != nil {
-				return fmt.Errorf("list %s readers: %w", st, err)
-			}
-			for _, m := range members {
-				if id, err := strconv.ParseInt(m, 10, 64); err == nil {
-					ids = append(ids, id)
-				}
-			}
-			if next == 0 {
-				break
-			}
-			cursor = next
+		if err := s.ShardChatIDs(ctx, st, n, fn); err != nil {
+			return err
 		}
-		// SSCAN may return a member twice (while the set is rehashed).
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-		for batch := range slices.Chunk(ids, idBatch) {
-			if err := fn(batch); err != nil {
-				return err
+	}
+	return nil
+}
+
+// ShardChatIDs is ChatIDs for shard n alone (0 ≤ n < Shards), its chats
+// in a new random order on every call.
+func (s *Store) ShardChatIDs(ctx context.Context, st Status, n int, fn func(ids []int64) error) error {
+	key := s.ks.Shard(n).Status(string(st))
+	var ids []int64
+	var cursor uint64
+	for {
+		members, next, err := s.rdb.SScan(ctx, key, cursor, "", idBatch).Result()
+		if err != nil {
+			return fmt.Errorf("list %s readers: %w", st, err)
+		}
+		for _, m := range members {
+			if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+				ids = append(ids, id)
 			}
+		}
+		if next == 0 {
+			break
+		}
+		cursor = next
+	}
+	// SSCAN may return a member twice (while the set is rehashed).
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	for batch := range slices.Chunk(ids, idBatch) {
+		if err := fn(batch); err != nil {
+			return err
 		}
 	}
 	return nil

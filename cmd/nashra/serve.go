@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -108,11 +109,14 @@ type server struct {
 }
 
 // job is a periodic task for the scheduler; atStart ones also run as the
-// scheduler starts (schedule.AddAtStart).
+// scheduler starts (schedule.AddAtStart). A shared one runs in every
+// instance at each tick, each taking the parts of the tick it claims
+// first (schedule.AddShared).
 type job struct {
 	name, spec string
 	atStart    bool
 	run        func(ctx context.Context) error
+	shared     func(ctx context.Context, claim func(ctx context.Context, part string) (bool, error)) error
 }
 
 // newServer builds every part of `nashra run` on rdb, with the topic
@@ -214,8 +218,12 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 			_, _, ferr := after.run(ctx, res.Added)
 			return errors.Join(err, ferr)
 		}},
-		{name: "digest", spec: "* * * * *", run: func(ctx context.Context) error {
-			res, err := builder.Run(ctx, false)
+		// Every instance builds the minute's digests, each the shards of
+		// readers it claims first: more instances, a shorter build.
+		{name: "digest", spec: "* * * * *", shared: func(ctx context.Context, claim func(context.Context, string) (bool, error)) error {
+			res, err := builder.RunShared(ctx, func(ctx context.Context, shard int) (bool, error) {
+				return claim(ctx, strconv.Itoa(shard))
+			})
 			if res.Due > 0 {
 				e.log.Info("digests built", "due", res.Due, "queued", res.Queued, "empty", res.Empty, "stale", res.Stale)
 			}
@@ -249,11 +257,18 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	// only now (":0" picks a port).
 	sched := schedule.New(schedule.Options{RDB: s.rdb, Prefix: e.cfg.RedisPrefix, Location: e.cfg.Location, Log: e.log, Instance: instanceID(e.cfg.InstanceID, ln.Addr())})
 	for _, j := range s.jobs {
-		add := sched.Add
-		if j.atStart {
-			add = sched.AddAtStart
+		var err error
+		switch {
+		case j.shared != nil:
+			err = sched.AddShared(j.name, j.spec, func(ctx context.Context, tick time.Time) error {
+				return j.shared(ctx, func(ctx context.Context, part string) (bool, error) { return sched.Claim(ctx, j.name, tick, part) })
+			})
+		case j.atStart:
+			err = sched.AddAtStart(j.name, j.spec, j.run)
+		default:
+			err = sched.Add(j.name, j.spec, j.run)
 		}
-		if err := add(j.name, j.spec, j.run); err != nil {
+		if err != nil {
 			_ = ln.Close()
 			return err
 		}
