@@ -57,9 +57,11 @@ type Message struct {
 	Photo     []byte
 	PhotoName string
 	PhotoRef  string
-	Edits     int // edits applied (text or markup)
-	EditDate  time.Time
-	Deleted   bool
+	// PaidBroadcast: sent with allow_paid_broadcast (0.1 Star).
+	PaidBroadcast bool
+	Edits         int // edits applied (text or markup)
+	EditDate      time.Time
+	Deleted       bool
 	// Inaccessible: Telegram no longer gives the bot this message (see
 	// MakeInaccessible).
 	Inaccessible bool

@@ -99,7 +99,11 @@ type Server struct {
 	migrated map[int64]int64
 	limits   Limits
 	limiter  limiter
-	queryID  uint64
+	// starTenths is the Stars balance in tenths, -1 unlimited; paidSent
+	// the messages accepted with allow_paid_broadcast.
+	starTenths int64
+	paidSent   int
+	queryID    uint64
 
 	skipLayout     bool
 	layoutProblems []string
@@ -177,6 +181,7 @@ func NewServer(opts Options) (*Server, error) {
 		migrated:     map[int64]int64{},
 		limits:       opts.Limits,
 		limiter:      newLimiter(),
+		starTenths:   -1,
 		queryID:      4620000000000000000,
 		skipLayout:   opts.SkipLayoutCheck,
 	}
