@@ -32,7 +32,7 @@ type running struct {
 	stop func() // cancels Run and waits for it to return
 }
 
-func runBot(t *testing.T, srv *telegramtest.Server, r *redistest.Redis, opt bot.Options) *running {
+func runBot(t testing.TB, srv *telegramtest.Server, r *redistest.Redis, opt bot.Options) *running {
 	t.Helper()
 	opt.Token, opt.APIURL = srv.Token(), srv.URL()
 	opt.Store = subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
@@ -51,7 +51,7 @@ func runBot(t *testing.T, srv *telegramtest.Server, r *redistest.Redis, opt bot.
 }
 
 // rerun runs b again, as the lease does when it is obtained once more.
-func rerun(t *testing.T, b *bot.Bot) *running {
+func rerun(t testing.TB, b *bot.Bot) *running {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = b.Run(ctx) }()
