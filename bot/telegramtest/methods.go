@@ -186,6 +186,7 @@ func (s *Server) addMessageLocked(m Message) *Message {
 	m.Date = s.now()
 	s.messages = append(s.messages, m)
 	s.msgIndex[msgKey{m.ChatID, m.MessageID}] = len(s.messages) - 1
+	s.sentTo[m.ChatID]++
 	s.notifyLocked()
 	return &s.messages[len(s.messages)-1]
 }

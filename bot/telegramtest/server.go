@@ -77,6 +77,7 @@ type Server struct {
 	calls     []Call
 	messages  []Message
 	msgIndex  map[msgKey]int
+	sentTo    map[int64]int // messages sent per chat, so a wait for one chat is not a scan of all
 	chats     map[int64]*chatState
 	users     map[int64]models.User
 	queries   map[string]*queryState
@@ -172,6 +173,7 @@ func NewServer(opts Options) (*Server, error) {
 		changed:      make(chan struct{}),
 		updatesCh:    make(chan struct{}),
 		msgIndex:     map[msgKey]int{},
+		sentTo:       map[int64]int{},
 		chats:        map[int64]*chatState{},
 		users:        map[int64]models.User{},
 		queries:      map[string]*queryState{},
