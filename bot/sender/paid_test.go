@@ -12,17 +12,20 @@ import (
 	"nashra/outbox"
 )
 
-// paidLimits are Telegram's limits scaled down tenfold for paid sending, so
-// a test sends a few hundred messages in a second or two: 30/s free, 200/s
-// with allow_paid_broadcast, 1/s per chat.
-var paidLimits = telegramtest.Limits{PerSecond: 30, PaidPerSecond: 200, PerChatPerSecond: 1}
+// paidLimits are Telegram's limits with a free rate raised so that the
+// tests' few hundred messages take a second or two: 100/s without
+// allow_paid_broadcast, 1,000/s with it, 1/s per chat.
+var paidLimits = telegramtest.Limits{PerSecond: 100, PaidPerSecond: 1000, PerChatPerSecond: 1}
 
-// paidSender is a sender at 20/s free and 200/s with paid broadcasts, up
+// The senders' rates: freeRate without Stars, paidRate in all with them.
+const freeRate, paidRate = 50, 500
+
+// paidSender is a sender at freeRate and paidRate with paid broadcasts, up
 // to perDay paid messages a day.
 func (e *env) paidSender(consumer string, perDay int64, mod func(*Options)) *Sender {
 	return e.sender(consumer, func(o *Options) {
-		o.Rate = 20
-		o.Paid = ratelimit.Paid{Rate: 200, PerDay: perDay}
+		o.Rate = freeRate
+		o.Paid = ratelimit.Paid{Rate: paidRate, PerDay: perDay}
 		o.Workers = 8
 		if mod != nil {
 			mod(o)
@@ -65,8 +68,8 @@ func (e *env) wantDelivered(jobs []outbox.Job) {
 
 func (e *env) paidStatus(perDay int64) ratelimit.PaidStatus {
 	e.t.Helper()
-	st, err := ratelimit.New(e.redis.Client, e.redis.Prefix, 20, 0.04).
-		WithPaid(ratelimit.Paid{Rate: 200, PerDay: perDay}).PaidStatus(context.Background(), 7)
+	st, err := ratelimit.New(e.redis.Client, e.redis.Prefix, freeRate, 0.04).
+		WithPaid(ratelimit.Paid{Rate: paidRate, PerDay: perDay}).PaidStatus(context.Background(), 7)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -94,9 +97,9 @@ func TestPaidOnlyForBulk(t *testing.T) {
 		}
 	}
 	nPaid := e.srv.PaidSent()
-	// 260 messages at 20/s free would take 13 s; with 200/s about 1.3 s.
-	if nPaid < 150 || took > 8*time.Second {
-		t.Errorf("%d of 240 broadcasts paid, all 260 messages in %v; want most paid and well under the 13 s of the free rate", nPaid, took)
+	// 260 messages at 50/s free would take 5.2 s; at 500/s about 0.6 s.
+	if nPaid < 150 || took > 3500*time.Millisecond {
+		t.Errorf("%d of 240 broadcasts paid, all 260 messages in %v; want most paid and well under the 5.2 s of the free rate", nPaid, took)
 	}
 	st := e.paidStatus(100000)
 	if st.State != ratelimit.PaidOn || st.Today().Messages != int64(nPaid) || s.Stats().Paid != int64(nPaid) {
@@ -132,7 +135,7 @@ func TestPaidBudgetAcrossInstances(t *testing.T) {
 		t.Errorf("paid status %+v; want at budget, 30 messages (3 Stars) today", st)
 	}
 	// Free messages after the budget went at the free rate: the last 100
-	// free ones took at least 100/20 s less the burst.
+	// free ones took about 100/48 s (the rate less its headroom).
 	var free []time.Time
 	for _, m := range e.srv.Sent() {
 		if !m.PaidBroadcast {
@@ -140,8 +143,8 @@ func TestPaidBudgetAcrossInstances(t *testing.T) {
 		}
 	}
 	if n := len(free); n >= 100 {
-		if span := free[n-1].Sub(free[n-100]); span < 4500*time.Millisecond {
-			t.Errorf("the last 100 free messages took %v; want about 5 s at the free rate of 20/s", span)
+		if span := free[n-1].Sub(free[n-100]); span < 1800*time.Millisecond {
+			t.Errorf("the last 100 free messages took %v; want about 2 s at the free rate of 50/s", span)
 		}
 	}
 
