@@ -22,7 +22,8 @@ import (
 //	<prefix>tg:{paid}:…           paid broadcasts: their rate, Stars spent, balance hold (paid.go)
 //
 // Each is one key, so each step is a single-key script that runs anywhere
-// on a cluster. Every clock reading is Redis's TIME: instances whose clocks
+// on a cluster (paid broadcasts' keys share the hash tag {paid}, so their
+// one script runs on one slot). Every clock reading is Redis's TIME: instances whose clocks
 // disagree still share one schedule.
 //
 // The limiter is a GCRA (as in github.com/go-redis/redis_rate, written here

@@ -466,6 +466,9 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			continue
 		}
 		ok, err := s.outbox.Begin(ctx, job, s.opt.Consumer)
+		if paid && (err != nil || !ok) {
+			s.refundPaid(settle, log) // nothing will be sent on this slot
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				if err := s.outbox.Requeue(settle, job); err != nil {
@@ -496,9 +499,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 		if paid && out != outSent && out != outUnknown {
 			// Not delivered, so not charged: the slot goes back to the
 			// day's budget (the next try takes a slot of its own).
-			if err := s.lim.RefundPaid(settle); err != nil {
-				log.Warn("refund paid message", "err", err)
-			}
+			s.refundPaid(settle, log)
 		}
 		if out != outSystemic && out != outUnknown {
 			s.reached(settle, log)
@@ -582,6 +583,14 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			s.finish(settle, log, job, outbox.StateUnknown)
 			return nil
 		}
+	}
+}
+
+// refundPaid gives a paid slot back to the day's budget: no message was
+// delivered on it.
+func (s *Sender) refundPaid(ctx context.Context, log *slog.Logger) {
+	if err := s.lim.RefundPaid(ctx); err != nil {
+		log.Warn("refund paid message", "err", err)
 	}
 }
 

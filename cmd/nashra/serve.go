@@ -145,7 +145,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		DefaultSchedule: e.cfg.DigestSchedule,
 		Location:        e.cfg.Location,
 		BreakingCap:     e.cfg.BreakingCap,
-		Stats:           bot.StatsConfig{Articles: articleStore, Feeds: e.cfg.Feeds, Delivery: snd.Stats},
+		Stats:           bot.StatsConfig{Articles: articleStore, Feeds: e.cfg.Feeds, Delivery: snd.Stats, Paid: snd.PaidStatus},
 	})
 	if err != nil {
 		return nil, err
