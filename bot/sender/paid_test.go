@@ -18,8 +18,9 @@ var paidLimits = telegramtest.Limits{PerSecond: 30, PaidPerSecond: 1000, PerChat
 
 // The senders' rates: freeRate without Stars, paidRate in all with them.
 // The free rate is low so that even a slow machine (-race, beside other
-// tests) sends faster than it and needs paid slots.
-const freeRate, paidRate = 10, 500
+// tests, a few messages a second) sends faster than it and needs paid
+// slots.
+const freeRate, paidRate = 2, 500
 
 // paidSender is a sender at freeRate and paidRate with paid broadcasts, up
 // to perDay paid messages a day.
@@ -84,7 +85,7 @@ func TestPaidOnlyForBulk(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, paidLimits)
 	bulk := e.readers(10000, 240, "broadcast")
-	notices := e.readers(20000, 20, "notice")
+	notices := e.readers(20000, 4, "notice")
 	s := e.paidSender("a", 100000, nil)
 	began := time.Now()
 	start(t, s)
@@ -98,10 +99,10 @@ func TestPaidOnlyForBulk(t *testing.T) {
 		}
 	}
 	nPaid := e.srv.PaidSent()
-	// 260 messages at 10/s free would take 26 s; at 500/s about 0.6 s
-	// (the 20 notices alone take 2 s at the free rate).
-	if nPaid < 150 || took > 13*time.Second {
-		t.Errorf("%d of 240 broadcasts paid, all 260 messages in %v; want most paid and well under the 26 s of the free rate", nPaid, took)
+	// 244 messages at 2/s free would take 2 min; at 500/s about 0.5 s
+	// (the 4 notices take 2 s at the free rate).
+	if nPaid < 200 || took > 20*time.Second {
+		t.Errorf("%d of 240 broadcasts paid, all 244 messages in %v; want most paid and well under the 2 min of the free rate", nPaid, took)
 	}
 	st := e.paidStatus(100000)
 	if st.State != ratelimit.PaidOn || st.Today().Messages != int64(nPaid) || s.Stats().Paid != int64(nPaid) {
@@ -119,7 +120,7 @@ func TestPaidBudgetAcrossInstances(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, paidLimits)
 	const budget = 30 // 3 Stars
-	jobs := e.readers(30000, budget+40, "digest")
+	jobs := e.readers(30000, budget+8, "digest")
 	a := e.paidSender("a", budget, nil)
 	b := e.paidSender("b", budget, nil)
 	start(t, a)
@@ -136,17 +137,18 @@ func TestPaidBudgetAcrossInstances(t *testing.T) {
 	if st.State != ratelimit.PaidBudget || st.Today().Messages != budget || st.Today().Stars() != 3 {
 		t.Errorf("paid status %+v; want at budget, 30 messages (3 Stars) today", st)
 	}
-	// Free messages after the budget went at the free rate: the last 30
-	// free ones took about 30/9.6 s (the rate less its headroom).
+	// Free messages after the budget went at the free rate: the last 8
+	// free ones took about 7 intervals of 1/1.92 s (the rate less its
+	// headroom).
 	var free []time.Time
 	for _, m := range e.srv.Sent() {
 		if !m.PaidBroadcast {
 			free = append(free, m.Date)
 		}
 	}
-	if n := len(free); n >= 30 {
-		if span := free[n-1].Sub(free[n-30]); span < 2700*time.Millisecond {
-			t.Errorf("the last 30 free messages took %v; want about 3 s at the free rate of 10/s", span)
+	if n := len(free); n >= 8 {
+		if span := free[n-1].Sub(free[n-8]); span < 3300*time.Millisecond {
+			t.Errorf("the last 8 free messages took %v; want about 3.6 s at the free rate of 2/s", span)
 		}
 	}
 
@@ -167,7 +169,7 @@ func TestBalanceTooLowHoldsPaidNotDelivery(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, paidLimits)
 	e.srv.SetStarBalance(1) // 10 paid messages
-	jobs := e.readers(40000, 45, "broadcast")
+	jobs := e.readers(40000, 18, "broadcast")
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	a := e.paidSender("a", 100000, func(o *Options) { o.Log = log })
