@@ -17,6 +17,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nashra/bidi"
+	"nashra/bot/ratelimit"
 	"nashra/bot/sender"
 	"nashra/digest/arabic"
 	"nashra/digest/articles"
@@ -33,6 +34,9 @@ type StatsConfig struct {
 	Feeds    []string
 	// Delivery returns this instance's sender counters (sender.Sender.Stats).
 	Delivery func() sender.Stats
+	// Paid reads paid broadcasts' state and the Stars spent over the last
+	// days (sender.Sender.PaidStatus).
+	Paid func(ctx context.Context, days int) (ratelimit.PaidStatus, error)
 	// Days is how many days the text lists (7 when zero); ChartDays how
 	// many the chart draws (30 when zero).
 	Days      int
@@ -57,6 +61,7 @@ type statsReport struct {
 	bcasts   int64
 	hi, lo   int64
 	delivery *sender.Stats
+	paid     *ratelimit.PaidStatus // the text's span
 	feeds    []articles.FeedState
 	invites  signup.InviteCounts
 }
@@ -170,6 +175,13 @@ func (b *Bot) gatherStats(ctx context.Context, cfg StatsConfig, lang string, spa
 	if cfg.Delivery != nil {
 		st := cfg.Delivery()
 		r.delivery = &st
+	}
+	if cfg.Paid != nil {
+		st, err := cfg.Paid(ctx, textDays)
+		if err != nil {
+			return r, err
+		}
+		r.paid = &st
 	}
 	if cfg.Articles != nil && len(cfg.Feeds) > 0 {
 		if r.feeds, err = cfg.Articles.FeedStates(ctx, cfg.Feeds); err != nil {
@@ -296,6 +308,20 @@ func statsText(r statsReport, t *statsTexts, days int, now time.Time) string {
 		line("%s", t.Queue)
 		line(t.QueueDigests, t.Messages.Of(r.hi))
 		line(t.QueueBcasts, t.Messages.Of(r.lo))
+	}
+	if p := r.paid; p != nil {
+		var spent int64 // paid messages: tenths of a Star
+		for _, d := range p.Days {
+			spent += d.Messages
+		}
+		// Off and never used: one line says so.
+		line("%s", t.PaidStates[string(p.State)])
+		if p.State != ratelimit.PaidOff {
+			line(t.PaidToday, t.StarsOf(p.Today().Messages), t.StarsOf(p.PerDay))
+		}
+		if p.State != ratelimit.PaidOff || spent > 0 {
+			line(t.PaidDays, t.Span(days), t.StarsOf(spent))
+		}
 	}
 
 	sb.WriteByte('\n')

@@ -21,6 +21,7 @@ import (
 
 	"nashra/bot"
 	"nashra/bot/inbox"
+	"nashra/bot/ratelimit"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
 	"nashra/broadcasts"
@@ -59,7 +60,8 @@ func newStatsHarnessWith(t *testing.T, now time.Time, edit func(*bot.StatsConfig
 		Delivery: func() sender.Stats {
 			return sender.Stats{Sent: 1234, Failed: 5, Blocked: 6, Unknown: 7, Retried: 8, Throttled429: 9}
 		},
-		Now: clock,
+		Paid: paidLimiter(r).PaidStatus,
+		Now:  clock,
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -84,6 +86,12 @@ func newStatsHarnessWith(t *testing.T, now time.Time, edit func(*bot.StatsConfig
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(func() { h.shutdown() })
 	return h
+}
+
+// paidLimiter is the limiter of senders with paid broadcasts on r: up to
+// 1,000 messages a second for at most 3 Stars a day.
+func paidLimiter(r *redistest.Redis) *ratelimit.Limiter {
+	return ratelimit.New(r.Client, r.Prefix, 25, 0.04).WithPaid(ratelimit.Paid{Rate: 1000, PerDay: 3 * ratelimit.MessagesPerStar})
 }
 
 // seedAudience makes a small audience with a history.
@@ -442,4 +450,50 @@ func TestStatsChartWritesCountsInBars(t *testing.T) {
 				i, topics[i].From, topics[i].To, topics[i-1].From, topics[i-1].To)
 		}
 	}
+}
+
+// /stats says what paid broadcasts spent today and lately, in Stars, and
+// whether they are on, at the day's budget or held for the balance.
+func TestStatsShowsStarsSpent(t *testing.T) {
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	h := newStatsHarness(t, now)
+	seedAudience(t, h, now)
+	text, _ := statsReply(t, h, adminID, "ar")
+	wantContains(t, text,
+		"• الإرسال المدفوع بنجوم تلغرام: مفعّل",                // "paid broadcasts with Telegram Stars: on"
+		"• أنفقنا اليوم: لا شيء من ميزانية يومية قدرها 3 نجوم", // "spent today: nothing of a daily budget of 3 Stars"
+		"• أنفقنا في آخر 7 أيام: لا شيء",                       // "spent in the last 7 days: nothing"
+	)
+
+	// 25 paid messages: 2.5 Stars, by senders sharing this Redis.
+	lim := paidLimiter(h.redis)
+	ctx := context.Background()
+	for paid := 0; paid < 25; {
+		p, wait, err := lim.TakeBulk(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p {
+			paid++
+		}
+		time.Sleep(wait)
+	}
+	text, _ = statsReply(t, h, adminID, "ar")
+	wantContains(t, text,
+		"• أنفقنا اليوم: 2.5 نجمة من ميزانية يومية قدرها 3 نجوم", // "spent today: 2.5 Stars of 3"
+		"• أنفقنا في آخر 7 أيام: 2.5 نجمة",
+	)
+	if _, err := lim.HoldPaid(ctx); err != nil {
+		t.Fatal(err)
+	}
+	text, _ = statsReply(t, h, adminID, "ar")
+	// "paused because the Stars balance is too low; delivery goes on at the free rate"
+	wantContains(t, text, "أوقفناه لأن رصيد النجوم لا يكفي، والإرسال مستمر بالمعدّل المجاني")
+
+	if _, err := h.store.Start(ctx, adminID, subscribers.Joined{Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	en, _ := statsReply(t, h, adminID, "en")
+	wantContains(t, en, "• Paid broadcasts (Telegram Stars): paused because the Stars balance is too low",
+		"• Spent today: 2.5 Stars of a daily budget of 3 Stars", "• Spent in the last 7 days: 2.5 Stars")
 }

@@ -12,6 +12,7 @@ import (
 
 	"nashra/bot"
 	"nashra/bot/inbox"
+	"nashra/bot/ratelimit"
 	"nashra/bot/sender"
 	"nashra/bot/telegramtest"
 	"nashra/broadcasts"
@@ -31,7 +32,7 @@ type running struct {
 	stop func() // cancels Run and waits for it to return
 }
 
-func runBot(t *testing.T, srv *telegramtest.Server, r *redistest.Redis, opt bot.Options) *running {
+func runBot(t testing.TB, srv *telegramtest.Server, r *redistest.Redis, opt bot.Options) *running {
 	t.Helper()
 	opt.Token, opt.APIURL = srv.Token(), srv.URL()
 	opt.Store = subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
@@ -50,7 +51,7 @@ func runBot(t *testing.T, srv *telegramtest.Server, r *redistest.Redis, opt bot.
 }
 
 // rerun runs b again, as the lease does when it is obtained once more.
-func rerun(t *testing.T, b *bot.Bot) *running {
+func rerun(t testing.TB, b *bot.Bot) *running {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = b.Run(ctx) }()
@@ -275,5 +276,68 @@ func TestRepliesShareTheLimitsWithDigests(t *testing.T) {
 	}
 	if n := srv.Throttled(); n != 0 {
 		t.Errorf("%d answers of 429; want none: replies must take their turns with the digests", n)
+	}
+}
+
+// With paid broadcasts on, the digests go beyond the free rate with
+// allow_paid_broadcast while readers' replies keep taking free turns
+// ahead of them: no reply is ever paid, every reader is answered quickly,
+// and Telegram never says 429.
+func TestRepliesNeverPaid(t *testing.T) {
+	srv := telegramtest.New(t, telegramtest.Options{Limits: telegramtest.Limits{PerSecond: 30, PaidPerSecond: 200, PerChatPerSecond: 1}})
+	r := redistest.New(t)
+	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	ctx := context.Background()
+	var jobs []outbox.Job
+	for i := range 600 {
+		chat := int64(70000 + i)
+		jobs = append(jobs, outbox.Job{ID: fmt.Sprintf("d:%d:1-2:0", chat), ChatID: chat, Kind: "digest", Text: "📰 digest", Priority: outbox.High})
+	}
+	if err := queue.Enqueue(ctx, jobs...); err != nil {
+		t.Fatal(err)
+	}
+	api, err := srv.Client(tg.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	paid := ratelimit.Paid{Rate: 200, PerDay: 100000}
+	snd, err := sender.New(sender.Options{API: api, Outbox: queue, Readers: store, RDB: r.Client, Prefix: r.Prefix,
+		Rate: 25, Paid: paid, Consumer: "c1", Workers: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	sdone := make(chan struct{})
+	go func() { defer close(sdone); _ = snd.Run(sctx) }()
+	defer func() { stop(); <-sdone }()
+	opt := limited(r, bot.Options{})
+	opt.Limiter = opt.Limiter.WithPaid(paid) // the bot's limiter knows paid sending is on, as in `nashra run`
+	runBot(t, srv, r, opt)
+	if _, err := srv.WaitMessages(ctx, telegramtest.AllChats, 100); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		asked := time.Now()
+		u := telegramtest.NewUser(int64(71000+i), "ar")
+		srv.SendText(u, "/help")
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		msgs, err := srv.WaitMessages(wctx, u.ID, 1)
+		cancel()
+		if err != nil {
+			t.Fatalf("reader %d not answered: %v", u.ID, err)
+		}
+		if took := time.Since(asked); took > 2*time.Second {
+			t.Errorf("reader %d answered after %v during the paid wave; want within 2 s", u.ID, took)
+		}
+		if msgs[0].PaidBroadcast {
+			t.Errorf("the reply to %d was sent with allow_paid_broadcast; replies are never paid", u.ID)
+		}
+	}
+	if srv.PaidSent() == 0 {
+		t.Errorf("no digest was paid: the test did not run beyond the free rate")
+	}
+	if n := srv.Throttled(); n != 0 {
+		t.Errorf("%d answers of 429; want none", n)
 	}
 }

@@ -325,6 +325,16 @@ var English = Book{
 		QueueDigests:  "• the digest and replies: %s",
 		QueueBcasts:   "• broadcasts: %s",
 		QueueEmpty:    "No messages are waiting to be sent.",
+		PaidStates: map[string]string{
+			"off":     "• Paid broadcasts (Telegram Stars): off",
+			"on":      "• Paid broadcasts (Telegram Stars): on",
+			"budget":  "• Paid broadcasts (Telegram Stars): today's budget is spent; we send at the free rate until midnight UTC",
+			"balance": "• Paid broadcasts (Telegram Stars): paused because the Stars balance is too low; delivery goes on at the free rate",
+		},
+		PaidToday: "• Spent today: %s of a daily budget of %s",
+		PaidDays:  "• Spent in %s: %s",
+		Stars:     Counted{english("1 Star", "%d Stars"), "nothing"},
+		StarsPart: "%s Stars",
 
 		Feeds:        "<b>News feeds</b>",
 		FeedOK:       "last fetched %s",

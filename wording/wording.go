@@ -7,6 +7,7 @@ package wording
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"nashra/digest/arabic"
@@ -439,6 +440,14 @@ type Stats struct {
 	QueueDigests  string // %s: messages
 	QueueBcasts   string // %s: messages
 	QueueEmpty    string
+	// PaidStates say what paid broadcasts (Telegram Stars) are doing, by
+	// ratelimit.PaidState: off, on, budget (today's is spent), balance
+	// (held: the Stars balance is too low).
+	PaidStates map[string]string
+	PaidToday  string  // %s Stars spent today (StarsOf), %s the day's budget (StarsOf)
+	PaidDays   string  // %s the span (LastDays), %s Stars spent in it (StarsOf)
+	Stars      Counted // whole Stars
+	StarsPart  string  // Stars with a tenth: %s the number ("2.5")
 
 	Feeds        string // heading
 	FeedOK       string // %s: when (Ago)
@@ -479,6 +488,15 @@ func (c Counted) Of(n int64) string {
 		return c.None
 	}
 	return arabic.Plural(int(n), c.Forms)
+}
+
+// StarsOf says Stars counted in tenths (0.1 Star pays for one paid
+// message): whole Stars as a counted noun, others with one decimal.
+func (t *Stats) StarsOf(tenths int64) string {
+	if tenths%10 == 0 {
+		return t.Stars.Of(tenths / 10)
+	}
+	return fmt.Sprintf(t.StarsPart, strconv.FormatFloat(float64(tenths)/10, 'f', 1, 64))
 }
 
 // Span says "the last n days".

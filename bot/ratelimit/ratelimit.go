@@ -19,9 +19,11 @@ import (
 //	<prefix>tg:rate:global        GCRA state: Options.Rate messages per second overall
 //	<prefix>tg:rate:chat:<id>     GCRA state: 1 message per second in a private chat
 //	<prefix>tg:rate:group:<id>    GCRA state: 20 messages per minute in a group (negative id)
+//	<prefix>tg:{paid}:…           paid broadcasts: their rate, Stars spent, balance hold (paid.go)
 //
 // Each is one key, so each step is a single-key script that runs anywhere
-// on a cluster. Every clock reading is Redis's TIME: instances whose clocks
+// on a cluster (paid broadcasts' keys share the hash tag {paid}, so their
+// one script runs on one slot). Every clock reading is Redis's TIME: instances whose clocks
 // disagree still share one schedule.
 //
 // The limiter is a GCRA (as in github.com/go-redis/redis_rate, written here
@@ -86,11 +88,17 @@ const (
 
 // Limiter takes turns under Telegram's limits, shared through Redis.
 type Limiter struct {
-	rdb    redis.UniversalClient
-	prefix string
+	rdb      redis.UniversalClient
+	prefix   string
+	rate     float64 // free messages a second overall
+	headroom float64
 	// intervals between grants, headroom included
 	global, chat, group time.Duration
 	tolerance           time.Duration // of the global limit
+
+	// Paid broadcasts (paid.go); paidInterval 0 is off.
+	paid                        Paid
+	paidInterval, paidTolerance time.Duration
 }
 
 // New returns a Limiter for rate messages a second overall, keeping
@@ -99,7 +107,7 @@ type Limiter struct {
 func New(rdb redis.UniversalClient, prefix string, rate, headroom float64) *Limiter {
 	stretch := func(d time.Duration) time.Duration { return time.Duration(float64(d) / (1 - headroom)) }
 	l := &Limiter{
-		rdb: rdb, prefix: prefix,
+		rdb: rdb, prefix: prefix, rate: rate, headroom: headroom,
 		global: stretch(time.Duration(float64(time.Second) / rate)),
 		chat:   stretch(chatInterval),
 		group:  stretch(groupInterval),

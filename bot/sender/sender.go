@@ -8,6 +8,9 @@
 // What each Bot API answer does (tgerr decides what an answer means):
 //
 //	ok                          sent:<message id>
+//	400 BALANCE_TOO_LOW         (a paid broadcast: tgerr.NoStars) every instance stops spending Stars
+//	                            for Options.Paid.Hold; the job is sent again at once at the free rate
+//	                            (never dropped; not an attempt)
 //	429 retry_after             every instance pauses for retry_after; the job waits and is sent
 //	                            again by the same worker (never dropped; not an attempt)
 //	systemic                    Telegram or the network is down (refused, reset, DNS, 5xx, 401,
@@ -24,6 +27,12 @@
 //	                            Options.ResendUnknown
 //
 // Dead letters stay until an operator redrives them (`nashra outbox`).
+//
+// Paid broadcasts (Options.Paid, see ratelimit/paid.go): digests, broadcasts
+// and breaking news alerts take a free slot of the overall rate when one is
+// open and otherwise a paid one, sent with allow_paid_broadcast, up to the
+// paid rate and the day's budget of Stars. Every other message (notices) and
+// the bot's replies only ever take free slots.
 package sender
 
 import (
@@ -32,6 +41,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"nashra/schedule"
 	"strings"
 	"sync"
@@ -98,7 +108,14 @@ type Options struct {
 	OutageBackoff, MaxOutageBackoff time.Duration
 	// Batch is how many jobs a worker reads per shard at a time. Default 4.
 	Batch int
+	// Paid lets bulk messages go faster than Rate for Stars (off when
+	// Paid.Rate is not above Rate).
+	Paid ratelimit.Paid
 }
+
+// paidKinds are the jobs that may be sent with allow_paid_broadcast: the
+// bulk sends whose delivery window the Stars shorten.
+var paidKinds = map[string]bool{"digest": true, "broadcast": true, "breaking": true}
 
 // Stats count what the sender did since it was built.
 type Stats struct {
@@ -112,6 +129,8 @@ type Stats struct {
 	Throttled429 int64 // 429 answers received
 	Migrated     int64 // groups moved to their supergroup
 	Skipped      int64 // jobs already done or in flight elsewhere
+	Paid         int64 // delivered with allow_paid_broadcast (0.1 Star each)
+	NoStars      int64 // paid messages refused for the Stars balance (each sent again unpaid)
 }
 
 // Sender delivers queued jobs.
@@ -124,6 +143,7 @@ type Sender struct {
 	now     func() time.Time
 
 	sent, failed, blocked, unknown, retried, throttled, migrated, skipped, systemic atomic.Int64
+	paid, noStars                                                                   atomic.Int64
 	// outage: this instance's last call failed for systemic reasons.
 	// pauseSeen: it saw the shared pause, so an outage may be on and its
 	// next success must say it is over (see ended).
@@ -162,7 +182,9 @@ func New(opt Options) (*Sender, error) {
 		opt.Rate = 25
 	}
 	if opt.Workers <= 0 {
-		opt.Workers = 4
+		// Enough sends on the wire for the fastest rate: a send and its
+		// Redis steps take some 20-40 ms on a busy machine.
+		opt.Workers = max(4, int(math.Ceil(max(opt.Rate, opt.Paid.Rate)/40)))
 	}
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
@@ -200,11 +222,14 @@ func New(opt Options) (*Sender, error) {
 	if opt.Batch <= 0 {
 		opt.Batch = 4
 	}
+	if opt.Paid.Hold <= 0 {
+		opt.Paid.Hold = time.Hour
+	}
 	return &Sender{
 		opt:     opt,
 		outbox:  opt.Outbox,
 		readers: opt.Readers,
-		lim:     ratelimit.New(opt.RDB, opt.Prefix, opt.Rate, opt.Headroom),
+		lim:     ratelimit.New(opt.RDB, opt.Prefix, opt.Rate, opt.Headroom).WithPaid(opt.Paid),
 		log:     opt.Log,
 		now:     opt.Now,
 		redo:    make(chan outbox.Job),
@@ -218,6 +243,7 @@ func (s *Sender) Stats() Stats {
 		Unknown: s.unknown.Load(), Retried: s.retried.Load(), Throttled429: s.throttled.Load(),
 		Migrated: s.migrated.Load(), Skipped: s.skipped.Load(),
 		Systemic: s.systemic.Load(), Outage: s.outage.Load(),
+		Paid: s.paid.Load(), NoStars: s.noStars.Load(),
 	}
 }
 
@@ -338,10 +364,11 @@ const (
 	outRejected          // Telegram refuses this message (other 400)
 	outSystemic          // not delivered: Telegram or the network failed
 	outUnknown           // the request left and no usable answer came back
+	outNoStars           // a paid message the Stars balance cannot pay for
 )
 
 func (o outcome) String() string {
-	return [...]string{"sent", "throttled", "blocked", "migrated", "rejected", "systemic", "unknown"}[o]
+	return [...]string{"sent", "throttled", "blocked", "migrated", "rejected", "systemic", "unknown", "no_stars"}[o]
 }
 
 // outcomeOf maps what a send's error means (tgerr decides that, for the
@@ -360,6 +387,8 @@ func outcomeOf(c tgerr.Class) outcome {
 		return outRejected
 	case tgerr.Systemic:
 		return outSystemic
+	case tgerr.NoStars:
+		return outNoStars
 	default:
 		return outUnknown
 	}
@@ -422,7 +451,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 
 	chat := job.ChatID
 	for moves := 0; ; {
-		err := s.waitTurn(ctx, job, chat)
+		paid, err := s.waitTurn(ctx, job, chat)
 		settle = fresh()
 		if err != nil {
 			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
@@ -437,6 +466,9 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			continue
 		}
 		ok, err := s.outbox.Begin(ctx, job, s.opt.Consumer)
+		if paid && (err != nil || !ok) {
+			s.refundPaid(settle, log) // nothing will be sent on this slot
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				if err := s.outbox.Requeue(settle, job); err != nil {
@@ -455,12 +487,20 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			s.crash()
 			return errCrashed
 		}
-		msg, call, err := s.send(ctx, job, chat, text)
+		msg, call, err := s.send(ctx, job, chat, text, paid)
 		if s.crashAfterSend != nil && s.crashAfterSend(job) {
 			s.crash()
 			return errCrashed
 		}
 		out := outcomeOf(tgerr.Classify(err, call))
+		if out == outNoStars && !paid {
+			out = outRejected // not a paid message: the words are the only match
+		}
+		if paid && out != outSent && out != outUnknown {
+			// Not delivered, so not charged: the slot goes back to the
+			// day's budget (the next try takes a slot of its own).
+			s.refundPaid(settle, log)
+		}
 		if out != outSystemic && out != outUnknown {
 			s.reached(settle, log)
 		}
@@ -473,6 +513,9 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			// Counters move before the state: whoever sees the job
 			// finished also sees it counted.
 			s.sent.Add(1)
+			if paid {
+				s.paid.Add(1)
+			}
 			s.finish(settle, log, job, outbox.StateSent(id))
 			// The daily count feeds /stats; it is not delivery state.
 			if err := s.readers.RecordDaily(settle, job.ChatID, "sent:"+job.Kind, s.now(), 1); err != nil {
@@ -492,6 +535,18 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			s.failedSystemic(settle, log, err)
 			s.unbegin(settle, log, job)
 			continue // as for a 429: sent after the pause, not an attempt
+		case outNoStars:
+			s.noStars.Add(1)
+			started, herr := s.lim.HoldPaid(settle)
+			switch {
+			case herr != nil:
+				log.Error("hold paid sending", "err", herr)
+			case started:
+				s.log.Warn("telegram says the Stars balance is too low: paid sending stops, delivery goes on at the free rate",
+					"hold", s.opt.Paid.Hold, "reason", tgerr.Description(err))
+			}
+			s.unbegin(settle, log, job)
+			continue // sent again at the free rate, not an attempt
 		case outBlocked:
 			s.markBlocked(settle, log, chat, err)
 			s.blocked.Add(1)
@@ -528,6 +583,14 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			s.finish(settle, log, job, outbox.StateUnknown)
 			return nil
 		}
+	}
+}
+
+// refundPaid gives a paid slot back to the day's budget: no message was
+// delivered on it.
+func (s *Sender) refundPaid(ctx context.Context, log *slog.Logger) {
+	if err := s.lim.RefundPaid(ctx); err != nil {
+		log.Warn("refund paid message", "err", err)
 	}
 }
 
@@ -653,9 +716,11 @@ func (s *Sender) markBlocked(ctx context.Context, log *slog.Logger, chat int64, 
 }
 
 // waitTurn waits for the shared pause to pass and for a slot of the chat's
-// and the global rate. While it waits longer than the janitor's patience it
-// keeps the job's entry fresh so the job is not taken for a dead one.
-func (s *Sender) waitTurn(ctx context.Context, job outbox.Job, chat int64) error {
+// and the global rate (or, for bulk, a paid slot: paid says the message
+// must carry allow_paid_broadcast). While it waits longer than the
+// janitor's patience it keeps the job's entry fresh so the job is not
+// taken for a dead one.
+func (s *Sender) waitTurn(ctx context.Context, job outbox.Job, chat int64) (paid bool, err error) {
 	touched := time.Now()
 	wait := func(d time.Duration) error {
 		if err := schedule.Wait(ctx, d); err != nil {
@@ -689,23 +754,31 @@ func (s *Sender) waitTurn(ctx context.Context, job outbox.Job, chat int64) error
 		return d, err
 	}
 	if err := until(pauseLeft); err != nil {
-		return err
+		return false, err
 	}
 	if err := until(func(ctx context.Context) (time.Duration, error) { return s.lim.TakeChat(ctx, chat) }); err != nil {
-		return err
+		return false, err
 	}
 	if err := until(pauseLeft); err != nil {
-		return err
+		return false, err
 	}
 	s.turn.Lock()
 	defer s.turn.Unlock()
-	return until(s.lim.TakeGlobal)
+	if !paidKinds[job.Kind] {
+		return false, until(s.lim.TakeGlobal)
+	}
+	err = until(func(ctx context.Context) (time.Duration, error) {
+		var d time.Duration
+		paid, d, err = s.lim.TakeBulk(ctx)
+		return d, err
+	})
+	return paid, err
 }
 
 // send makes one sendMessage call, traced so that tgerr can tell whether
 // the request was written. It is not cancelled by a shutdown: a send under
 // way finishes (within SendTimeout) and is recorded.
-func (s *Sender) send(ctx context.Context, job outbox.Job, chat int64, text string) (*models.Message, *tgerr.Call, error) {
+func (s *Sender) send(ctx context.Context, job outbox.Job, chat int64, text string, paid bool) (*models.Message, *tgerr.Call, error) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.SendTimeout)
 	defer cancel()
 	sctx, call := tgerr.Trace(sctx)
@@ -714,6 +787,7 @@ func (s *Sender) send(ctx context.Context, job outbox.Job, chat int64, text stri
 		Text:               text,
 		ParseMode:          models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
+		AllowPaidBroadcast: paid,
 	}
 	if job.Markup != "" {
 		if !json.Valid([]byte(job.Markup)) {
@@ -723,4 +797,10 @@ func (s *Sender) send(ctx context.Context, job outbox.Job, chat int64, text stri
 	}
 	msg, err := s.opt.API.SendMessage(sctx, p)
 	return msg, call, err
+}
+
+// PaidStatus is what paid sending is doing and has spent (the last days
+// in all, today last), as every instance shares it.
+func (s *Sender) PaidStatus(ctx context.Context, days int) (ratelimit.PaidStatus, error) {
+	return s.lim.PaidStatus(ctx, days)
 }

@@ -203,9 +203,19 @@ func (s *Server) chatStateAnswer(method string, chatID int64) (answer, bool) {
 // Limits are flood limits as Telegram applies them to sent messages
 // (sendMessage, sendPhoto; edits are not counted). Each is a sliding
 // window: at most N accepted messages in any window. Zero disables one.
+//
+// A message sent with allow_paid_broadcast ignores PerSecond (Telegram's
+// broadcasting limit) and is held to PaidPerSecond instead, for 0.1 Star
+// from the bot's balance (SetStarBalance). PerSecond counts the messages
+// sent without it; PaidPerSecond counts every message, so nothing goes
+// faster than it overall. The per-chat and per-group limits hold for both.
 type Limits struct {
-	// PerSecond across all chats (Telegram: about 30).
+	// PerSecond across all chats, of messages without allow_paid_broadcast
+	// (Telegram: about 30).
 	PerSecond int
+	// PaidPerSecond across all chats, of all messages, with
+	// allow_paid_broadcast (Telegram: 1,000).
+	PaidPerSecond int
 	// PerChatPerSecond in any one chat (Telegram: 1, short bursts tolerated).
 	PerChatPerSecond int
 	// PerGroupPerMinute in any one group chat, negative ids (Telegram: 20).
@@ -221,7 +231,8 @@ func (s *Server) SetLimits(l Limits) {
 }
 
 type limiter struct {
-	global window
+	global window // messages without allow_paid_broadcast
+	all    window // every message (PaidPerSecond)
 	chat   map[int64]*window
 	group  map[int64]*window
 }
@@ -246,19 +257,27 @@ func (w *window) wait(now time.Time, span time.Duration, limit int) time.Duratio
 	return w.times[len(w.times)-limit].Add(span).Sub(now)
 }
 
-// admitLocked counts one message to chatID, or answers 429 when a limit is
-// reached. Rejected messages are not counted.
-func (s *Server) admitLocked(chatID int64) (answer, bool) {
+// admitLocked counts one message to chatID, sent with
+// allow_paid_broadcast when paid, or answers 429 when a limit is reached
+// (400 BALANCE_TOO_LOW when a paid message finds too few Stars). Rejected
+// messages are neither counted nor charged.
+func (s *Server) admitLocked(chatID int64, paid bool) (answer, bool) {
 	l := s.limits
 	now := s.now()
+	if paid && s.starTenths >= 0 && s.starTenths < 1 {
+		return badRequest(BalanceTooLow), false
+	}
 	type check struct {
 		w     *window
 		span  time.Duration
 		limit int
 	}
 	var checks []check
-	if l.PerSecond > 0 {
+	if l.PerSecond > 0 && !paid {
 		checks = append(checks, check{&s.limiter.global, time.Second, l.PerSecond})
+	}
+	if l.PaidPerSecond > 0 {
+		checks = append(checks, check{&s.limiter.all, time.Second, l.PaidPerSecond})
 	}
 	if l.PerChatPerSecond > 0 {
 		w := s.limiter.chat[chatID]
@@ -286,5 +305,37 @@ func (s *Server) admitLocked(chatID int64) (answer, bool) {
 	for _, c := range checks {
 		c.w.times = append(c.w.times, now)
 	}
+	if paid {
+		s.paidSent++
+		if s.starTenths > 0 {
+			s.starTenths--
+		}
+	}
 	return answer{}, true
+}
+
+// BalanceTooLow is the description (after "Bad Request: ") of the answer
+// to a paid message when the bot's Stars balance cannot pay for it: the
+// error Telegram's API gives for a Stars balance too low for a payment.
+const BalanceTooLow = "BALANCE_TOO_LOW"
+
+// SetStarBalance gives the bot stars Telegram Stars (in tenths: 0.1 is
+// one paid message); a negative balance is unlimited, the default. Each
+// message sent with allow_paid_broadcast takes 0.1 Star; once less is
+// left, such messages are answered 400 BALANCE_TOO_LOW.
+func (s *Server) SetStarBalance(stars float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if stars < 0 {
+		s.starTenths = -1
+		return
+	}
+	s.starTenths = int64(math.Round(stars * 10))
+}
+
+// PaidSent counts the messages accepted with allow_paid_broadcast.
+func (s *Server) PaidSent() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.paidSent
 }

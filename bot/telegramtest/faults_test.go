@@ -315,3 +315,79 @@ func TestRateLimits(t *testing.T) {
 		t.Errorf("Throttled() = %d, want %d", got, want)
 	}
 }
+
+// allow_paid_broadcast lifts the free limit to the paid one, charges 0.1
+// Star per message, and answers BALANCE_TOO_LOW once the Stars run out;
+// the per-chat limit holds for paid messages too.
+func TestPaidBroadcastLimits(t *testing.T) {
+	clock := newClock()
+	srv := telegramtest.New(t, telegramtest.Options{Now: clock.Now,
+		Limits: telegramtest.Limits{PerSecond: 3, PaidPerSecond: 10, PerChatPerSecond: 1}})
+	b := client(t, srv)
+	ctx := testContext(t)
+	send := func(chat int64, paid bool) (retry int, err error) {
+		_, err = b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chat, Text: "x", AllowPaidBroadcast: paid})
+		var tm *bot.TooManyRequestsError
+		if errors.As(err, &tm) {
+			return tm.RetryAfter, nil
+		}
+		return 0, err
+	}
+	count := func(from int64, n int, paid bool) (ok, throttled int) {
+		for i := range int64(n) {
+			ra, err := send(from+i, paid)
+			switch {
+			case err != nil:
+				t.Fatalf("chat %d: %v", from+i, err)
+			case ra > 0:
+				throttled++
+			default:
+				ok++
+			}
+		}
+		return ok, throttled
+	}
+	// Free: 3 in the second.
+	if ok, th := count(100, 5, false); ok != 3 || th != 2 {
+		t.Errorf("5 free messages at 3/s: %d sent, %d throttled; want 3 and 2", ok, th)
+	}
+	// Paid on top: 10 in the second counting the free ones, so 7 more.
+	if ok, th := count(200, 9, true); ok != 7 || th != 2 {
+		t.Errorf("9 paid messages after 3 free at 10/s: %d sent, %d throttled; want 7 and 2", ok, th)
+	}
+	if got := srv.PaidSent(); got != 7 {
+		t.Errorf("PaidSent() = %d; want 7", got)
+	}
+	paid := 0
+	for _, m := range srv.Sent() {
+		if m.PaidBroadcast {
+			paid++
+		}
+	}
+	if paid != 7 {
+		t.Errorf("%d messages recorded as paid; want 7", paid)
+	}
+	// The per-chat limit holds for a paid message.
+	clock.Advance(time.Second)
+	if ra, _ := send(300, true); ra != 0 {
+		t.Fatalf("first paid message to chat 300 throttled")
+	}
+	if ra, _ := send(300, true); ra != 1 {
+		t.Errorf("second paid message to chat 300 in the same second: retry_after %d; want 1", ra)
+	}
+
+	// 0.2 Star pays for two messages; the third is refused for the
+	// balance, and a free message still goes.
+	clock.Advance(time.Second)
+	srv.SetStarBalance(0.2)
+	if ok, th := count(400, 2, true); ok != 2 || th != 0 {
+		t.Fatalf("2 paid messages with 0.2 Star: %d sent, %d throttled", ok, th)
+	}
+	_, err := send(500, true)
+	if !errors.Is(err, bot.ErrorBadRequest) || !strings.Contains(err.Error(), telegramtest.BalanceTooLow) {
+		t.Errorf("paid message with no Stars left: %v; want 400 %s", err, telegramtest.BalanceTooLow)
+	}
+	if ra, err := send(501, false); ra != 0 || err != nil {
+		t.Errorf("free message with no Stars left: retry_after %d, %v; want sent", ra, err)
+	}
+}

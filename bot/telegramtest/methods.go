@@ -186,6 +186,7 @@ func (s *Server) addMessageLocked(m Message) *Message {
 	m.Date = s.now()
 	s.messages = append(s.messages, m)
 	s.msgIndex[msgKey{m.ChatID, m.MessageID}] = len(s.messages) - 1
+	s.sentTo[m.ChatID]++
 	s.notifyLocked()
 	return &s.messages[len(s.messages)-1]
 }
@@ -243,15 +244,16 @@ func (s *Server) sendMessage(r *request) answer {
 	if !ok {
 		return a
 	}
+	paid := paidParam(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if a, ok := s.admitLocked(chatID); !ok {
+	if a, ok := s.admitLocked(chatID, paid); !ok {
 		return a
 	}
 	s.checkLayoutLocked(r.method, rd.text)
 	m := s.addMessageLocked(Message{
 		ChatID: chatID, Method: r.method, Text: rd.text, Raw: text, ParseMode: r.params["parse_mode"],
-		Entities: rd.entities, ReplyMarkup: markup, LinkPreview: lp,
+		Entities: rd.entities, ReplyMarkup: markup, LinkPreview: lp, PaidBroadcast: paid,
 	})
 	return okAnswer(s.modelLocked(m))
 }
@@ -279,13 +281,24 @@ func (s *Server) sendPhoto(r *request) answer {
 	if m.ReplyMarkup, a, ok = replyMarkup(r.params); !ok {
 		return a
 	}
+	m.PaidBroadcast = paidParam(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if a, ok := s.admitLocked(chatID); !ok {
+	if a, ok := s.admitLocked(chatID, m.PaidBroadcast); !ok {
 		return a
 	}
 	s.checkLayoutLocked(r.method, m.Text)
 	return okAnswer(s.modelLocked(s.addMessageLocked(m)))
+}
+
+// paidParam reads allow_paid_broadcast as the Bot API does: true, True or
+// 1 (anything else is false).
+func paidParam(r *request) bool {
+	switch strings.ToLower(r.params["allow_paid_broadcast"]) {
+	case "true", "1":
+		return true
+	}
+	return false
 }
 
 var chatActions = map[string]bool{

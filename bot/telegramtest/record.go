@@ -57,9 +57,11 @@ type Message struct {
 	Photo     []byte
 	PhotoName string
 	PhotoRef  string
-	Edits     int // edits applied (text or markup)
-	EditDate  time.Time
-	Deleted   bool
+	// PaidBroadcast: sent with allow_paid_broadcast (0.1 Star).
+	PaidBroadcast bool
+	Edits         int // edits applied (text or markup)
+	EditDate      time.Time
+	Deleted       bool
 	// Inaccessible: Telegram no longer gives the bot this message (see
 	// MakeInaccessible).
 	Inaccessible bool
@@ -221,13 +223,7 @@ func (s *Server) WaitMessages(ctx context.Context, chatID int64, n int) ([]Messa
 		if chatID == AllChats {
 			return len(s.messages)
 		}
-		c := 0
-		for i := range s.messages {
-			if s.messages[i].ChatID == chatID {
-				c++
-			}
-		}
-		return c
+		return s.sentTo[chatID]
 	}
 	err := s.wait(ctx, func() bool { return count() >= n }, func() string {
 		return fmt.Sprintf("waiting for %d messages to chat %d, got %d", n, chatID, count())

@@ -77,6 +77,7 @@ type Server struct {
 	calls     []Call
 	messages  []Message
 	msgIndex  map[msgKey]int
+	sentTo    map[int64]int // messages sent per chat, so a wait for one chat is not a scan of all
 	chats     map[int64]*chatState
 	users     map[int64]models.User
 	queries   map[string]*queryState
@@ -99,7 +100,11 @@ type Server struct {
 	migrated map[int64]int64
 	limits   Limits
 	limiter  limiter
-	queryID  uint64
+	// starTenths is the Stars balance in tenths, -1 unlimited; paidSent
+	// the messages accepted with allow_paid_broadcast.
+	starTenths int64
+	paidSent   int
+	queryID    uint64
 
 	skipLayout     bool
 	layoutProblems []string
@@ -168,6 +173,7 @@ func NewServer(opts Options) (*Server, error) {
 		changed:      make(chan struct{}),
 		updatesCh:    make(chan struct{}),
 		msgIndex:     map[msgKey]int{},
+		sentTo:       map[int64]int{},
 		chats:        map[int64]*chatState{},
 		users:        map[int64]models.User{},
 		queries:      map[string]*queryState{},
@@ -177,6 +183,7 @@ func NewServer(opts Options) (*Server, error) {
 		migrated:     map[int64]int64{},
 		limits:       opts.Limits,
 		limiter:      newLimiter(),
+		starTenths:   -1,
 		queryID:      4620000000000000000,
 		skipLayout:   opts.SkipLayoutCheck,
 	}

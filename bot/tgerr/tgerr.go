@@ -8,6 +8,8 @@
 //	403 bot was blocked / kicked / not a member       Blocked
 //	403 user is deactivated, 400 chat not found       Gone
 //	400 migrate_to_chat_id                            Migrated
+//	4xx BALANCE_TOO_LOW, not enough Stars             NoStars (a paid broadcast the bot's Stars
+//	                                                    cannot pay for; the message may go unpaid)
 //	other 400                                         BadRequest (this message is refused)
 //	401, 404, 409, 5xx from the Bot API               Systemic (the token, the URL or Telegram is broken)
 //	HTTP 500, 502, 503 with a page that is not JSON   Systemic (a proxy that could not pass the call on)
@@ -49,9 +51,10 @@ const (
 	Systemic         // Telegram or the network failed; nothing was delivered
 	BadRequest       // Telegram refuses this message
 	Unknown          // the request left and no usable answer came back
+	NoStars          // the Stars balance cannot pay for a paid broadcast; nothing was delivered
 )
 
-var names = [...]string{"ok", "throttled", "blocked", "gone", "migrated", "systemic", "bad_request", "unknown"}
+var names = [...]string{"ok", "throttled", "blocked", "gone", "migrated", "systemic", "bad_request", "unknown", "no_stars"}
 
 func (c Class) String() string {
 	if c < 0 || int(c) >= len(names) {
@@ -134,6 +137,9 @@ func Classify(err error, c *Call) Class {
 		return Throttled
 	case errors.As(err, &migrate):
 		return Migrated
+	case starsShort(desc) && (errors.Is(err, tg.ErrorBadRequest) || errors.Is(err, tg.ErrorForbidden) ||
+		apiCode(msg) >= 400 && apiCode(msg) < 500):
+		return NoStars
 	case errors.Is(err, tg.ErrorForbidden):
 		if strings.Contains(desc, "deactivated") {
 			return Gone
@@ -175,6 +181,17 @@ func Classify(err error, c *Call) Class {
 	default:
 		return Unknown
 	}
+}
+
+// starsShort reports Telegram's refusal of a paid broadcast for want of
+// Stars. The Bot API passes on the payment layer's BALANCE_TOO_LOW ("the
+// current Telegram Stars balance is too low"); the other wordings are
+// matched too, narrowly (each names Stars or the balance), since Telegram
+// does not document the answer: a refusal taken for this one is sent
+// again unpaid, never lost.
+func starsShort(desc string) bool {
+	return containsAny(desc, "balance_too_low", "balance too low", "not enough stars", "insufficient stars",
+		"stars_insufficient", "star balance", "stars balance")
 }
 
 // Retryable reports whether a message that met class was certainly not

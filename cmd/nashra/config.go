@@ -40,10 +40,15 @@ type Config struct {
 	WebhookURL     string
 	WebhookSecret  string
 	SendRate       float64
-	TopicsFile     string
-	LogLevel       string
-	LogFormat      string
-	ResendUnknown  bool
+	// PaidRate is messages a second in all for bulk sends with paid
+	// broadcasts (0: off); PaidStarsPerDay the Stars they may spend a UTC
+	// day across every instance.
+	PaidRate        float64
+	PaidStarsPerDay int64
+	TopicsFile      string
+	LogLevel        string
+	LogFormat       string
+	ResendUnknown   bool
 
 	// The signup page (/subscribe): where it is published, how it shows
 	// the site, how many links one client address may make an hour, and
@@ -96,6 +101,8 @@ var settings = []setting{
 	{"NASHRA_WEBHOOK_URL", "webhook-url", "", "public HTTPS URL for webhook mode (long polling when empty)"},
 	{"NASHRA_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token"},
 	{"NASHRA_SEND_RATE", "send-rate", "25", "messages per second across all instances"},
+	{"NASHRA_PAID_RATE", "paid-rate", "0", "messages per second in all for digests, broadcasts and alerts with Telegram's paid broadcasts (0.1 Star per message above NASHRA_SEND_RATE); 0 is off, at most 1000"},
+	{"NASHRA_PAID_STARS_PER_DAY", "paid-stars-per-day", "0", "Telegram Stars paid broadcasts may spend a UTC day across all instances (10 messages a Star); required with NASHRA_PAID_RATE"},
 	{"NASHRA_TOPICS_FILE", "topics-file", "", "JSON file of extra or replacement topics"},
 	{"NASHRA_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
 	{"NASHRA_LOG_FORMAT", "log-format", "text", "text, or json for one JSON object per log line"},
@@ -239,6 +246,22 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 		bad("NASHRA_SEND_RATE", "%q: want messages per second between 0 and 1000 (Telegram allows about 30)", get["NASHRA_SEND_RATE"])
 	}
 	c.SendRate = rate
+	paidRate, err := strconv.ParseFloat(get["NASHRA_PAID_RATE"], 64)
+	switch {
+	case err != nil || paidRate < 0 || paidRate > 1000:
+		bad("NASHRA_PAID_RATE", "%q: want messages per second up to 1000 (Telegram's paid limit), or 0 for none", get["NASHRA_PAID_RATE"])
+	case paidRate > 0 && paidRate <= rate:
+		bad("NASHRA_PAID_RATE", "%v: want more than NASHRA_SEND_RATE (%v), or 0 for none", paidRate, rate)
+	}
+	c.PaidRate = paidRate
+	stars, err := strconv.ParseInt(get["NASHRA_PAID_STARS_PER_DAY"], 10, 64)
+	switch {
+	case err != nil || stars < 0 || stars > 10_000_000:
+		bad("NASHRA_PAID_STARS_PER_DAY", "%q: want a whole number of Stars from 0 to 10000000", get["NASHRA_PAID_STARS_PER_DAY"])
+	case paidRate > 0 && stars == 0:
+		bad("NASHRA_PAID_STARS_PER_DAY", "required with NASHRA_PAID_RATE: the most Stars paid broadcasts may spend a day")
+	}
+	c.PaidStarsPerDay = stars
 	if c.PublicURL = strings.TrimRight(get["NASHRA_PUBLIC_URL"], "/"); c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
 		switch {

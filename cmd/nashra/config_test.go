@@ -65,6 +65,12 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"NASHRA_WEBHOOK_URL", "http://insecure.example/hook", "NASHRA_WEBHOOK_URL"},
 		{"NASHRA_SEND_RATE", "0", "NASHRA_SEND_RATE"},
 		{"NASHRA_SEND_RATE", "fast", "NASHRA_SEND_RATE"},
+		{"NASHRA_PAID_RATE", "1001", "NASHRA_PAID_RATE"},
+		{"NASHRA_PAID_RATE", "-1", "NASHRA_PAID_RATE"},
+		{"NASHRA_PAID_RATE", "20", "NASHRA_PAID_RATE"}, // not above the send rate of 25
+		{"NASHRA_PAID_RATE", "500", "NASHRA_PAID_STARS_PER_DAY"},
+		{"NASHRA_PAID_STARS_PER_DAY", "2.5", "NASHRA_PAID_STARS_PER_DAY"},
+		{"NASHRA_PAID_STARS_PER_DAY", "-3", "NASHRA_PAID_STARS_PER_DAY"},
 		{"NASHRA_TOPICS_FILE", "/nonexistent/topics.json", "NASHRA_TOPICS_FILE"},
 		{"NASHRA_LOG_LEVEL", "loud", "NASHRA_LOG_LEVEL"},
 		{"NASHRA_LOG_FORMAT", "xml", "NASHRA_LOG_FORMAT"},

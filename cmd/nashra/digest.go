@@ -12,6 +12,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/redis/go-redis/v9"
 
+	"nashra/bot/ratelimit"
 	"nashra/bot/sender"
 	"nashra/bot/tgerr"
 	"nashra/digest"
@@ -70,10 +71,17 @@ func newSender(e *env, readers *subscribers.Store, queue *outbox.Store, rdb redi
 		RDB:           rdb,
 		Prefix:        e.cfg.RedisPrefix,
 		Rate:          e.cfg.SendRate,
+		Paid:          paidOf(e.cfg),
 		ResendUnknown: e.cfg.ResendUnknown,
 		Consumer:      host + ":" + strconv.Itoa(os.Getpid()) + ":" + strconv.FormatInt(time.Now().UnixNano(), 36),
 		Log:           e.log,
 	})
+}
+
+// paidOf is the paid broadcasts cfg asks for, for the sender and for
+// what /stats and /metrics show of them.
+func paidOf(cfg Config) ratelimit.Paid {
+	return ratelimit.Paid{Rate: cfg.PaidRate, PerDay: cfg.PaidStarsPerDay * ratelimit.MessagesPerStar}
 }
 
 // digestCommand is `nashra digest [--dry-run]`: build the digests due now

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"nashra/bot/ratelimit"
 	"nashra/bot/sender"
 	"nashra/digest/articles"
 	"nashra/outbox"
@@ -31,7 +33,13 @@ type metricsSources struct {
 	// Invites counts the email list's invitations
 	// (signup.Store.InviteCounts).
 	Invites func(context.Context) (signup.InviteCounts, error)
+	// Paid reads paid broadcasts' state and the Stars spent over the last
+	// days (sender.Sender.PaidStatus).
+	Paid func(ctx context.Context, days int) (ratelimit.PaidStatus, error)
 }
+
+// paidDays is how many days of Stars spent /metrics shows (days_ago 0-6).
+const paidDays = 7
 
 // newPollLatency is the histogram of how long one poll of every feed
 // takes; the poll job observes it and metricsHandler exposes it.
@@ -85,6 +93,16 @@ var (
 		"Email subscribers nashra invite made a personal link for (distinct addresses, counted by keyed hash; kept 30 days past the links).", nil, nil)
 	descInvitesAccepted = prometheus.NewDesc("nashra_invites_accepted",
 		"Invited email subscribers whose link a chat opened in the bot (each counted once).", nil, nil)
+	descPaidSent = prometheus.NewDesc("nashra_paid_messages_total",
+		"Messages this instance's sender delivered as paid broadcasts (allow_paid_broadcast, 0.1 Star each).", nil, nil)
+	descNoStars = prometheus.NewDesc("nashra_paid_balance_refusals_total",
+		"Paid messages Telegram refused to this instance's sender because the Stars balance was too low (each sent again unpaid).", nil, nil)
+	descPaidStars = prometheus.NewDesc("nashra_paid_stars_spent",
+		"Telegram Stars spent on paid broadcasts by every instance, by UTC day: days_ago 0 is today.", []string{"days_ago"}, nil)
+	descPaidBudget = prometheus.NewDesc("nashra_paid_stars_budget",
+		"Telegram Stars paid broadcasts may spend a UTC day (NASHRA_PAID_STARS_PER_DAY; 0 when off).", nil, nil)
+	descPaidState = prometheus.NewDesc("nashra_paid_state",
+		"1 for what paid broadcasts are doing: off, on, budget (today's Stars are spent) or balance (Telegram said the balance is too low).", []string{"state"}, nil)
 	descRedisUp = prometheus.NewDesc("nashra_redis_up",
 		"1 when Redis answered this scrape's reads.", nil, nil)
 )
@@ -98,7 +116,8 @@ type stateCollector struct {
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descMessages, descThrottled, descRetried, descSystemic, descOutage, descQueue,
-		descReaders, descFeedFailures, descFeedLastOK, descInvitesIssued, descInvitesAccepted, descRedisUp} {
+		descReaders, descFeedFailures, descFeedLastOK, descInvitesIssued, descInvitesAccepted,
+		descPaidSent, descNoStars, descPaidStars, descPaidBudget, descPaidState, descRedisUp} {
 		ch <- d
 	}
 }
@@ -121,6 +140,8 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 			outage = 1
 		}
 		ch <- prometheus.MustNewConstMetric(descOutage, prometheus.GaugeValue, outage)
+		ch <- prometheus.MustNewConstMetric(descPaidSent, prometheus.CounterValue, float64(st.Paid))
+		ch <- prometheus.MustNewConstMetric(descNoStars, prometheus.CounterValue, float64(st.NoStars))
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
@@ -164,6 +185,23 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		} else {
 			ch <- prometheus.MustNewConstMetric(descInvitesIssued, prometheus.GaugeValue, float64(inv.Issued))
 			ch <- prometheus.MustNewConstMetric(descInvitesAccepted, prometheus.GaugeValue, float64(inv.Accepted))
+		}
+	}
+	if c.src.Paid != nil {
+		if st, err := c.src.Paid(ctx, paidDays); err != nil {
+			fail(descPaidStars, err)
+		} else {
+			for i, d := range st.Days {
+				ch <- prometheus.MustNewConstMetric(descPaidStars, prometheus.GaugeValue, d.Stars(), strconv.Itoa(len(st.Days)-1-i))
+			}
+			ch <- prometheus.MustNewConstMetric(descPaidBudget, prometheus.GaugeValue, float64(st.PerDay)/ratelimit.MessagesPerStar)
+			for _, s := range ratelimit.PaidStates {
+				v := 0.0
+				if s == st.State {
+					v = 1
+				}
+				ch <- prometheus.MustNewConstMetric(descPaidState, prometheus.GaugeValue, v, string(s))
+			}
 		}
 	}
 	ch <- prometheus.MustNewConstMetric(descRedisUp, prometheus.GaugeValue, up)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"nashra/bot/ratelimit"
 	"nashra/bot/sender"
 	"nashra/digest/articles"
 	"nashra/outbox"
@@ -133,5 +134,60 @@ func TestMetrics(t *testing.T) {
 	}
 	if strings.Contains(body, "nashra_readers{") {
 		t.Errorf("/metrics without Redis still reports readers:\n%s", body)
+	}
+}
+
+// /metrics shows the Stars paid broadcasts spent today, shared by every
+// instance, the budget, and what paid sending is doing.
+func TestMetricsPaidBroadcasts(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.New(t)
+	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	// 3 Stars a day: 30 paid messages, taken by bulk sends at 100/s in all.
+	lim := ratelimit.New(r.Client, r.Prefix, 5, 0).WithPaid(paidOf(Config{PaidRate: 100, PaidStarsPerDay: 3}))
+	paid := 0
+	for paid < 30 {
+		p, wait, err := lim.TakeBulk(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p {
+			paid++
+		}
+		time.Sleep(wait)
+	}
+	h := metricsHandler(metricsSources{
+		Store: store, Outbox: queue, Paid: lim.PaidStatus,
+		Sender: func() sender.Stats { return sender.Stats{Sent: 40, Paid: 30, NoStars: 2} },
+	})
+	_, body := scrape(t, h)
+	for _, want := range []string{
+		`nashra_paid_stars_spent{days_ago="0"} 3`,
+		`nashra_paid_stars_spent{days_ago="1"} 0`,
+		`nashra_paid_stars_spent{days_ago="6"} 0`,
+		`nashra_paid_stars_budget 3`,
+		`nashra_paid_state{state="budget"} 1`,
+		`nashra_paid_state{state="on"} 0`,
+		`nashra_paid_messages_total 30`,
+		`nashra_paid_balance_refusals_total 2`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if _, err := lim.HoldPaid(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, body = scrape(t, h); !strings.Contains(body, `nashra_paid_state{state="balance"} 1`+"\n") {
+		t.Errorf("held for the balance: /metrics lacks nashra_paid_state{state=\"balance\"} 1")
+	}
+	// Without paid broadcasts configured, what was spent is still shown.
+	off := ratelimit.New(r.Client, r.Prefix, 5, 0)
+	_, body = scrape(t, metricsHandler(metricsSources{Store: store, Outbox: queue, Paid: off.PaidStatus}))
+	for _, want := range []string{`nashra_paid_state{state="off"} 1`, `nashra_paid_stars_spent{days_ago="0"} 3`, `nashra_paid_stars_budget 0`} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("paid broadcasts off: /metrics lacks %q", want)
+		}
 	}
 }

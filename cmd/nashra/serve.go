@@ -143,7 +143,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	}
 	b, err := bot.New(bot.Options{
 		Token:           e.cfg.Token,
-		Limiter:         ratelimit.New(rdb, e.cfg.RedisPrefix, e.cfg.SendRate, replyHeadroom),
+		Limiter:         ratelimit.New(rdb, e.cfg.RedisPrefix, e.cfg.SendRate, replyHeadroom).WithPaid(paidOf(e.cfg)),
 		APIURL:          e.cfg.APIURL,
 		Store:           store,
 		Outbox:          outboxStore,
@@ -159,7 +159,7 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 		DefaultSchedule: e.cfg.DigestSchedule,
 		Location:        e.cfg.Location,
 		BreakingCap:     e.cfg.BreakingCap,
-		Stats:           bot.StatsConfig{Articles: articleStore, Feeds: e.cfg.Feeds, Delivery: snd.Stats, Invites: signups.InviteCounts},
+		Stats:           bot.StatsConfig{Articles: articleStore, Feeds: e.cfg.Feeds, Delivery: snd.Stats, Invites: signups.InviteCounts, Paid: snd.PaidStatus},
 	})
 	if err != nil {
 		return nil, err
@@ -190,7 +190,8 @@ func newServer(e *env, rdb redis.UniversalClient, catalog *topics.Catalog) (*ser
 	live := &liveness{}
 	mux := http.NewServeMux()
 	signupPage.Routes(mux)
-	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Outbox: outboxStore, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats, PollLatency: pollLatency, Invites: signups.InviteCounts}))
+	mux.Handle("GET /metrics", metricsHandler(metricsSources{Store: store, Outbox: outboxStore, Articles: articleStore, Feeds: e.cfg.Feeds, Sender: snd.Stats,
+		PollLatency: pollLatency, Invites: signups.InviteCounts, Paid: snd.PaidStatus}))
 	mux.Handle("GET /healthz", healthHandler(healthOptions{Redis: store, Telegram: tgCheck, Articles: articleStore, Feeds: e.cfg.Feeds, MaxPollAge: maxPollAge(e.cfg.PollSchedule, time.Now()), Started: time.Now()}))
 	mux.Handle("GET /livez", live)
 	if e.cfg.WebhookURL != "" {

@@ -1,0 +1,236 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+
+	"nashra/bot"
+	"nashra/bot/ratelimit"
+	"nashra/bot/sender"
+	"nashra/bot/telegramtest"
+	"nashra/digest"
+	"nashra/digest/articles"
+	"nashra/digest/topics"
+	"nashra/outbox"
+	"nashra/subscribers"
+	"nashra/subscribers/redistest"
+)
+
+// BenchmarkWave is the morning wave: N readers due at 08:00, their digests
+// built by the digest job and delivered by the sender through a fake Bot
+// API that enforces Telegram's limits (30/s without allow_paid_broadcast,
+// 1,000/s with it, 1/s per chat), while readers send commands to the bot.
+// It runs at the free rate (30/s) and with paid broadcasts up to 1,000/s
+// and reports, for each:
+//
+//	window/ideal   the delivery window (from the start of the digest job to
+//	               the last digest Telegram accepted) over N / rate; goal ≤ 1.1
+//	window-s       the window in seconds
+//	429s           Telegram's 429 answers; goal 0
+//	dups           digests a reader got more than once; goal 0 (a reader
+//	               missing a digest fails the benchmark)
+//	reply-max-ms   the slowest answer to a reader's /help during the wave; goal < 2,000
+//	paid           messages sent with allow_paid_broadcast (0 at the free rate)
+//
+// N is scaled to keep one iteration to about 20 s: 600 readers at the free
+// rate, 20,000 with paid broadcasts (NASHRA_BENCH_WAVE_FREE and
+// NASHRA_BENCH_WAVE_PAID set others):
+//
+//	NASHRA_TEST_REDIS_URL=… go test -run '^$' -bench Wave -benchtime 1x ./bot
+func BenchmarkWave(b *testing.B) {
+	for _, c := range []struct {
+		name       string
+		readers    int
+		env        string
+		paid, rate float64
+	}{
+		{"free-30", 600, "NASHRA_BENCH_WAVE_FREE", 0, 30},
+		{"paid-1000", 20000, "NASHRA_BENCH_WAVE_PAID", 1000, 1000},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			n := c.readers
+			if v, err := strconv.Atoi(os.Getenv(c.env)); err == nil && v > 0 {
+				n = v
+			}
+			var sum waveFigures
+			for range b.N {
+				f := runWave(b, n, c.paid)
+				sum.window += f.window
+				sum.throttled += f.throttled
+				sum.dups += f.dups
+				sum.replyMax = max(sum.replyMax, f.replyMax)
+				sum.paid += f.paid
+				sum.replies += f.replies
+			}
+			window := sum.window / time.Duration(b.N)
+			ideal := time.Duration(float64(n) / c.rate * float64(time.Second))
+			b.ReportMetric(window.Seconds()/ideal.Seconds(), "window/ideal")
+			b.ReportMetric(window.Seconds(), "window-s")
+			b.ReportMetric(float64(sum.throttled)/float64(b.N), "429s")
+			b.ReportMetric(float64(sum.dups)/float64(b.N), "dups")
+			b.ReportMetric(float64(sum.replyMax.Milliseconds()), "reply-max-ms")
+			b.ReportMetric(float64(sum.paid)/float64(b.N), "paid")
+			b.Logf("%d readers at %v/s: window %v (ideal %v), %d × 429, %d dups, %d replies, slowest %v, %d paid",
+				n, c.rate, window.Round(time.Millisecond), ideal, sum.throttled, sum.dups, sum.replies, sum.replyMax, sum.paid)
+		})
+	}
+}
+
+type waveFigures struct {
+	window                time.Duration
+	throttled, dups, paid int
+	replyMax              time.Duration
+	replies               int
+}
+
+// runWave runs one morning for n readers: 30/s free, and paid broadcasts
+// up to paidRate (0: none).
+func runWave(b *testing.B, n int, paidRate float64) waveFigures {
+	b.StopTimer()
+	ctx := context.Background()
+	srv := telegramtest.New(b, telegramtest.Options{SkipLayoutCheck: true,
+		Limits: telegramtest.Limits{PerSecond: 30, PaidPerSecond: 1000, PerChatPerSecond: 1}})
+	r := redistest.New(b)
+	if redistest.Real() {
+		b.Cleanup(func() { _ = redistest.DeletePrefix(context.Background(), r.Client, r.Prefix) })
+	}
+	damascus, _ := time.LoadLocation("Asia/Damascus")
+	eight := time.Date(2026, 11, 28, 8, 0, 0, 0, damascus)
+	clock := func() time.Time { return eight }
+	store := subscribers.New(r.Client, subscribers.Options{Prefix: r.Prefix, Now: clock})
+	queue := outbox.New(r.Client, outbox.Options{Prefix: r.Prefix})
+	arts := articles.New(r.Client, articles.Options{Prefix: r.Prefix, Now: clock})
+
+	// n readers due at 08:00, with nothing read yet.
+	const base = 500_000_000
+	var in bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&in, `{"chat_id": %d, "status": "active", "lang": "ar", "schedule": "0 8 * * *", "joined_at": "2026-11-27T08:00:00Z"}`+"\n", base+i)
+	}
+	rep, err := store.Import(ctx, &in, func(string) (subscribers.Follow, bool) { return subscribers.Follow{}, false })
+	if err != nil || rep.Imported != n {
+		b.Fatalf("import %d readers: %+v, %v", n, rep, err)
+	}
+	if _, _, err := arts.Ingest(ctx, articles.Article{
+		ID: "wave", Link: "https://7al.net/wave", Title: "قسد تعلن هدنة", // "SDF announces a truce"
+		Summary: []string{"قسد تعلن هدنة."}, Text: "قسد تعلن هدنة", Topics: []string{"sdf"}, InScope: true,
+	}, nil); err != nil {
+		b.Fatal(err)
+	}
+	builder := &digest.Builder{Readers: store, Outbox: queue, Articles: arts, DefaultSchedule: "0 8 * * *",
+		Location: damascus, SiteURL: "https://7al.net/", Now: clock, Topics: topics.Builtin()}
+
+	paid := ratelimit.Paid{Rate: paidRate, PerDay: 10_000_000}
+	api, err := srv.Client(tg.WithSkipGetMe())
+	if err != nil {
+		b.Fatal(err)
+	}
+	snd, err := sender.New(sender.Options{API: api, Outbox: queue, Readers: store, RDB: r.Client, Prefix: r.Prefix,
+		Rate: 30, Paid: paid, Consumer: "wave"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := limited(r, bot.Options{})
+	opt.Limiter = ratelimit.New(r.Client, r.Prefix, 30, 0.04).WithPaid(paid)
+	runBot(b, srv, r, opt)
+
+	sctx, stopSender := context.WithCancel(ctx)
+	sdone := make(chan struct{})
+	b.StartTimer()
+	began := time.Now()
+	go func() { defer close(sdone); _ = snd.Run(sctx) }()
+	defer func() { stopSender(); <-sdone }()
+
+	// Readers ask the bot for /help through the wave, one a second.
+	var (
+		mu       sync.Mutex
+		replyMax time.Duration
+		replies  int
+	)
+	askCtx, stopAsking := context.WithCancel(ctx)
+	asked := make(chan struct{})
+	go func() {
+		defer close(asked)
+		for i := int64(0); askCtx.Err() == nil; i++ {
+			u := telegramtest.NewUser(900_000_000+i, "ar")
+			t0 := time.Now()
+			srv.SendText(u, "/help")
+			wctx, cancel := context.WithTimeout(askCtx, 30*time.Second)
+			_, err := srv.WaitMessages(wctx, u.ID, 1)
+			cancel()
+			if err != nil {
+				return // the wave is over
+			}
+			mu.Lock()
+			replyMax = max(replyMax, time.Since(t0))
+			replies++
+			mu.Unlock()
+			select {
+			case <-askCtx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+
+	res, err := builder.Run(ctx, false)
+	built := time.Since(began)
+	if err != nil || res.Queued != n {
+		b.Fatalf("digest job: %+v, %v; want %d digests queued", res, err, n)
+	}
+	// Wait for the sender to have delivered every digest (a cheap count;
+	// what Telegram accepted is checked below), polling at 10 ms: the
+	// window is measured from Telegram's record, not from this loop.
+	deadline := time.Now().Add(time.Duration(float64(n)/30*1.5+120) * time.Second)
+	for snd.Stats().Sent < int64(n) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := snd.Stats().Sent; got < int64(n) {
+		err = fmt.Errorf("%d of %d digests delivered", got, n)
+	}
+	b.StopTimer()
+	stopAsking()
+	<-asked
+	if err != nil {
+		b.Fatalf("not every digest delivered: %v", err)
+	}
+	f := waveFigures{throttled: srv.Throttled(), paid: srv.PaidSent()}
+	per := make(map[int64]int, n)
+	var last time.Time
+	for _, m := range srv.Sent() {
+		if m.ChatID < base || m.ChatID >= base+int64(n) {
+			continue
+		}
+		per[m.ChatID]++
+		if m.Date.After(last) {
+			last = m.Date
+		}
+	}
+	for i := range n {
+		switch c := per[int64(base+i)]; {
+		case c == 0:
+			b.Fatalf("reader %d got no digest", base+i)
+		case c > 1:
+			f.dups += c - 1
+		}
+	}
+	f.window = last.Sub(began)
+	var first time.Time
+	for _, m := range srv.Sent() {
+		if m.ChatID >= base && m.ChatID < base+int64(n) && (first.IsZero() || m.Date.Before(first)) {
+			first = m.Date
+		}
+	}
+	b.Logf("built in %v; first digest after %v; %.0f/s from the first to the last", built, first.Sub(began), float64(n-1)/last.Sub(first).Seconds())
+	mu.Lock()
+	f.replyMax, f.replies = replyMax, replies
+	mu.Unlock()
+	return f
+}
