@@ -87,20 +87,6 @@ end
 return {0, 0}
 `)
 
-// paidHoldScript: KEYS held. ARGV hold (ms). Moves the hold's end later,
-// never earlier; returns 1 when paid sending was not held before.
-var paidHoldScript = redis.NewScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local untilMs = now + tonumber(ARGV[1])
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
-if untilMs > cur then
-  redis.call('SET', KEYS[1], string.format('%.0f', untilMs), 'PX', tonumber(ARGV[1]) + 1000)
-end
-if cur > now then return 0 end
-return 1
-`)
-
 // paidRefundScript: KEYS spent hash. Takes one paid message off today's
 // count (never below 0).
 var paidRefundScript = redis.NewScript(`
@@ -195,7 +181,7 @@ func (l *Limiter) RefundPaid(ctx context.Context) error {
 // Sending goes on at the free rate. started is true for the call that
 // began the hold (log it once there).
 func (l *Limiter) HoldPaid(ctx context.Context) (started bool, err error) {
-	n, err := paidHoldScript.Run(ctx, l.rdb, []string{l.paidKey("held")}, l.paid.Hold.Milliseconds()).Int64()
+	n, err := pauseScript.Run(ctx, l.rdb, []string{l.paidKey("held")}, l.paid.Hold.Milliseconds()).Int64()
 	if err != nil {
 		return false, fmt.Errorf("hold paid sending: %w", err)
 	}

@@ -57,7 +57,9 @@ return 0
 
 // pauseScript: KEYS pause key. ARGV pause in milliseconds. Moves the
 // deadline later, never earlier (a short retry_after arriving after a long
-// one must not cut the long one short).
+// one must not cut the long one short). Returns 1 when nothing was paused
+// before, 0 when a pause was already running. Paid sending's hold
+// (HoldPaid) is the same kind of deadline.
 var pauseScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -66,6 +68,7 @@ local cur = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 if untilMs > cur then
   redis.call('SET', KEYS[1], string.format('%.0f', untilMs), 'PX', tonumber(ARGV[1]) + 1000)
 end
+if cur > now then return 0 end
 return 1
 `)
 
