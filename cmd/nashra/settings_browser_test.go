@@ -140,42 +140,12 @@ func TestSettingsPageInBrowser(t *testing.T) {
 // page: labels, a visible focus in reading order, the button's contrast.
 func checkSettingsAccessible(t *testing.T, tb *tab) {
 	t.Helper()
-	unlabelled := eval[[]string](t, tb, `[...document.querySelectorAll("input:not([type=hidden]), select, button")]
-		.filter(e => !(e.labels && e.labels.length && e.labels[0].textContent.trim()) && !e.textContent.trim())
-		.map(e => e.outerHTML)`)
-	if len(unlabelled) > 0 {
-		t.Errorf("controls without a label: %v", unlabelled)
-	}
-	tb.do(t, "tab", chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t"))
-	focused := eval[string](t, tb, `document.activeElement.id + "|" + getComputedStyle(document.activeElement).outlineStyle + "|" + getComputedStyle(document.activeElement).outlineWidth`)
-	parts := strings.Split(focused, "|")
-	first := eval[string](t, tb, `document.querySelector("input[type=checkbox]").id`)
-	if parts[0] != first || parts[1] == "none" || parts[2] == "0px" {
-		t.Errorf("after two Tabs the focus is %q; want the first topic %q with a visible outline", focused, first)
-	}
-	tb.do(t, "tab to the button", chromedp.Focus(chromedp.CSS("#time")), chromedp.KeyEvent("\t"))
-	if tag := eval[string](t, tb, `document.activeElement.tagName`); tag != "BUTTON" {
-		t.Errorf("Tab after the time reaches %s; want the button", tag)
-	}
-	colors := eval[[]string](t, tb, `(() => { const b = getComputedStyle(document.querySelector("#settings button")); return [b.color, b.backgroundColor] })()`)
-	if c := contrastRGB(colors[0], colors[1]); c < 4.5 {
-		t.Errorf("button text %s on %s contrasts %.2f; want 4.5", colors[0], colors[1], c)
-	}
+	checkFormBasics(t, tb, "#settings")
 	// A keyword reads in its own direction within the label.
 	if n := eval[int](t, tb, `document.querySelectorAll(".keywords label bdi").length`); n == 0 {
 		t.Error("keywords are not isolated")
 	}
 	// A command in an Arabic hint reads "/follow", not "follow/".
-	if eval[string](t, tb, `document.documentElement.dir`) == "rtl" {
-		order := eval[string](t, tb, `(() => {
-			const t = document.querySelector("#keywords-hint bdi").firstChild, r = document.createRange();
-			r.setStart(t, 0); r.setEnd(t, 1); const slash = r.getBoundingClientRect().left;
-			r.setStart(t, 1); r.setEnd(t, 2); const letter = r.getBoundingClientRect().left;
-			return t.textContent + (slash < letter ? " reads left to right" : " is drawn backwards");
-		})()`)
-		if !strings.HasSuffix(order, "reads left to right") {
-			t.Errorf("in the Arabic keywords hint %s", order)
-		}
-	}
+	checkCommandReads(t, tb, "#keywords-hint bdi", "keywords hint")
 	tb.do(t, "back to the top", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur(); window.scrollTo(0, 0)`))
 }

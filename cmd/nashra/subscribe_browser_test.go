@@ -326,18 +326,28 @@ func TestSignupPageInBrowser(t *testing.T) {
 // text contrasting with it.
 func checkAccessible(t *testing.T, tb *tab) {
 	t.Helper()
+	checkFormBasics(t, tb, "#signup")
+	images := eval[[]string](t, tb, `[...document.images].filter(i => !i.hasAttribute("alt")).map(i => i.outerHTML.slice(0, 80))`)
+	if len(images) > 0 {
+		t.Errorf("images without alt: %v", images)
+	}
+	// A command in the Arabic privacy note reads "/mydata", not "mydata/".
+	checkCommandReads(t, tb, ".privacy bdi", "privacy note")
+	tb.do(t, "back to the top", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur(); window.scrollTo(0, 0)`))
+}
+
+// checkFormBasics checks what every page with a form needs: every control
+// labelled; Tab from the top reaching the language link, then the first
+// topic, with a visible focus ring; Tab after the time reaching the
+// button; the button's text contrasting with it.
+func checkFormBasics(t *testing.T, tb *tab, form string) {
+	t.Helper()
 	unlabelled := eval[[]string](t, tb, `[...document.querySelectorAll("input:not([type=hidden]), select, button")]
 		.filter(e => !(e.labels && e.labels.length && e.labels[0].textContent.trim()) && !e.textContent.trim())
 		.map(e => e.outerHTML)`)
 	if len(unlabelled) > 0 {
 		t.Errorf("controls without a label: %v", unlabelled)
 	}
-	images := eval[[]string](t, tb, `[...document.images].filter(i => !i.hasAttribute("alt")).map(i => i.outerHTML.slice(0, 80))`)
-	if len(images) > 0 {
-		t.Errorf("images without alt: %v", images)
-	}
-	// Tab from the top: the language link, then the first topic; the focus
-	// ring shows.
 	tb.do(t, "tab", chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t"))
 	focused := eval[string](t, tb, `document.activeElement.id + "|" + getComputedStyle(document.activeElement).outlineStyle + "|" + getComputedStyle(document.activeElement).outlineWidth`)
 	parts := strings.Split(focused, "|")
@@ -349,24 +359,29 @@ func checkAccessible(t *testing.T, tb *tab) {
 	if tag := eval[string](t, tb, `document.activeElement.tagName`); tag != "BUTTON" {
 		t.Errorf("Tab after the time reaches %s; want the button", tag)
 	}
-	colors := eval[[]string](t, tb, `(() => { const b = getComputedStyle(document.querySelector("#signup button")); return [b.color, b.backgroundColor] })()`)
+	colors := eval[[]string](t, tb, `(() => { const b = getComputedStyle(document.querySelector("`+form+` button")); return [b.color, b.backgroundColor] })()`)
 	if c := contrastRGB(colors[0], colors[1]); c < 4.5 {
 		t.Errorf("button text %s on %s contrasts %.2f; want 4.5", colors[0], colors[1], c)
 	}
-	// A command in the Arabic privacy note reads "/mydata", not "mydata/":
-	// its slash is drawn left of its first letter.
-	if eval[string](t, tb, `document.documentElement.dir`) == "rtl" {
-		order := eval[string](t, tb, `(() => {
-			const t = document.querySelector(".privacy bdi").firstChild, r = document.createRange();
-			r.setStart(t, 0); r.setEnd(t, 1); const slash = r.getBoundingClientRect().left;
-			r.setStart(t, 1); r.setEnd(t, 2); const letter = r.getBoundingClientRect().left;
-			return t.textContent + (slash < letter ? " reads left to right" : " is drawn backwards");
-		})()`)
-		if !strings.HasSuffix(order, "reads left to right") {
-			t.Errorf("in the Arabic privacy note %s", order)
-		}
+}
+
+// checkCommandReads checks, on an Arabic page, that the command isolated
+// in the first bdi element sel matches reads as written: its slash is
+// drawn left of its first letter ("/mydata", not "mydata/").
+func checkCommandReads(t *testing.T, tb *tab, sel, where string) {
+	t.Helper()
+	if eval[string](t, tb, `document.documentElement.dir`) != "rtl" {
+		return
 	}
-	tb.do(t, "back to the top", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur(); window.scrollTo(0, 0)`))
+	order := eval[string](t, tb, `(() => {
+		const t = document.querySelector("`+sel+`").firstChild, r = document.createRange();
+		r.setStart(t, 0); r.setEnd(t, 1); const slash = r.getBoundingClientRect().left;
+		r.setStart(t, 1); r.setEnd(t, 2); const letter = r.getBoundingClientRect().left;
+		return t.textContent + (slash < letter ? " reads left to right" : " is drawn backwards");
+	})()`)
+	if !strings.HasSuffix(order, "reads left to right") {
+		t.Errorf("in the Arabic %s %s", where, order)
+	}
 }
 
 // contrastRGB is WCAG's contrast of two CSS rgb() colours.
