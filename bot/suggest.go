@@ -6,6 +6,7 @@ import (
 	"html"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 
@@ -53,7 +54,7 @@ func plainItem(s string) string {
 // time. Words alone that /time also reads (instant, default) are left to
 // be followed.
 func plainTime(s string) (h, m int, ok bool) {
-	if spec, ok := parseTime(s); !ok || !strings.HasSuffix(spec, " * * *") {
+	if utf8.RuneCountInString(s) > maxTimeInput {
 		return 0, 0, false
 	}
 	return readClock(s)
