@@ -7,10 +7,14 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"nashra/digest"
 	"nashra/digest/articles"
@@ -104,6 +108,9 @@ func BenchmarkBuild100k(b *testing.B) {
 	defer close(stop)
 
 	var buildTotal, sharedTotal, floorTotal time.Duration
+	// CPU seconds spent by Redis (every primary) and by this process in
+	// the floor and the build: where the build's time goes.
+	var floorRedis, floorGo, buildRedis, buildGo float64
 	// The two instances' builders, kept from one morning to the next as a
 	// running instance keeps its own.
 	pair := []*digest.Builder{
@@ -118,7 +125,7 @@ func BenchmarkBuild100k(b *testing.B) {
 		now = now.Add(24 * time.Hour).Truncate(time.Hour).Add(time.Hour) // 08:00 the next day
 		runtime.GC()
 		// The floor: every reader's record in one pipelined pass.
-		t0 := time.Now()
+		t0, rc0, gc0 := time.Now(), redisCPU(b, r.Client), processCPU()
 		seen := 0
 		rs.ChatIDs(ctx, subscribers.Active, func(ids []int64) error {
 			st, err := rs.DigestStates(ctx, ids)
@@ -126,11 +133,15 @@ func BenchmarkBuild100k(b *testing.B) {
 			return err
 		})
 		floorTotal += time.Since(t0)
+		floorRedis += redisCPU(b, r.Client) - rc0
+		floorGo += processCPU() - gc0
 		b.StartTimer()
 
-		t1 := time.Now()
+		t1, rc1, gc1 := time.Now(), redisCPU(b, r.Client), processCPU()
 		res, err := builder.Run(ctx, false)
 		buildTotal += time.Since(t1)
+		buildRedis += redisCPU(b, r.Client) - rc1
+		buildGo += processCPU() - gc1
 		if err != nil || res.Due != readers || seen != readers {
 			b.Fatalf("build: %+v, %v (floor saw %d); want %d due", res, err, seen, readers)
 		}
@@ -171,4 +182,49 @@ func BenchmarkBuild100k(b *testing.B) {
 	b.ReportMetric(buildTotal.Seconds()/sharedTotal.Seconds(), "speed-up")
 	b.ReportMetric(floorTotal.Seconds()/rounds, "s/floor")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "MB-peak-heap")
+	b.ReportMetric(buildRedis/rounds, "redis-cpu-s/build")
+	b.ReportMetric(buildGo/rounds, "go-cpu-s/build")
+	b.ReportMetric(floorRedis/rounds, "redis-cpu-s/floor")
+	b.ReportMetric(floorGo/rounds, "go-cpu-s/floor")
+}
+
+// redisCPU is the CPU seconds the Redis server (every primary of a
+// cluster) has used, from INFO cpu.
+func redisCPU(b *testing.B, c redis.UniversalClient) float64 {
+	ctx := context.Background()
+	var mu sync.Mutex
+	total := 0.0
+	read := func(ctx context.Context, n redis.UniversalClient) error {
+		info, err := n.Info(ctx, "cpu").Result()
+		if err != nil {
+			return err
+		}
+		for _, line := range strings.Split(info, "\n") {
+			k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+			if ok && (k == "used_cpu_sys" || k == "used_cpu_user") {
+				f, _ := strconv.ParseFloat(v, 64)
+				mu.Lock()
+				total += f
+				mu.Unlock()
+			}
+		}
+		return nil
+	}
+	var err error
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return read(ctx, n) })
+	} else {
+		err = read(ctx, c)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return total
+}
+
+// processCPU is the CPU seconds this process has used.
+func processCPU() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }

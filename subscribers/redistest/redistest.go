@@ -87,13 +87,28 @@ func real(t testing.TB, url, prefix string) *Redis {
 // DeletePrefix removes every key under prefix, on every primary of a cluster.
 func DeletePrefix(ctx context.Context, c redis.UniversalClient, prefix string) error {
 	del := func(ctx context.Context, node redis.UniversalClient) error {
-		iter := node.Scan(ctx, 0, prefix+"*", 500).Iterator()
-		for iter.Next(ctx) {
-			if err := node.Del(ctx, iter.Val()).Err(); err != nil {
+		// One pipeline of UNLINKs per page of the scan: a benchmark leaves
+		// hundreds of thousands of keys, too many for a round trip each.
+		var cursor uint64
+		for {
+			keys, next, err := node.Scan(ctx, cursor, prefix+"*", 1000).Result()
+			if err != nil {
 				return err
 			}
+			if len(keys) > 0 {
+				if _, err := node.Pipelined(ctx, func(p redis.Pipeliner) error {
+					for _, k := range keys {
+						p.Unlink(ctx, k)
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			if cursor = next; cursor == 0 {
+				return nil
+			}
 		}
-		return iter.Err()
 	}
 	if cc, ok := c.(*redis.ClusterClient); ok {
 		return cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return del(ctx, n) })
