@@ -48,29 +48,43 @@ redis.call('SET', KEYS[1], $StateQueued, 'EX', ARGV[1])
 return id
 `, words)
 
-// enqueueDigestScript: KEYS reader, high-priority stream, then one state
-// key per job. ARGV expected cursor, new cursor, now (unix s), ttl seconds,
-// values per job, expected list of breaking alerts, then each job's
-// field/value pairs. Returns 1 when queued; -1 no reader, -2 not active,
-// -3 the cursor moved or an alert was queued since (a stale build).
-var enqueueDigestScript = keyspace.Script(`
-local r = redis.call('HMGET', KEYS[1], $FieldStatus, $FieldCursor, $FieldBreakingSent)
-if not r[1] then return -1 end
-if r[1] ~= $StatusActive then return -2 end
-if (r[2] or '0') ~= ARGV[1] then return -3 end
-if (r[3] or '') ~= ARGV[6] then return -3 end
-local per = tonumber(ARGV[5])
-for i = 1, #KEYS - 2 do
-  if redis.call('EXISTS', KEYS[i + 2]) == 0 then
-    local base = 6 + (i - 1) * per
-    local f = {}
-    for j = 1, per do f[j] = ARGV[base + j] end
-    redis.call('XADD', KEYS[2], '*', unpack(f))
-    redis.call('SET', KEYS[i + 2], $StateQueued, 'EX', ARGV[4])
+// enqueueDigestsScript queues the digests of several readers of one
+// shard, each reader's step as EnqueueDigest describes it: the checks on
+// that reader, then its writes. KEYS the shard's high-priority stream,
+// then per reader its record and one state key per job. ARGV now (unix
+// s), ttl seconds, values per job, then per reader: its number of jobs,
+// expected cursor, new cursor, expected list of breaking alerts, then each
+// job's field/value pairs. Returns, per reader, 1 when queued; -1 no
+// reader, -2 not active, -3 the cursor moved or an alert was queued since
+// (a stale build). Each reader's checks come before that reader's writes;
+// a write that fails leaves the readers before it queued and their cursors
+// moved, and the rest as they were, to be built again.
+var enqueueDigestsScript = keyspace.Script(`
+local per = tonumber(ARGV[3])
+local out = {}
+local k, a = 2, 4
+while k <= #KEYS do
+  local n = tonumber(ARGV[a])
+  local r = redis.call('HMGET', KEYS[k], $FieldStatus, $FieldCursor, $FieldBreakingSent)
+  local res = 1
+  if not r[1] then res = -1
+  elseif r[1] ~= $StatusActive then res = -2
+  elseif (r[2] or '0') ~= ARGV[a + 1] or (r[3] or '') ~= ARGV[a + 3] then res = -3 end
+  if res == 1 then
+    for i = 1, n do
+      if redis.call('EXISTS', KEYS[k + i]) == 0 then
+        local base = a + 3 + (i - 1) * per
+        redis.call('XADD', KEYS[1], '*', unpack(ARGV, base + 1, base + per))
+        redis.call('SET', KEYS[k + i], $StateQueued, 'EX', ARGV[2])
+      end
+    end
+    redis.call('HSET', KEYS[k], $FieldCursor, ARGV[a + 2], $FieldLastDigest, ARGV[1])
   end
+  out[#out + 1] = res
+  k = k + 1 + n
+  a = a + 4 + n * per
 end
-redis.call('HSET', KEYS[1], $FieldCursor, ARGV[2], $FieldLastDigest, ARGV[3])
-return 1
+return out
 `, words)
 
 // enqueueAlertScript: KEYS reader, high-priority stream, the job's state.
