@@ -120,6 +120,11 @@ func (s Space) Shard(n int) Shard {
 // ForChat returns the keys of chatID's shard.
 func (s Space) ForChat(chatID int64) Shard { return s.Shard(ShardOf(chatID)) }
 
+// SharedText is a text many jobs send (a digest that readers of every
+// shard share), named by its ref. No script reads it, so it is in no
+// shard: one copy serves them all.
+func (s Space) SharedText(ref string) string { return s.prefix + "txt:" + ref }
+
 // Broadcast keys: not per shard, each changed on its own.
 
 // BroadcastSeq counts broadcast IDs.
@@ -226,7 +231,9 @@ func (k Shard) DeadLetters() string { return k.tag + "dlq" }
 // Job is a job's state.
 func (k Shard) Job(id string) string { return k.tag + "j:" + id }
 
-// SharedText is a text many jobs of the shard send, named by its ref.
+// SharedText is where texts many jobs sent were kept, once per shard,
+// before they were kept once (Space.SharedText). Only read, for jobs
+// queued by an earlier version, until they expire (JobTTL).
 func (k Shard) SharedText(ref string) string { return k.tag + "txt:" + ref }
 
 // BroadcastProgress is a broadcast's counters in the shard.

@@ -25,7 +25,8 @@ func TestKeyNames(t *testing.T) {
 		{r1.Queue(keyspace.PriorityLow), "nashra:{r1}:q:lo"},
 		{r1.DeadLetters(), "nashra:{r1}:dlq"},
 		{r1.Job("d:17:0-9:0"), "nashra:{r1}:j:d:17:0-9:0"},
-		{r1.SharedText("abc:0"), "nashra:{r1}:txt:abc:0"},
+		{s.SharedText("abc:0"), "nashra:txt:abc:0"},
+		{r1.SharedText("abc:0"), "nashra:{r1}:txt:abc:0"}, // read only: texts queued by an earlier version
 		{r1.BroadcastProgress(3), "nashra:{r1}:bc:3"},
 		{r1.BroadcastTodo(3), "nashra:{r1}:bc:3:todo"},
 		{r1.BroadcastWait(3), "nashra:{r1}:bc:3:wait"},

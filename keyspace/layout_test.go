@@ -80,14 +80,14 @@ hash signup:t:<token> ttl used=1
 set {invite}:issued ttl dc3e2fa5a49a24f47116981871f11ef3
 set {invite}:accepted ttl dc3e2fa5a49a24f47116981871f11ef3
 string signup:rate:203.0.113.7 ttl 1
+string txt:breaking:12:en ttl <b>عاجل</b>
+string txt:digest-ref:0 ttl <b>نشرة</b>
 string upd:5 ttl 1
 string {inbox}:seen:5 ttl 1
 string {r1}:j:b:1:17 ttl sent:12
 string {r1}:j:breaking:12:17 ttl sent:13
 string {r1}:j:d:17:0-9:0 ttl sent:11
 string {r1}:j:n:17:1 ttl failed:dlq
-string {r1}:txt:breaking:12:en ttl <b>عاجل</b>
-string {r1}:txt:digest-ref:0 ttl <b>نشرة</b>
 zset {r1}:readers 17:1.7958528e+09
 zset {r2}:readers 18:1.7958528e+09
 `

@@ -150,7 +150,7 @@ func TestEveryScriptWritesJobsAlike(t *testing.T) {
 	begin(read("EndPauses", outbox.High, over)[0])
 
 	// A digest: its own text, or a text shared by readers (by its Ref,
-	// stored once per shard; the entry carries the Ref, not the text).
+	// stored once; the entry carries the Ref, not the text).
 	own := outbox.Job{ID: "d:17:0-4:0", ChatID: chat, Kind: "digest", Text: "<b>نشرة</b>", Priority: outbox.High} // "newsletter"
 	shared := outbox.Job{ID: "d:17:0-4:1", ChatID: chat, Kind: "digest", Text: "<b>نشرة</b> 2", Ref: "r:1",
 		Markup: `{"inline_keyboard":[]}`, Priority: outbox.High}

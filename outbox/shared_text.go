@@ -6,16 +6,14 @@ import (
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
-
-	"nashra/keyspace"
 )
 
 // ErrTextExpired is returned for a job whose shared text is gone (the job
 // outlived JobTTL).
 var ErrTextExpired = errors.New("the job's shared text has expired")
 
-// shareTexts stores, once per shard, the text of every job that has a Ref,
-// and strips it from the jobs (they carry the Ref instead). The text is
+// shareTexts stores, once, the text of every job that has a Ref, and
+// strips it from the jobs (they carry the Ref instead). The text is
 // content-addressed by its Ref, so storing it ahead of the queueing step
 // that may be refused is harmless: it is the same text either way, and it
 // expires with the jobs.
@@ -31,20 +29,15 @@ func (s *Store) shareTexts(ctx context.Context, reqs []DigestRequest) error {
 
 // shareJobTexts is shareTexts for any jobs.
 func (s *Store) shareJobTexts(ctx context.Context, jobs []*Job) error {
-	type slot struct {
-		shard int
-		ref   string
-	}
-	seen := map[slot]bool{}
+	seen := map[string]bool{}
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, j := range jobs {
 			if j.Ref == "" || j.Text == "" {
 				continue
 			}
-			key := slot{keyspace.ShardOf(j.ChatID), j.Ref}
-			if !seen[key] {
-				seen[key] = true
-				p.SetNX(ctx, s.ks.Shard(key.shard).SharedText(j.Ref), j.Text, JobTTL)
+			if !seen[j.Ref] {
+				seen[j.Ref] = true
+				p.SetNX(ctx, s.ks.SharedText(j.Ref), j.Text, JobTTL)
 			}
 			j.Text = ""
 		}
@@ -62,7 +55,11 @@ func (s *Store) JobText(ctx context.Context, job Job) (string, error) {
 	if job.Text != "" || job.Ref == "" {
 		return job.Text, nil
 	}
-	t, err := s.rdb.Get(ctx, s.ks.ForChat(job.ChatID).SharedText(job.Ref)).Result()
+	t, err := s.rdb.Get(ctx, s.ks.SharedText(job.Ref)).Result()
+	if errors.Is(err, redis.Nil) {
+		// A job queued by an earlier version: its text is in its shard.
+		t, err = s.rdb.Get(ctx, s.ks.ForChat(job.ChatID).SharedText(job.Ref)).Result()
+	}
 	if errors.Is(err, redis.Nil) {
 		return "", ErrTextExpired
 	}
