@@ -232,7 +232,7 @@ func (b *Builder) buildBatch(ctx context.Context, ids []int64, last int64, now t
 			continue
 		}
 		res.Readers++
-		if !b.due(st, last, now) {
+		if !b.due(st, last, now, renders) {
 			continue
 		}
 		res.Due++
@@ -274,6 +274,37 @@ type renderCache struct {
 	mu         sync.Mutex
 	m          map[string][]string
 	selections map[string]*Digest
+	pieces     pieceCache // what the renderings share
+	nexts      map[fireKey]time.Time
+}
+
+// fireKey is a schedule and a time it is asked about.
+type fireKey struct {
+	spec  string
+	since int64
+}
+
+// next returns the schedule's next time after since, worked out by next
+// the first time it is asked (and kept while there are fewer than
+// maxSelections).
+func (c *renderCache) next(spec string, since int64, next func() time.Time) time.Time {
+	k := fireKey{spec, since}
+	c.mu.Lock()
+	t, ok := c.nexts[k]
+	c.mu.Unlock()
+	if ok {
+		return t
+	}
+	t = next()
+	c.mu.Lock()
+	if c.nexts == nil {
+		c.nexts = map[fireKey]time.Time{}
+	}
+	if len(c.nexts) < maxSelections {
+		c.nexts[k] = t
+	}
+	c.mu.Unlock()
+	return t
 }
 
 // maxSelections bounds the digests a run keeps for other readers: past
@@ -406,7 +437,10 @@ func (b *Builder) now() time.Time {
 }
 
 // due reports whether st's schedule has fired since their last digest.
-func (b *Builder) due(st subscribers.DigestState, last int64, now time.Time) bool {
+// The readers of a run mostly share a schedule and the time of their last
+// digest: the next time it fires is worked out once for them all (in
+// renders, when given).
+func (b *Builder) due(st subscribers.DigestState, last int64, now time.Time, renders *renderCache) bool {
 	if st.Cursor >= last && st.Schedule == subscribers.Instant {
 		return false
 	}
@@ -428,7 +462,11 @@ func (b *Builder) due(st subscribers.DigestState, last int64, now time.Time) boo
 	if since == 0 {
 		since = st.JoinedAt
 	}
-	return !sched.Next(time.Unix(since, 0).In(b.loc())).After(now)
+	next := func() time.Time { return sched.Next(time.Unix(since, 0).In(b.loc())) }
+	if renders != nil {
+		return !renders.next(spec, since, next).After(now)
+	}
+	return !next().After(now)
 }
 
 func (b *Builder) loc() *time.Location {
@@ -607,7 +645,7 @@ func (b *Builder) choose(st subscribers.DigestState, lang string, last int64, no
 		key := renderKey(lang, day, picked)
 		d.ref = key
 		d.Messages = renders.get(key, func() []string {
-			return Render(picked, RenderOptions{Lang: lang, SiteURL: b.SiteURL, Date: day})
+			return Render(picked, RenderOptions{Lang: lang, SiteURL: b.SiteURL, Date: day, pieces: &renders.pieces})
 		})
 		d.Markup = Buttons(lang)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -55,6 +56,78 @@ type RenderOptions struct {
 	// Full is how many of the newest articles show their summary;
 	// DefaultFull when zero.
 	Full int
+
+	// pieces, when set, keeps what renderings share (one builder run's):
+	// an article laid out for one reader is the same for the next.
+	pieces *pieceCache
+}
+
+// pieceCache keeps the laid-out parts of the digests of one run: the room
+// kept for the header and the closing line, and each article laid out.
+// A run renders a digest for each different following, and every one of
+// them lays out the same few hundred articles: laying out text with the
+// bidi algorithm was most of a run's own CPU. Safe for concurrent use.
+type pieceCache struct {
+	mu    sync.Mutex
+	rooms map[roomKey][2]int
+	parts map[partKey]piece
+}
+
+type roomKey struct {
+	lang, date, site string
+	total            int
+}
+
+// partKey names an article laid out: by its number in the store (one
+// run sees each article once), why it came, the direction, the room it
+// had and how it was shown.
+type partKey struct {
+	seq      int64
+	id, why  string
+	dir      bidi.Direction
+	max      int
+	headline bool
+}
+
+func (c *pieceCache) room(k roomKey, build func() [2]int) [2]int {
+	if c == nil {
+		return build()
+	}
+	c.mu.Lock()
+	v, ok := c.rooms[k]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = build()
+	c.mu.Lock()
+	if c.rooms == nil {
+		c.rooms = map[roomKey][2]int{}
+	}
+	c.rooms[k] = v
+	c.mu.Unlock()
+	return v
+}
+
+func (c *pieceCache) part(e Entry, dir bidi.Direction, max int, headline bool, build func() piece) piece {
+	if c == nil {
+		return build()
+	}
+	k := partKey{seq: e.Article.Seq, id: e.Article.ID, why: strings.Join(e.Why, "\x00"), dir: dir, max: max, headline: headline}
+	c.mu.Lock()
+	p, ok := c.parts[k]
+	c.mu.Unlock()
+	if ok {
+		return p
+	}
+	p = build()
+	c.mu.Lock()
+	if c.parts == nil {
+		c.parts = map[partKey]piece{}
+	}
+	c.parts[k] = p
+	c.mu.Unlock()
+	return p
 }
 
 // digestTexts are the words of a digest in one language (package
@@ -159,12 +232,19 @@ func Render(entries []Entry, opt RenderOptions) []string {
 
 	// The header counts what the reader sees, known only once laid out, and
 	// the closing line what did not fit: room is kept for their longest.
-	headRoom, moreRoom := 0, 0
-	for k := 1; k <= total; k++ {
-		headRoom = max(headRoom, headerPiece(t, dir, opt.Date, k).n)
-		moreRoom = max(moreRoom, morePiece(t, dir, opt.SiteURL, k).n)
+	date := ""
+	if !opt.Date.IsZero() {
+		date = opt.Date.Format(time.DateOnly)
 	}
-	moreRoom += 2 // "\n\n" before it
+	rooms := opt.pieces.room(roomKey{lang: opt.Lang, date: date, site: opt.SiteURL, total: total}, func() [2]int {
+		var r [2]int
+		for k := 1; k <= total; k++ {
+			r[0] = max(r[0], headerPiece(t, dir, opt.Date, k).n)
+			r[1] = max(r[1], morePiece(t, dir, opt.SiteURL, k).n)
+		}
+		return r
+	})
+	headRoom, moreRoom := rooms[0], rooms[1]+2 // "\n\n" before the closing line
 	// An article fits the first message beside the header and the closing
 	// line, so every digest shows at least one.
 	maxEntry := limit - headRoom - 2 - moreRoom
@@ -176,12 +256,12 @@ func Render(entries []Entry, opt RenderOptions) []string {
 		var pt part
 		switch {
 		case i < full:
-			pt = part{p: fullPiece(e, dir, maxEntry), sep: paragraph}
+			pt = part{p: opt.pieces.part(e, dir, maxEntry, false, func() piece { return fullPiece(e, dir, maxEntry) }), sep: paragraph}
 		case i == full:
 			heading := bold(text(t.Headlines)).laidOut(dir).plus(line)
-			pt = part{p: heading.plus(headlinePiece(e, maxEntry-heading.n)), sep: paragraph}
+			pt = part{p: heading.plus(opt.pieces.part(e, dir, maxEntry-heading.n, true, func() piece { return headlinePiece(e, maxEntry-heading.n) })), sep: paragraph}
 		default:
-			pt = part{p: headlinePiece(e, maxEntry), sep: line}
+			pt = part{p: opt.pieces.part(e, dir, maxEntry, true, func() piece { return headlinePiece(e, maxEntry) }), sep: line}
 		}
 		cur := &msgs[len(msgs)-1]
 		if cur.n+pt.sep.n+pt.p.n > limit {
