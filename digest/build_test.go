@@ -93,11 +93,11 @@ func (e *buildEnv) queued(t *testing.T) []outbox.Job {
 		t.Fatal(err)
 	}
 	for i, j := range jobs {
-		text, err := e.queue.JobText(context.Background(), j)
+		text, markup, err := e.queue.JobContent(context.Background(), j)
 		if err != nil {
 			t.Fatal(err)
 		}
-		jobs[i].Text = text
+		jobs[i].Text, jobs[i].Markup = text, markup
 		e.queue.Finish(context.Background(), j, "sent:1")
 	}
 	return jobs

@@ -80,8 +80,8 @@ hash signup:t:<token> ttl used=1
 set {invite}:issued ttl dc3e2fa5a49a24f47116981871f11ef3
 set {invite}:accepted ttl dc3e2fa5a49a24f47116981871f11ef3
 string signup:rate:203.0.113.7 ttl 1
-string txt:breaking:12:en ttl <b>عاجل</b>
-string txt:digest-ref:0 ttl <b>نشرة</b>
+hash txt:breaking:12:en ttl markup= text=<b>عاجل</b>
+hash txt:digest-ref:0 ttl markup= text=<b>نشرة</b>
 string upd:5 ttl 1
 string {inbox}:seen:5 ttl 1
 string {r1}:j:b:1:17 ttl sent:12

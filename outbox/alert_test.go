@@ -67,7 +67,7 @@ func TestEnqueueAlerts(t *testing.T) {
 		}
 		var seq, chat int64
 		fmt.Sscanf(j.ID, "breaking:%d:%d", &seq, &chat)
-		if text, err := s.JobText(ctx, j); err != nil || text != alertReq(chat, seq, day).Job.Text {
+		if text, _, err := s.JobContent(ctx, j); err != nil || text != alertReq(chat, seq, day).Job.Text {
 			t.Errorf("%s: text %q, %v", j.ID, text, err)
 		}
 	}

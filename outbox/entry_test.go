@@ -150,7 +150,7 @@ func TestEveryScriptWritesJobsAlike(t *testing.T) {
 	begin(read("EndPauses", outbox.High, over)[0])
 
 	// A digest: its own text, or a text shared by readers (by its Ref,
-	// stored once; the entry carries the Ref, not the text).
+	// stored once with its buttons; the entry carries the Ref instead).
 	own := outbox.Job{ID: "d:17:0-4:0", ChatID: chat, Kind: "digest", Text: "<b>نشرة</b>", Priority: outbox.High} // "newsletter"
 	shared := outbox.Job{ID: "d:17:0-4:1", ChatID: chat, Kind: "digest", Text: "<b>نشرة</b> 2", Ref: "r:1",
 		Markup: `{"inline_keyboard":[]}`, Priority: outbox.High}
@@ -158,7 +158,7 @@ func TestEveryScriptWritesJobsAlike(t *testing.T) {
 	if err != nil || !ok[0] {
 		t.Fatalf("EnqueueDigests = %v, %v", ok, err)
 	}
-	own.EnqueuedAt, shared.EnqueuedAt, shared.Text = now, now, ""
+	own.EnqueuedAt, shared.EnqueuedAt, shared.Text, shared.Markup = now, now, "", ""
 	read("EnqueueDigests", outbox.High, own, shared)
 
 	b, err := bc.Create(ctx, broadcasts.Broadcast{Text: "<b>عاجل</b>", By: 900}) // "breaking"

@@ -58,7 +58,10 @@ return id
 // reader, -2 not active, -3 the cursor moved or an alert was queued since
 // (a stale build). Each reader's checks come before that reader's writes;
 // a write that fails leaves the readers before it queued and their cursors
-// moved, and the rest as they were, to be built again.
+// moved, and the rest as they were, to be built again. A job's state is
+// checked and written in one step (SET NX) and its entry added right after:
+// Redis refuses a script for memory only before its first write, so the
+// entry cannot be refused once the state says queued.
 var enqueueDigestsScript = keyspace.Script(`
 local per = tonumber(ARGV[3])
 local out = {}
@@ -72,10 +75,9 @@ while k <= #KEYS do
   elseif (r[2] or '0') ~= ARGV[a + 1] or (r[3] or '') ~= ARGV[a + 3] then res = -3 end
   if res == 1 then
     for i = 1, n do
-      if redis.call('EXISTS', KEYS[k + i]) == 0 then
+      if redis.call('SET', KEYS[k + i], $StateQueued, 'NX', 'EX', ARGV[2]) then
         local base = a + 3 + (i - 1) * per
         redis.call('XADD', KEYS[1], '*', unpack(ARGV, base + 1, base + per))
-        redis.call('SET', KEYS[k + i], $StateQueued, 'EX', ARGV[2])
       end
     end
     redis.call('HSET', KEYS[k], $FieldCursor, ARGV[a + 2], $FieldLastDigest, ARGV[1])

@@ -12,11 +12,11 @@ import (
 // outlived JobTTL).
 var ErrTextExpired = errors.New("the job's shared text has expired")
 
-// shareTexts stores, once, the text of every job that has a Ref, and
-// strips it from the jobs (they carry the Ref instead). The text is
-// content-addressed by its Ref, so storing it ahead of the queueing step
-// that may be refused is harmless: it is the same text either way, and it
-// expires with the jobs.
+// shareTexts stores, once, the text and buttons of every job that has a
+// Ref, and strips them from the jobs (they carry the Ref instead). They
+// are content-addressed by the Ref, so storing them ahead of the queueing
+// step that may be refused is harmless: they are the same either way, and
+// they expire with the jobs.
 func (s *Store) shareTexts(ctx context.Context, reqs []DigestRequest) error {
 	var jobs []*Job
 	for _, r := range reqs {
@@ -26,6 +26,12 @@ func (s *Store) shareTexts(ctx context.Context, reqs []DigestRequest) error {
 	}
 	return s.shareJobTexts(ctx, jobs)
 }
+
+// Fields of a shared text's hash.
+const (
+	sharedText   = "text"
+	sharedMarkup = "markup"
+)
 
 // shareJobTexts is shareTexts for any jobs.
 func (s *Store) shareJobTexts(ctx context.Context, jobs []*Job) error {
@@ -37,9 +43,11 @@ func (s *Store) shareJobTexts(ctx context.Context, jobs []*Job) error {
 			}
 			if !seen[j.Ref] {
 				seen[j.Ref] = true
-				p.SetNX(ctx, s.ks.SharedText(j.Ref), j.Text, JobTTL)
+				key := s.ks.SharedText(j.Ref)
+				p.HSet(ctx, key, sharedText, j.Text, sharedMarkup, j.Markup)
+				p.Expire(ctx, key, JobTTL)
 			}
-			j.Text = ""
+			j.Text, j.Markup = "", ""
 		}
 		return nil
 	})
@@ -49,22 +57,28 @@ func (s *Store) shareJobTexts(ctx context.Context, jobs []*Job) error {
 	return nil
 }
 
-// JobText returns the text to send for job: its own, or the shared text
-// its Ref names.
-func (s *Store) JobText(ctx context.Context, job Job) (string, error) {
+// JobContent returns the text to send for job and the buttons under it:
+// its own, or those shared under its Ref.
+func (s *Store) JobContent(ctx context.Context, job Job) (text, markup string, err error) {
 	if job.Text != "" || job.Ref == "" {
-		return job.Text, nil
+		return job.Text, job.Markup, nil
 	}
-	t, err := s.rdb.Get(ctx, s.ks.SharedText(job.Ref)).Result()
-	if errors.Is(err, redis.Nil) {
-		// A job queued by an earlier version: its text is in its shard.
-		t, err = s.rdb.Get(ctx, s.ks.ForChat(job.ChatID).SharedText(job.Ref)).Result()
+	v, err := s.rdb.HMGet(ctx, s.ks.SharedText(job.Ref), sharedText, sharedMarkup).Result()
+	if err != nil {
+		return "", "", fmt.Errorf("text of job %s: %w", job.ID, err)
 	}
+	if t, ok := v[0].(string); ok {
+		m, _ := v[1].(string)
+		return t, m, nil
+	}
+	// A job queued by an earlier version: its text is in its shard, its
+	// buttons in its entry.
+	t, err := s.rdb.Get(ctx, s.ks.ForChat(job.ChatID).SharedText(job.Ref)).Result()
 	if errors.Is(err, redis.Nil) {
-		return "", ErrTextExpired
+		return "", "", ErrTextExpired
 	}
 	if err != nil {
-		return "", fmt.Errorf("text of job %s: %w", job.ID, err)
+		return "", "", fmt.Errorf("text of job %s: %w", job.ID, err)
 	}
-	return t, nil
+	return t, job.Markup, nil
 }

@@ -10,9 +10,13 @@ import (
 	"nashra/outbox"
 )
 
+// buttons is the keyboard under a digest.
+const buttons = `{"inline_keyboard":[[{"text":"⚙️ المواضيع","callback_data":"do:topics"}]]}`
+
 // A text many readers share is stored once, not once per shard: a morning
 // of 100,000 readers in 16 shards wrote each digest's text up to 16
-// times. Every reader's job still reads it.
+// times. So are the buttons under it, which were most of each stream
+// entry. Every reader's job still reads both.
 func TestSharedTextStoredOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -25,6 +29,7 @@ func TestSharedTextStoredOnce(t *testing.T) {
 		reqs = append(reqs, outbox.DigestRequest{ChatID: chat, NewCursor: 5, Jobs: []outbox.Job{{
 			ID: fmt.Sprintf("d:%d:0-5:0", chat), ChatID: chat, Kind: "digest",
 			Text: "<b>نشرة</b> الأحد", Ref: "sel:0", Priority: outbox.High, // "newsletter, Sunday"
+			Markup: buttons,
 		}}})
 	}
 	mustStart(t, r, chats...)
@@ -45,9 +50,12 @@ func TestSharedTextStoredOnce(t *testing.T) {
 		if !ok[i] {
 			t.Errorf("reader %d's digest refused", reqs[i].ChatID)
 		}
-		got, err := s.JobText(ctx, j)
-		if err != nil || got != "<b>نشرة</b> الأحد" {
-			t.Errorf("job %s reads %q, %v", j.ID, got, err)
+		if j.Text != "" || j.Markup != "" {
+			t.Errorf("job %s carries its text or buttons in the stream: %q, %q", j.ID, j.Text, j.Markup)
+		}
+		got, markup, err := s.JobContent(ctx, j)
+		if err != nil || got != "<b>نشرة</b> الأحد" || markup != buttons {
+			t.Errorf("job %s reads %q with buttons %q, %v", j.ID, got, markup, err)
 		}
 	}
 }
@@ -63,11 +71,11 @@ func TestSharedTextOfAnEarlierVersion(t *testing.T) {
 	if err := r.Client.Set(ctx, old, "<b>نشرة</b>", outbox.JobTTL).Err(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.JobText(ctx, outbox.Job{ID: "d:77:0-5:0", ChatID: chat, Ref: "sel:9"})
-	if err != nil || got != "<b>نشرة</b>" {
-		t.Errorf("JobText = %q, %v; want the text stored in the shard", got, err)
+	got, markup, err := s.JobContent(ctx, outbox.Job{ID: "d:77:0-5:0", ChatID: chat, Ref: "sel:9", Markup: buttons})
+	if err != nil || got != "<b>نشرة</b>" || markup != buttons {
+		t.Errorf("JobContent = %q, %q, %v; want the text stored in the shard, the buttons of the entry", got, markup, err)
 	}
-	if _, err := s.JobText(ctx, outbox.Job{ID: "d:77:0-5:1", ChatID: chat, Ref: "sel:10"}); err != outbox.ErrTextExpired {
-		t.Errorf("JobText of a text stored nowhere: %v; want ErrTextExpired", err)
+	if _, _, err := s.JobContent(ctx, outbox.Job{ID: "d:77:0-5:1", ChatID: chat, Ref: "sel:10"}); err != outbox.ErrTextExpired {
+		t.Errorf("JobContent of a text stored nowhere: %v; want ErrTextExpired", err)
 	}
 }

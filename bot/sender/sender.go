@@ -430,7 +430,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 	}
 	settle := fresh()
 
-	text, err := s.outbox.JobText(ctx, job)
+	text, markup, err := s.outbox.JobContent(ctx, job)
 	if errors.Is(err, outbox.ErrTextExpired) {
 		if ok, _ := s.outbox.Begin(settle, job, s.opt.Consumer); ok {
 			log.Warn("job dropped: its shared text expired")
@@ -487,7 +487,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			s.crash()
 			return errCrashed
 		}
-		msg, call, err := s.send(ctx, job, chat, text, paid)
+		msg, call, err := s.send(ctx, job, chat, text, markup, paid)
 		if s.crashAfterSend != nil && s.crashAfterSend(job) {
 			s.crash()
 			return errCrashed
@@ -778,7 +778,7 @@ func (s *Sender) waitTurn(ctx context.Context, job outbox.Job, chat int64) (paid
 // send makes one sendMessage call, traced so that tgerr can tell whether
 // the request was written. It is not cancelled by a shutdown: a send under
 // way finishes (within SendTimeout) and is recorded.
-func (s *Sender) send(ctx context.Context, job outbox.Job, chat int64, text string, paid bool) (*models.Message, *tgerr.Call, error) {
+func (s *Sender) send(ctx context.Context, job outbox.Job, chat int64, text, markup string, paid bool) (*models.Message, *tgerr.Call, error) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.SendTimeout)
 	defer cancel()
 	sctx, call := tgerr.Trace(sctx)
@@ -789,11 +789,11 @@ func (s *Sender) send(ctx context.Context, job outbox.Job, chat int64, text stri
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
 		AllowPaidBroadcast: paid,
 	}
-	if job.Markup != "" {
-		if !json.Valid([]byte(job.Markup)) {
+	if markup != "" {
+		if !json.Valid([]byte(markup)) {
 			return nil, call, fmt.Errorf("%w, job %s has invalid reply markup", tg.ErrorBadRequest, job.ID)
 		}
-		p.ReplyMarkup = json.RawMessage(job.Markup)
+		p.ReplyMarkup = json.RawMessage(markup)
 	}
 	msg, err := s.opt.API.SendMessage(sctx, p)
 	return msg, call, err
