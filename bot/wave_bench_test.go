@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"nashra/digest/articles"
 	"nashra/digest/topics"
 	"nashra/outbox"
+	"nashra/schedule"
 	"nashra/subscribers"
 	"nashra/subscribers/redistest"
 )
@@ -39,6 +41,12 @@ import (
 //	               missing a digest fails the benchmark)
 //	reply-max-ms   the slowest answer to a reader's /help during the wave; goal < 2,000
 //	paid           messages sent with allow_paid_broadcast (0 at the free rate)
+//
+// Each runs twice: with one nashra instance, then with two (each its own
+// sender and builder, sharing the build by shard claims as `nashra run`
+// does, and Telegram's limits through Redis), and reports
+//
+//	speed-up       the one instance's window over the two's
 //
 // N is scaled to keep one iteration to about 20 s: 600 readers at the free
 // rate, 20,000 with paid broadcasts (NASHRA_BENCH_WAVE_FREE and
@@ -60,15 +68,20 @@ func BenchmarkWave(b *testing.B) {
 			if v, err := strconv.Atoi(os.Getenv(c.env)); err == nil && v > 0 {
 				n = v
 			}
-			var sum waveFigures
+			var sum, two waveFigures
 			for range b.N {
-				f := runWave(b, n, c.paid)
+				f := runWave(b, n, c.paid, 1)
 				sum.window += f.window
 				sum.throttled += f.throttled
 				sum.dups += f.dups
 				sum.replyMax = max(sum.replyMax, f.replyMax)
 				sum.paid += f.paid
 				sum.replies += f.replies
+				f = runWave(b, n, c.paid, 2)
+				two.window += f.window
+				two.throttled += f.throttled
+				two.dups += f.dups
+				two.replyMax = max(two.replyMax, f.replyMax)
 			}
 			window := sum.window / time.Duration(b.N)
 			ideal := time.Duration(float64(n) / c.rate * float64(time.Second))
@@ -80,6 +93,12 @@ func BenchmarkWave(b *testing.B) {
 			b.ReportMetric(float64(sum.paid)/float64(b.N), "paid")
 			b.Logf("%d readers at %v/s: window %v (ideal %v), %d × 429, %d dups, %d replies, slowest %v, %d paid",
 				n, c.rate, window.Round(time.Millisecond), ideal, sum.throttled, sum.dups, sum.replies, sum.replyMax, sum.paid)
+			window2 := two.window / time.Duration(b.N)
+			b.ReportMetric(window2.Seconds()/ideal.Seconds(), "window/ideal-2-instances")
+			b.ReportMetric(window.Seconds()/window2.Seconds(), "speed-up")
+			b.ReportMetric(float64(two.throttled+two.dups)/float64(b.N), "429s+dups-2-instances")
+			b.Logf("two instances: window %v, %d × 429, %d dups, slowest reply %v",
+				window2.Round(time.Millisecond), two.throttled, two.dups, two.replyMax)
 		})
 	}
 }
@@ -92,8 +111,8 @@ type waveFigures struct {
 }
 
 // runWave runs one morning for n readers: 30/s free, and paid broadcasts
-// up to paidRate (0: none).
-func runWave(b *testing.B, n int, paidRate float64) waveFigures {
+// up to paidRate (0: none), with instances nashra instances.
+func runWave(b *testing.B, n int, paidRate float64, instances int) waveFigures {
 	b.StopTimer()
 	ctx := context.Background()
 	srv := telegramtest.New(b, telegramtest.Options{SkipLayoutCheck: true,
@@ -125,29 +144,45 @@ func runWave(b *testing.B, n int, paidRate float64) waveFigures {
 	}, nil); err != nil {
 		b.Fatal(err)
 	}
-	builder := &digest.Builder{Readers: store, Outbox: queue, Articles: arts, DefaultSchedule: "0 8 * * *",
-		Location: damascus, SiteURL: "https://7al.net/", Now: clock, Topics: topics.Builtin()}
+	var builders []*digest.Builder
+	for range instances {
+		builders = append(builders, &digest.Builder{Readers: store, Outbox: queue, Articles: arts, DefaultSchedule: "0 8 * * *",
+			Location: damascus, SiteURL: "https://7al.net/", Now: clock, Topics: topics.Builtin()})
+	}
 
 	paid := ratelimit.Paid{Rate: paidRate, PerDay: 10_000_000}
 	api, err := srv.Client(tg.WithSkipGetMe())
 	if err != nil {
 		b.Fatal(err)
 	}
-	snd, err := sender.New(sender.Options{API: api, Outbox: queue, Readers: store, RDB: r.Client, Prefix: r.Prefix,
-		Rate: 30, Paid: paid, Consumer: "wave"})
-	if err != nil {
-		b.Fatal(err)
+	var senders []*sender.Sender
+	for i := range instances {
+		snd, err := sender.New(sender.Options{API: api, Outbox: queue, Readers: store, RDB: r.Client, Prefix: r.Prefix,
+			Rate: 30, Paid: paid, Consumer: fmt.Sprint("wave-", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		senders = append(senders, snd)
+	}
+	sent := func() int64 {
+		var total int64
+		for _, s := range senders {
+			total += s.Stats().Sent
+		}
+		return total
 	}
 	opt := limited(r, bot.Options{})
 	opt.Limiter = ratelimit.New(r.Client, r.Prefix, 30, 0.04).WithPaid(paid)
 	runBot(b, srv, r, opt)
 
 	sctx, stopSender := context.WithCancel(ctx)
-	sdone := make(chan struct{})
+	var running sync.WaitGroup
 	b.StartTimer()
 	began := time.Now()
-	go func() { defer close(sdone); _ = snd.Run(sctx) }()
-	defer func() { stopSender(); <-sdone }()
+	for _, snd := range senders {
+		running.Go(func() { _ = snd.Run(sctx) })
+	}
+	defer func() { stopSender(); running.Wait() }()
 
 	// Readers ask the bot for /help through the wave, one a second.
 	var (
@@ -180,19 +215,42 @@ func runWave(b *testing.B, n int, paidRate float64) waveFigures {
 		}
 	}()
 
-	res, err := builder.Run(ctx, false)
+	// The digest job: one instance runs it; two share it by shard, as
+	// `nashra run` does.
+	var queued atomic.Int64
+	var builds sync.WaitGroup
+	tick := eight.Truncate(time.Minute)
+	for i, builder := range builders {
+		inst := schedule.New(schedule.Options{RDB: r.Client, Prefix: r.Prefix, Instance: fmt.Sprint("wave-", i)})
+		builds.Go(func() {
+			var res digest.BuildResult
+			var err error
+			if instances == 1 {
+				res, err = builder.Run(ctx, false)
+			} else {
+				res, err = builder.RunShared(ctx, func(ctx context.Context, shard int) (bool, error) {
+					return inst.Claim(ctx, "digest", tick, strconv.Itoa(shard))
+				})
+			}
+			if err != nil {
+				b.Errorf("digest job: %v", err)
+			}
+			queued.Add(int64(res.Queued))
+		})
+	}
+	builds.Wait()
 	built := time.Since(began)
-	if err != nil || res.Queued != n {
-		b.Fatalf("digest job: %+v, %v; want %d digests queued", res, err, n)
+	if queued.Load() != int64(n) {
+		b.Fatalf("digest job queued %d digests; want %d", queued.Load(), n)
 	}
 	// Wait for the sender to have delivered every digest (a cheap count;
 	// what Telegram accepted is checked below), polling at 10 ms: the
 	// window is measured from Telegram's record, not from this loop.
 	deadline := time.Now().Add(time.Duration(float64(n)/30*1.5+120) * time.Second)
-	for snd.Stats().Sent < int64(n) && time.Now().Before(deadline) {
+	for sent() < int64(n) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if got := snd.Stats().Sent; got < int64(n) {
+	if got := sent(); got < int64(n) {
 		err = fmt.Errorf("%d of %d digests delivered", got, n)
 	}
 	b.StopTimer()
