@@ -244,7 +244,15 @@ func (b *Builder) buildBatch(ctx context.Context, ids []int64, last int64, now t
 			continue
 		}
 		digests = append(digests, d)
-		reqs = append(reqs, d.request())
+		req := d.request()
+		if renders.stored(d.ref) {
+			// Stored by an earlier batch of this run: the jobs carry
+			// only its name.
+			for i := range req.Jobs {
+				req.Jobs[i].Text, req.Jobs[i].Markup = "", ""
+			}
+		}
+		reqs = append(reqs, req)
 	}
 	if len(reqs) == 0 {
 		return res, nil
@@ -252,6 +260,9 @@ func (b *Builder) buildBatch(ctx context.Context, ids []int64, last int64, now t
 	ok, err := b.Outbox.EnqueueDigests(ctx, reqs)
 	if err != nil {
 		return res, err
+	}
+	for _, d := range digests {
+		renders.markStored(d.ref)
 	}
 	for i, d := range digests {
 		switch {
@@ -276,6 +287,31 @@ type renderCache struct {
 	selections map[string]*Digest
 	pieces     pieceCache // what the renderings share
 	nexts      map[fireKey]time.Time
+	// texts are the renderings this run has stored in the outbox (by
+	// ref): the readers after the first carry only the name. Within one
+	// run a stored text is certainly still there (it lives JobTTL).
+	texts map[string]bool
+}
+
+func (c *renderCache) stored(ref string) bool {
+	if ref == "" {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.texts[ref]
+}
+
+func (c *renderCache) markStored(ref string) {
+	if ref == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.texts == nil {
+		c.texts = map[string]bool{}
+	}
+	c.texts[ref] = true
 }
 
 // fireKey is a schedule and a time it is asked about.
