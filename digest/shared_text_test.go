@@ -49,7 +49,7 @@ func TestOneRunStoresASharedTextOnce(t *testing.T) {
 	t.Parallel()
 	e := newBuildEnv(t)
 	e.add(t, "a1", "قسد تعلن حظر تجوال", true, "sdf") // "SDF declares a curfew"
-	for chat := int64(1); chat <= 48; chat++ {          // three readers in each of the 16 shards
+	for chat := int64(1); chat <= 48; chat++ {        // three readers in each of the 16 shards
 		e.reader(t, chat, subscribers.TopicFollow("sdf"))
 	}
 	var w textWrites
