@@ -281,8 +281,10 @@ func crossValidate(ctx context.Context, w io.Writer, dir string, k int) error {
 		return fmt.Errorf("cross-validate: %w", err)
 	}
 	hand := make([]float64, len(cvBudgets))
+	handRatios := make([]float64, len(cvBudgets))
 	for bi := range cvBudgets {
 		hand[bi], _ = meanSD(margins[bi])
+		handRatios[bi], _ = meanSD(ratios[bi])
 	}
 	h, err := chooseHyper(ctx, corpus, folds)
 	if err != nil {
@@ -290,16 +292,16 @@ func crossValidate(ctx context.Context, w io.Writer, dir string, k int) error {
 	}
 	m := fitOn(corpus, all, h.L2)
 	fmt.Fprintf(w, "\nfitted on all %d articles (%s), as digest/summary/coefficients.go:\n\n%s\n", len(all), h, learnedSource(m, h, len(all)))
-	beats, within := true, true
-	for bi := range cvBudgets {
-		beats = beats && learned[bi] > hand[bi]
-		within = within && learnedRatios[bi] <= 1
+	fmt.Fprintln(w, "cross-validated margin over Lead, learned scorer against the hand weights:")
+	goal := true
+	for bi, b := range cvBudgets {
+		fmt.Fprintf(w, "  %-10s %+6.2f against %+6.2f, words %.2f× against %.2f× Lead's\n", b, learned[bi], hand[bi], learnedRatios[bi], handRatios[bi])
+		goal = goal && learned[bi] >= 1.5 && learnedRatios[bi] <= 1
 	}
-	switch {
-	case beats && within:
-		fmt.Fprintln(w, "the learned scorer beats the hand weights under cross-validation at both budgets, within Lead's length")
-	default:
-		fmt.Fprintln(w, "the learned scorer does not beat the hand weights under cross-validation at both budgets within Lead's length")
+	if goal {
+		fmt.Fprintln(w, "the learned scorer reaches Lead + 1.5 at both budgets within Lead's length")
+	} else {
+		fmt.Fprintln(w, "the learned scorer does not reach Lead + 1.5 at both budgets within Lead's length")
 	}
 	return nil
 }
