@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -76,12 +77,13 @@ type cvTable struct {
 	scores [][][]cvScore
 }
 
-func buildCVTable(ctx context.Context, dir string, grid []summary.Params) (cvTable, error) {
+func buildCVTable(ctx context.Context, corpus []*cvArticle, grid []summary.Params) (cvTable, error) {
 	t := cvTable{scores: make([][][]cvScore, len(grid))}
-	var mu sync.Mutex
-	var firstErr error
+	for _, a := range corpus {
+		t.ids = append(t.ids, a.id)
+	}
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for gi, p := range grid {
 		wg.Go(func() {
 			sem <- struct{}{}
@@ -90,36 +92,17 @@ func buildCVTable(ctx context.Context, dir string, grid []summary.Params) (cvTab
 				return
 			}
 			row := make([][]cvScore, len(cvBudgets))
-			var ids []string
-			for bi, b := range cvBudgets {
-				rep, err := rouge.Evaluate(dir, b, func(article string, words int) []string {
-					return summary.SummarizeWith("", article, summary.Options{Words: words}, p)
-				})
-				if err != nil {
-					mu.Lock()
-					firstErr = cmp.Or(firstErr, err)
-					mu.Unlock()
-					return
-				}
-				ids = ids[:0]
-				for _, a := range rep.PerArticle {
-					row[bi] = append(row[bi], cvScore{a.System.R1 - a.Lead.R1, a.SystemWords, a.LeadWords})
-					ids = append(ids, a.ID)
+			for bi := range cvBudgets {
+				row[bi] = make([]cvScore, len(corpus))
+				for ai, a := range corpus {
+					row[bi][ai] = a.score(bi, p)
 				}
 			}
-			mu.Lock()
 			t.scores[gi] = row
-			if t.ids == nil {
-				t.ids = slices.Clone(ids)
-			}
-			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	if firstErr == nil {
-		firstErr = ctx.Err()
-	}
-	return t, firstErr
+	return t, ctx.Err()
 }
 
 // cvFolds splits the articles into k folds by topic, the largest topics
@@ -227,8 +210,12 @@ func crossValidate(ctx context.Context, w io.Writer, dir string, k int) error {
 	if err != nil {
 		return fmt.Errorf("cross-validate: %w", err)
 	}
+	corpus, err := loadCorpus(dir)
+	if err != nil {
+		return fmt.Errorf("cross-validate: %w", err)
+	}
 	grid := cvGrid()
-	t, err := buildCVTable(ctx, dir, grid)
+	t, err := buildCVTable(ctx, corpus, grid)
 	if err != nil {
 		return fmt.Errorf("cross-validate: %w", err)
 	}
@@ -287,6 +274,34 @@ func crossValidate(ctx context.Context, w io.Writer, dir string, k int) error {
 	}
 	if di := slices.Index(grid, summary.Defaults); di >= 0 && di != gi {
 		fmt.Fprintf(w, "the weights in use (summary.Defaults) differ: %s\n", describeParams(summary.Defaults))
+	}
+
+	learned, learnedRatios, err := crossValidateLearned(ctx, w, corpus, folds)
+	if err != nil {
+		return fmt.Errorf("cross-validate: %w", err)
+	}
+	hand := make([]float64, len(cvBudgets))
+	handRatios := make([]float64, len(cvBudgets))
+	for bi := range cvBudgets {
+		hand[bi], _ = meanSD(margins[bi])
+		handRatios[bi], _ = meanSD(ratios[bi])
+	}
+	h, err := chooseHyper(ctx, corpus, folds)
+	if err != nil {
+		return fmt.Errorf("cross-validate: %w", err)
+	}
+	m := fitOn(corpus, all, h.L2)
+	fmt.Fprintf(w, "\nfitted on all %d articles (%s), as digest/summary/coefficients.go:\n\n%s\n", len(all), h, learnedSource(m, h, len(all)))
+	fmt.Fprintln(w, "cross-validated margin over Lead, learned scorer against the hand weights:")
+	goal := true
+	for bi, b := range cvBudgets {
+		fmt.Fprintf(w, "  %-10s %+6.2f against %+6.2f, words %.2f× against %.2f× Lead's\n", b, learned[bi], hand[bi], learnedRatios[bi], handRatios[bi])
+		goal = goal && learned[bi] >= 1.5 && learnedRatios[bi] <= 1
+	}
+	if goal {
+		fmt.Fprintln(w, "the learned scorer reaches Lead + 1.5 at both budgets within Lead's length")
+	} else {
+		fmt.Fprintln(w, "the learned scorer does not reach Lead + 1.5 at both budgets within Lead's length")
 	}
 	return nil
 }

@@ -14,12 +14,17 @@ import (
 
 // BenchmarkSeed measures articles summarised per second on the seed
 // article, at a digest entry's limits.
-func BenchmarkSeed(b *testing.B) {
+func BenchmarkSeed(b *testing.B) { benchSeed(b, Defaults) }
+
+// BenchmarkSeedLearned is BenchmarkSeed with the learned scorer (Learned).
+func BenchmarkSeedLearned(b *testing.B) { benchSeed(b, Learned) }
+
+func benchSeed(b *testing.B, p Params) {
 	title, body := seed(b)
 	b.SetBytes(int64(len(title) + len(body)))
 	n := 0
 	for b.Loop() {
-		Summarize(title, body, Options{Words: 60, MaxSentences: 3})
+		SummarizeWith(title, body, Options{Words: 60, MaxSentences: 3}, p)
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
@@ -28,7 +33,13 @@ func BenchmarkSeed(b *testing.B) {
 // BenchmarkEASC measures articles summarised per second over the
 // evaluation corpus, at one third of each article's words. It reads the
 // corpus from ../shared/eval/easc and skips when it is absent.
-func BenchmarkEASC(b *testing.B) {
+func BenchmarkEASC(b *testing.B) { benchEASC(b, Defaults) }
+
+// BenchmarkEASCLearned is BenchmarkEASC with the learned scorer (Learned),
+// for the ratio of the two in one run.
+func BenchmarkEASCLearned(b *testing.B) { benchEASC(b, Learned) }
+
+func benchEASC(b *testing.B, p Params) {
 	dir := eascDir(b)
 	paths, err := filepath.Glob(filepath.Join(dir, "*", "article.txt"))
 	if err != nil || len(paths) == 0 {
@@ -50,7 +61,7 @@ func BenchmarkEASC(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		i := n % len(articles)
-		Summarize("", articles[i], Options{Words: budgets[i]})
+		SummarizeWith("", articles[i], Options{Words: budgets[i]}, p)
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")

@@ -21,6 +21,9 @@ package summary
 import (
 	"math"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"nashra/digest/arabic"
 )
@@ -71,6 +74,19 @@ type Params struct {
 	// longest sentence stays under budget, which fills the budget better
 	// and makes longer summaries.
 	LeadStop bool
+	// LeadLength fills the summary, in rank order, up to the words of the
+	// lead passage that reaches the budget (times Fill when set): the
+	// first sentences, to the first full stop (. ! ? ؟) at or past the
+	// budget, which is where Lead ends. A line break alone does not end
+	// the lead passage, as it does not end a sentence for Lead.
+	LeadLength bool
+	// Fill, when not zero, scales the word budget the sentences are chosen
+	// to (not Options.MaxWords): below 1 it keeps a filled summary within
+	// the length Lead would have.
+	Fill float64
+	// Model, when not zero, ranks the sentences instead of the position
+	// prior, centrality and run-on penalty above (see learn.go).
+	Model Model
 }
 
 // Defaults are the weights Summarize uses (see the README for how they
@@ -103,7 +119,16 @@ func summarize(title, body string, opt Options, p Params) []string {
 	if maxN <= 0 && opt.Words <= 0 {
 		maxN = 3
 	}
-	score(sents, p)
+	score(sents, p, title)
+	target := 0 // LeadLength's limit on the summary's words
+	if p.LeadLength && opt.Words > 0 {
+		target = leadWords(body, opt.Words)
+		if p.Fill > 0 {
+			target = int(math.Round(float64(target) * p.Fill))
+		}
+	} else if p.Fill > 0 && opt.Words > 0 {
+		opt.Words = max(1, int(math.Round(float64(opt.Words)*p.Fill)))
+	}
 
 	order := make([]int, 0, len(sents)-1)
 	for i := 1; i < len(sents); i++ {
@@ -136,7 +161,16 @@ func summarize(title, body string, opt Options, p Params) []string {
 			break
 		}
 		s := &sents[i]
-		if opt.Words > 0 && p.LeadStop {
+		if target > 0 {
+			if words >= target {
+				break
+			}
+			// Within Lead's length, and by the protocol's rule: only the
+			// longest sentence may cross the budget.
+			if words+s.words > target || words+s.words-max(longest, s.words) >= opt.Words {
+				continue
+			}
+		} else if opt.Words > 0 && p.LeadStop {
 			if words >= opt.Words {
 				break
 			}
@@ -186,31 +220,21 @@ func summarize(title, body string, opt Options, p Params) []string {
 // how often the rest of the article repeats them; and a penalty for a
 // run-on of more than longWords words, which is usually several sentences
 // that lost their punctuation and would spend most of a digest's budget.
-func score(sents []sentence, p Params) {
-	df := make(map[string]int)
-	for _, s := range sents {
-		for _, t := range s.stems {
-			df[t]++
+func score(sents []sentence, p Params, title string) {
+	if p.Model != (Model{}) {
+		for i, x := range features(sents, titleStems(title)) {
+			sents[i].score = p.Model.Score(x)
 		}
+		return
 	}
-	docNorm := 0.0 // norm of the article's vector of repeat counts
-	for _, n := range df {
-		docNorm += float64(n-1) * float64(n-1)
-	}
+	cent := centrality(sents)
 	for i := range sents {
 		s := &sents[i]
 		s.score = 1 / (1 + float64(s.pos)/p.PosScale)
 		if s.words > p.LongWords {
 			s.score -= p.LongPenalty
 		}
-		if len(s.stems) == 0 || docNorm == 0 {
-			continue
-		}
-		dot := 0.0
-		for _, t := range s.stems {
-			dot += float64(df[t] - 1) // the sentence's vector is binary
-		}
-		s.score += p.CentWeight * dot / math.Sqrt(float64(len(s.stems))*docNorm)
+		s.score += p.CentWeight * cent[i]
 	}
 }
 
@@ -327,4 +351,32 @@ func joinTokens(toks []string) string {
 		b = append(b, ' ')
 	}
 	return string(b)
+}
+
+// leadWords is the length of the lead passage of body that reaches words:
+// its first lines and sentences, a sentence ending at a line break or at
+// a full stop (. ! ? ؟) followed by a space, up to the one that reaches
+// the budget.
+func leadWords(body string, words int) int {
+	n := 0
+	for line := range strings.Lines(body) {
+		start := 0
+		for i, r := range line {
+			if n >= words {
+				return n
+			}
+			if unicode.IsSpace(r) && i > 0 {
+				last, _ := utf8.DecodeLastRuneInString(line[:i])
+				if last == '.' || last == '!' || last == '?' || last == '؟' || last == '۔' {
+					n += len(arabic.Tokens(line[start:i]))
+					start = i
+				}
+			}
+		}
+		if n >= words {
+			return n
+		}
+		n += len(arabic.Tokens(line[start:]))
+	}
+	return n
 }
