@@ -58,24 +58,13 @@ func loadCorpus(dir string) ([]*cvArticle, error) {
 }
 
 func loadArticle(dir string) (*cvArticle, error) {
-	text, err := readEvalText(filepath.Join(dir, "article.txt"))
-	if err != nil {
-		return nil, err
-	}
-	entries, err := os.ReadDir(dir)
+	text, refTexts, err := rouge.ReadArticle(dir)
 	if err != nil {
 		return nil, err
 	}
 	a := &cvArticle{text: text}
 	var refToks [][]string
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "ref") {
-			continue
-		}
-		r, err := readEvalText(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
+	for _, r := range refTexts {
 		t := rouge.Tokens(r)
 		refToks = append(refToks, t)
 		a.refs = append(a.refs, unigrams(t))
@@ -164,14 +153,4 @@ func (a *cvArticle) r1(hyp []string) float64 {
 func (a *cvArticle) score(bi int, p summary.Params) cvScore {
 	sys := rouge.Tokens(strings.Join(summary.SummarizeWith("", a.text, summary.Options{Words: a.budget[bi]}, p), "\n"))
 	return cvScore{a.r1(sys) - a.leadR1[bi], len(sys), a.leadWords[bi]}
-}
-
-// readEvalText reads a file as the reference script's text mode does.
-func readEvalText(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
-	return strings.ReplaceAll(s, "\r", "\n"), nil
 }

@@ -76,27 +76,16 @@ func evaluateArticle(dir string, budget Budget, summarize Summarizer) (Article, 
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return Article{}, false, nil // manifests and notes beside the article folders
 	}
-	art, err := readText(filepath.Join(dir, "article.txt"))
+	art, texts, err := ReadArticle(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return Article{}, false, nil
 		}
 		return Article{}, false, err
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return Article{}, false, err
-	}
-	var refs [][]string
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "ref") {
-			continue
-		}
-		r, err := readText(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return Article{}, false, err
-		}
-		refs = append(refs, Tokens(r))
+	refs := make([][]string, len(texts))
+	for i, r := range texts {
+		refs[i] = Tokens(r)
 	}
 	words := budget.For(len(Tokens(art)))
 	sys := Tokens(strings.Join(summarize(art, words), "\n"))
@@ -108,6 +97,30 @@ func evaluateArticle(dir string, budget Budget, summarize Summarizer) (Article, 
 		SystemWords: len(sys),
 		LeadWords:   len(lead),
 	}, true, nil
+}
+
+// ReadArticle reads an article folder laid out as EASC is: article.txt
+// and the references, the files whose names start with "ref". An error
+// wrapping fs.ErrNotExist means the folder holds no article.txt.
+func ReadArticle(dir string) (article string, refs []string, err error) {
+	if article, err = readText(filepath.Join(dir, "article.txt")); err != nil {
+		return "", nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "ref") {
+			continue
+		}
+		r, err := readText(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return "", nil, err
+		}
+		refs = append(refs, r)
+	}
+	return article, refs, nil
 }
 
 // readText reads a file as the reference script's text mode does: \r\n and
