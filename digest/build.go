@@ -148,7 +148,7 @@ func (b *Builder) run(ctx context.Context, dryRun bool, only func(subscribers.Di
 	if err != nil {
 		return res, err
 	}
-	renders := &renderCache{m: map[string][]string{}}
+	renders := newRenderCache()
 	var mu sync.Mutex // guards res
 	// Batches are built and queued by a few workers at once, while the
 	// next batch is read: building is CPU here and queueing is Redis's,
@@ -245,7 +245,7 @@ func (b *Builder) buildBatch(ctx context.Context, ids []int64, last int64, now t
 		}
 		digests = append(digests, d)
 		req := d.request()
-		if renders.stored(d.ref) {
+		if stored, _ := renders.texts.lookup(d.ref); stored {
 			// Stored by an earlier batch of this run: the jobs carry
 			// only its name.
 			for i := range req.Jobs {
@@ -262,7 +262,9 @@ func (b *Builder) buildBatch(ctx context.Context, ids []int64, last int64, now t
 		return res, err
 	}
 	for _, d := range digests {
-		renders.markStored(d.ref)
+		if d.ref != "" {
+			renders.texts.keep(d.ref, true)
+		}
 	}
 	for i, d := range digests {
 		switch {
@@ -277,109 +279,76 @@ func (b *Builder) buildBatch(ctx context.Context, ids []int64, last int64, now t
 	return res, nil
 }
 
-// renderCache keeps the renderings of one run by renderKey (readers with
-// the same selection share one), and the digests made by selectionKey
-// (readers who follow the same things from the same cursor share one).
-// Safe for concurrent use.
+// renderCache keeps what one run's digests share: the renderings by
+// renderKey (readers with the same selection share one), the digests
+// made by selectionKey (readers who follow the same things from the same
+// cursor share one), the articles laid out, when schedules fire next, and
+// which shared texts are stored. Safe for concurrent use.
 type renderCache struct {
-	mu         sync.Mutex
-	m          map[string][]string
-	selections map[string]*Digest
-	pieces     pieceCache // what the renderings share
-	nexts      map[fireKey]time.Time
+	renderings memo[string, []string]
+	selections memo[string, *Digest]
+	pieces     pieceCache
+	nexts      memo[fireKey, time.Time]
 	// texts are the renderings this run has stored in the outbox (by
 	// ref): the readers after the first carry only the name. Within one
 	// run a stored text is certainly still there (it lives JobTTL).
-	texts map[string]bool
+	texts memo[string, bool]
 }
 
-func (c *renderCache) stored(ref string) bool {
-	if ref == "" {
-		return false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.texts[ref]
+// maxSelections bounds the digests a run keeps for other readers, and the
+// schedule times: past it (as many distinct followings as that) the rest
+// are made each time, and the run's memory stays bounded however many
+// readers there are.
+const maxSelections = 20_000
+
+// memo is a map filled on first use, safe for concurrent use; with max
+// set, it keeps no more than max values (the rest are made each time).
+type memo[K comparable, V any] struct {
+	mu  sync.Mutex
+	m   map[K]V
+	max int
 }
 
-func (c *renderCache) markStored(ref string) {
-	if ref == "" {
-		return
-	}
+// lookup returns the value under k, if kept.
+func (c *memo[K, V]) lookup(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.texts == nil {
-		c.texts = map[string]bool{}
+	v, ok := c.m[k]
+	return v, ok
+}
+
+// keep stores v under k, unless the memo is full.
+func (c *memo[K, V]) keep(k K, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[K]V{}
 	}
-	c.texts[ref] = true
+	if c.max == 0 || len(c.m) < c.max {
+		c.m[k] = v
+	}
+}
+
+// get returns the value under k, made by make the first time (two callers
+// at once may both make it; either result is the same).
+func (c *memo[K, V]) get(k K, make func() V) V {
+	if v, ok := c.lookup(k); ok {
+		return v
+	}
+	v := make()
+	c.keep(k, v)
+	return v
+}
+
+// newRenderCache is the cache of one run.
+func newRenderCache() *renderCache {
+	return &renderCache{selections: memo[string, *Digest]{max: maxSelections}, nexts: memo[fireKey, time.Time]{max: maxSelections}}
 }
 
 // fireKey is a schedule and a time it is asked about.
 type fireKey struct {
 	spec  string
 	since int64
-}
-
-// next returns the schedule's next time after since, worked out by next
-// the first time it is asked (and kept while there are fewer than
-// maxSelections).
-func (c *renderCache) next(spec string, since int64, next func() time.Time) time.Time {
-	k := fireKey{spec, since}
-	c.mu.Lock()
-	t, ok := c.nexts[k]
-	c.mu.Unlock()
-	if ok {
-		return t
-	}
-	t = next()
-	c.mu.Lock()
-	if c.nexts == nil {
-		c.nexts = map[fireKey]time.Time{}
-	}
-	if len(c.nexts) < maxSelections {
-		c.nexts[k] = t
-	}
-	c.mu.Unlock()
-	return t
-}
-
-// maxSelections bounds the digests a run keeps for other readers: past
-// it (as many distinct followings as that) the rest are made each time,
-// and the run's memory stays bounded however many readers there are.
-const maxSelections = 20_000
-
-func (c *renderCache) selection(key string) (*Digest, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	d, ok := c.selections[key]
-	return d, ok
-}
-
-func (c *renderCache) keepSelection(key string, d *Digest) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.selections == nil {
-		c.selections = map[string]*Digest{}
-	}
-	if len(c.selections) < maxSelections {
-		c.selections[key] = d
-	}
-}
-
-// get returns the rendering under key, making it with render the first
-// time (two workers may both make it; either result is the same).
-func (c *renderCache) get(key string, render func() []string) []string {
-	c.mu.Lock()
-	msgs, ok := c.m[key]
-	c.mu.Unlock()
-	if ok {
-		return msgs
-	}
-	msgs = render()
-	c.mu.Lock()
-	c.m[key] = msgs
-	c.mu.Unlock()
-	return msgs
 }
 
 // endPauses makes the readers of shard whose pause for a while has ended
@@ -453,7 +422,7 @@ func (b *Builder) forReader(ctx context.Context, chatID int64, first int, onlyNe
 	if onlyNew && states[0].Cursor != 0 {
 		return nil, nil
 	}
-	d := b.prepare(states[0], last, b.now(), first, &renderCache{m: map[string][]string{}})
+	d := b.prepare(states[0], last, b.now(), first, newRenderCache())
 	if len(d.Articles) == 0 {
 		return nil, nil
 	}
@@ -500,7 +469,7 @@ func (b *Builder) due(st subscribers.DigestState, last int64, now time.Time, ren
 	}
 	next := func() time.Time { return sched.Next(time.Unix(since, 0).In(b.loc())) }
 	if renders != nil {
-		return !renders.next(spec, since, next).After(now)
+		return !renders.nexts.get(fireKey{spec, since}, next).After(now)
 	}
 	return !next().After(now)
 }
@@ -614,12 +583,12 @@ func (b *Builder) prepare(st subscribers.DigestState, last int64, now time.Time,
 	// Readers who follow the same things from the same cursor get the
 	// same digest: it is made once per run, not once per reader.
 	sig := selectionKey(lang, st, last, first)
-	if sel, ok := renders.selection(sig); ok {
+	if sel, ok := renders.selections.lookup(sig); ok {
 		return &Digest{ChatID: st.ChatID, Lang: lang, From: st.Cursor, To: last, alerted: st.BreakingSent,
 			Articles: sel.Articles, Messages: sel.Messages, Markup: sel.Markup, ref: sel.ref}
 	}
 	d := b.choose(st, lang, last, now, first, renders)
-	renders.keepSelection(sig, d)
+	renders.selections.keep(sig, d)
 	return d
 }
 
@@ -680,7 +649,7 @@ func (b *Builder) choose(st subscribers.DigestState, lang string, last int64, no
 		day := now.In(b.loc())
 		key := renderKey(lang, day, picked)
 		d.ref = key
-		d.Messages = renders.get(key, func() []string {
+		d.Messages = renders.renderings.get(key, func() []string {
 			return Render(picked, RenderOptions{Lang: lang, SiteURL: b.SiteURL, Date: day, pieces: &renders.pieces})
 		})
 		d.Markup = Buttons(lang)

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -68,9 +67,8 @@ type RenderOptions struct {
 // them lays out the same few hundred articles: laying out text with the
 // bidi algorithm was most of a run's own CPU. Safe for concurrent use.
 type pieceCache struct {
-	mu    sync.Mutex
-	rooms map[roomKey][2]int
-	parts map[partKey]piece
+	rooms memo[roomKey, [2]int]
+	parts memo[partKey, piece]
 }
 
 type roomKey struct {
@@ -93,41 +91,14 @@ func (c *pieceCache) room(k roomKey, build func() [2]int) [2]int {
 	if c == nil {
 		return build()
 	}
-	c.mu.Lock()
-	v, ok := c.rooms[k]
-	c.mu.Unlock()
-	if ok {
-		return v
-	}
-	v = build()
-	c.mu.Lock()
-	if c.rooms == nil {
-		c.rooms = map[roomKey][2]int{}
-	}
-	c.rooms[k] = v
-	c.mu.Unlock()
-	return v
+	return c.rooms.get(k, build)
 }
 
 func (c *pieceCache) part(e Entry, dir bidi.Direction, max int, headline bool, build func() piece) piece {
 	if c == nil {
 		return build()
 	}
-	k := partKey{seq: e.Article.Seq, id: e.Article.ID, why: strings.Join(e.Why, "\x00"), dir: dir, max: max, headline: headline}
-	c.mu.Lock()
-	p, ok := c.parts[k]
-	c.mu.Unlock()
-	if ok {
-		return p
-	}
-	p = build()
-	c.mu.Lock()
-	if c.parts == nil {
-		c.parts = map[partKey]piece{}
-	}
-	c.parts[k] = p
-	c.mu.Unlock()
-	return p
+	return c.parts.get(partKey{seq: e.Article.Seq, id: e.Article.ID, why: strings.Join(e.Why, "\x00"), dir: dir, max: max, headline: headline}, build)
 }
 
 // digestTexts are the words of a digest in one language (package

@@ -43,7 +43,7 @@ func TestSharedPiecesRenderTheSame(t *testing.T) {
 			t.Fatalf("round %d (%d stories, %+v): with shared pieces\n%q\nalone\n%q", round, n, opt, got, alone)
 		}
 	}
-	if len(shared.parts) == 0 || len(shared.rooms) == 0 {
-		t.Fatalf("nothing was shared: %d parts, %d rooms", len(shared.parts), len(shared.rooms))
+	if len(shared.parts.m) == 0 || len(shared.rooms.m) == 0 {
+		t.Fatalf("nothing was shared: %d parts, %d rooms", len(shared.parts.m), len(shared.rooms.m))
 	}
 }
