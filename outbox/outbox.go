@@ -89,9 +89,10 @@ type Job struct {
 	ChatID int64
 	Kind   string // digest, broadcast, notice
 	Text   string // Telegram HTML
-	// Ref names Text when many jobs carry the same one (a digest rendering
-	// shared by readers with the same selection): the text is then stored
-	// once per shard instead of once per job, and the sender reads it back.
+	// Ref names Text and Markup when many jobs carry the same ones (a
+	// digest rendering shared by readers with the same selection): they
+	// are then stored once instead of in every job, and the sender reads
+	// them back (JobContent).
 	Ref    string
 	Markup string // reply_markup JSON; may be empty
 	// Priority picks the stream; EnqueueDigest always uses High.
