@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -102,6 +103,9 @@ type Limiter struct {
 	// Paid broadcasts (paid.go); paidInterval 0 is off.
 	paid                        Paid
 	paidInterval, paidTolerance time.Duration
+	// freeAt is when the free rate's next slot opens for bulk, as it last
+	// said (unix ns): a lower bound, since other takes only push it later.
+	freeAt *atomic.Int64
 }
 
 // New returns a Limiter for rate messages a second overall, keeping
@@ -114,6 +118,7 @@ func New(rdb redis.UniversalClient, prefix string, rate, headroom float64) *Limi
 		global: stretch(time.Duration(float64(time.Second) / rate)),
 		chat:   stretch(chatInterval),
 		group:  stretch(groupInterval),
+		freeAt: new(atomic.Int64),
 	}
 	l.tolerance = min(l.global/10, 2*time.Millisecond)
 	return l
