@@ -1,10 +1,7 @@
 package digest_test
 
 import (
-	"context"
-	"net"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,33 +9,6 @@ import (
 
 	"nashra/subscribers"
 )
-
-// textWrites counts the commands that store a shared text.
-type textWrites struct{ n atomic.Int64 }
-
-func (w *textWrites) DialHook(next redis.DialHook) redis.DialHook {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) { return next(ctx, network, addr) }
-}
-
-func (w *textWrites) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { w.count(cmd); return next(ctx, cmd) }
-}
-
-func (w *textWrites) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		for _, c := range cmds {
-			w.count(c)
-		}
-		return next(ctx, cmds)
-	}
-}
-
-func (w *textWrites) count(c redis.Cmder) {
-	args := c.Args()
-	if strings.EqualFold(c.Name(), "hset") && len(args) > 1 && strings.Contains(args[1].(string), "txt:") {
-		w.n.Add(1)
-	}
-}
 
 // Readers in every shard who follow the same thing share one digest: a
 // run stores its text once, not once per batch of readers (each shard's
@@ -52,13 +22,15 @@ func TestOneRunStoresASharedTextOnce(t *testing.T) {
 	for chat := int64(1); chat <= 48; chat++ {        // three readers in each of the 16 shards
 		e.reader(t, chat, subscribers.TopicFollow("sdf"))
 	}
-	var w textWrites
-	e.r.Client.AddHook(&w)
+	writes := e.r.Count(func(c redis.Cmder) bool {
+		args := c.Args()
+		return strings.EqualFold(c.Name(), "hset") && len(args) > 1 && strings.Contains(args[1].(string), "txt:")
+	})
 	e.now = e.now.Add(2 * time.Hour)
 	if res := e.run(t); res.Queued != 48 {
 		t.Fatalf("%+v; want 48 digests queued", res)
 	}
-	if n := w.n.Load(); n < 1 || n > 2 {
+	if n := writes.Load(); n < 1 || n > 2 {
 		t.Errorf("the shared digest's text was stored %d times; want once, or twice by two batches at once", n)
 	}
 	jobs := e.queued(t)
