@@ -13,8 +13,9 @@ import (
 // expectCursor and no breaking news alert was queued for them meanwhile
 // (none for a reader who had none): of two builders racing on the same
 // reader only one queues.
-// Every job goes to the high-priority stream; jobs must be for chatID. A
-// job whose ID already has a state is not queued again. With no jobs it
+// Every job goes to the high-priority stream; jobs must be for chatID.
+// The jobs have no state until a sender begins them (JobState is "" while
+// they wait); a job already sent is dropped then, unsent. With no jobs it
 // only moves the cursor.
 func (s *Store) EnqueueDigest(ctx context.Context, chatID int64, expectCursor, newCursor int64, jobs []Job) (bool, error) {
 	ok, err := s.EnqueueDigests(ctx, []DigestRequest{{ChatID: chatID, ExpectCursor: expectCursor, NewCursor: newCursor, Jobs: jobs}})
@@ -64,7 +65,7 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 	var calls []keyspace.Call
 	var owners [][]int       // the requests of each call, in order
 	filling := map[int]int{} // shard → its call being filled
-	now, ttl := s.now().Unix(), ttlSeconds()
+	now := s.now().Unix()
 	for i, r := range reqs {
 		for _, j := range r.Jobs {
 			if j.ChatID != r.ChatID {
@@ -77,14 +78,13 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 		if !ok || len(owners[c]) == enqueueBatch {
 			c = len(calls)
 			filling[shard] = c
-			calls = append(calls, keyspace.Call{Keys: []string{k.Queue(High.String())}, Args: []any{now, ttl, entryLen}})
+			calls = append(calls, keyspace.Call{Keys: []string{k.Queue(High.String())}, Args: []any{now, entryLen}})
 			owners = append(owners, nil)
 		}
 		call := &calls[c]
 		call.Keys = append(call.Keys, k.Reader(r.ChatID))
 		call.Args = append(call.Args, len(r.Jobs), r.ExpectCursor, r.NewCursor, r.ExpectBreaking)
 		for _, j := range r.Jobs {
-			call.Keys = append(call.Keys, k.Job(j.ID))
 			call.Args = append(call.Args, s.encodeJob(j)...)
 		}
 		owners[c] = append(owners[c], i)

@@ -225,8 +225,8 @@ func (s *Store) QueueDepth(ctx context.Context) (hi, lo int64, err error) {
 	return hi, lo, nil
 }
 
-// JobState returns the job's state, "" when it has none (never queued, or
-// older than JobTTL).
+// JobState returns the job's state, "" when it has none (never queued, a
+// digest's job not yet begun, or older than JobTTL).
 func (s *Store) JobState(ctx context.Context, job Job) (string, error) {
 	st, err := s.rdb.Get(ctx, s.ks.ForChat(job.ChatID).Job(job.ID)).Result()
 	if errors.Is(err, redis.Nil) {
