@@ -78,14 +78,15 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 		if !ok || len(owners[c]) == enqueueBatch {
 			c = len(calls)
 			filling[shard] = c
-			calls = append(calls, keyspace.Call{Keys: []string{k.Queue(High.String())}, Args: []any{now, entryLen}})
+			calls = append(calls, keyspace.Call{Keys: []string{k.Queue(High.String())}, Args: []any{now}})
 			owners = append(owners, nil)
 		}
 		call := &calls[c]
 		call.Keys = append(call.Keys, k.Reader(r.ChatID))
 		call.Args = append(call.Args, len(r.Jobs), r.ExpectCursor, r.NewCursor, r.ExpectBreaking)
 		for _, j := range r.Jobs {
-			call.Args = append(call.Args, s.encodeJob(j)...)
+			e := s.encodeJob(j)
+			call.Args = append(append(call.Args, len(e)), e...)
 		}
 		owners[c] = append(owners[c], i)
 	}

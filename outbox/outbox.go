@@ -132,33 +132,34 @@ func IsFinal(state string) bool {
 		strings.HasPrefix(state, keyspace.PrefixFailed) || strings.HasPrefix(state, keyspace.PrefixSkipped)
 }
 
-// entryLen is the number of values one job takes in a stream entry
-// (field/value pairs; EnqueueDigest relies on it being fixed).
-var entryLen = 2 * len(keyspace.JobFields)
-
 // Entry is the stream entry of j: its field/value pairs, in the order of
-// keyspace.JobFields. Every script that writes a job writes an entry made
-// here (the broadcast feed one made here for each chat); a zero
-// EnqueuedAt is written as 0.
+// keyspace.JobFields, leaving out the optional fields j does not have (no
+// text, reference or buttons; no attempt yet; no delay). ID, chat, kind
+// and the time queued are always there (a zero EnqueuedAt as 0), so a
+// broadcast's template has a place for each chat's ID and chat. Every
+// script that writes a job writes an entry made here (the broadcast feed
+// one made here for each chat).
 func Entry(j Job) []any {
-	var nb, enq int64
-	if !j.NotBefore.IsZero() {
-		nb = j.NotBefore.UnixMilli()
+	e := make([]any, 0, 2*len(keyspace.JobFields))
+	e = append(e, keyspace.JobID, j.ID, keyspace.JobChat, strconv.FormatInt(j.ChatID, 10), keyspace.JobKind, j.Kind)
+	for _, f := range [...]struct{ name, value string }{
+		{keyspace.JobText, j.Text}, {keyspace.JobRef, j.Ref}, {keyspace.JobMarkup, j.Markup},
+	} {
+		if f.value != "" {
+			e = append(e, f.name, f.value)
+		}
 	}
+	if j.Attempt != 0 {
+		e = append(e, keyspace.JobAttempt, strconv.Itoa(j.Attempt))
+	}
+	if !j.NotBefore.IsZero() {
+		e = append(e, keyspace.JobNotBefore, strconv.FormatInt(j.NotBefore.UnixMilli(), 10))
+	}
+	var enq int64
 	if !j.EnqueuedAt.IsZero() {
 		enq = j.EnqueuedAt.UnixMilli()
 	}
-	return []any{
-		keyspace.JobID, j.ID,
-		keyspace.JobChat, strconv.FormatInt(j.ChatID, 10),
-		keyspace.JobKind, j.Kind,
-		keyspace.JobText, j.Text,
-		keyspace.JobRef, j.Ref,
-		keyspace.JobMarkup, j.Markup,
-		keyspace.JobAttempt, strconv.Itoa(j.Attempt),
-		keyspace.JobNotBefore, strconv.FormatInt(nb, 10),
-		keyspace.JobEnqueued, strconv.FormatInt(enq, 10),
-	}
+	return append(e, keyspace.JobEnqueued, strconv.FormatInt(enq, 10))
 }
 
 // encodeJob is the entry of j, queued now unless it says when.

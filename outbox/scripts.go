@@ -53,9 +53,10 @@ return id
 // enqueueDigestsScript queues the digests of several readers of one
 // shard, each reader's step as EnqueueDigest describes it: the checks on
 // that reader, then its writes. KEYS the shard's high-priority stream,
-// then each reader's record. ARGV now (unix s), values per job, then per
-// reader: its number of jobs, expected cursor, new cursor, expected list
-// of breaking alerts, then each job's field/value pairs. Returns, per
+// then each reader's record. ARGV now (unix s), then per reader: its
+// number of jobs, expected cursor, new cursor, expected list of breaking
+// alerts, then for each job the number of values of its entry and the
+// entry's field/value pairs. Returns, per
 // reader, 1 when queued; -1 no reader, -2 not active, -3 the cursor moved
 // or an alert was queued since (a stale build). Each reader's checks come
 // before that reader's writes; a write that fails leaves the readers
@@ -70,9 +71,8 @@ return id
 // sending rate. Should a job be queued again all the same (a reader's
 // cursor set back), beginScript finds it final and drops the entry.
 var enqueueDigestsScript = keyspace.Script(`
-local per = tonumber(ARGV[2])
 local out = {}
-local a = 3
+local a = 2
 for k = 2, #KEYS do
   local n = tonumber(ARGV[a])
   local r = redis.call('HMGET', KEYS[k], $FieldStatus, $FieldCursor, $FieldBreakingSent)
@@ -80,15 +80,17 @@ for k = 2, #KEYS do
   if not r[1] then res = -1
   elseif r[1] ~= $StatusActive then res = -2
   elseif (r[2] or '0') ~= ARGV[a + 1] or (r[3] or '') ~= ARGV[a + 3] then res = -3 end
+  local e = a + 4
+  for i = 1, n do
+    local len = tonumber(ARGV[e])
+    if res == 1 then redis.call('XADD', KEYS[1], '*', unpack(ARGV, e + 1, e + len)) end
+    e = e + 1 + len
+  end
   if res == 1 then
-    for i = 1, n do
-      local base = a + 3 + (i - 1) * per
-      redis.call('XADD', KEYS[1], '*', unpack(ARGV, base + 1, base + per))
-    end
     redis.call('HSET', KEYS[k], $FieldCursor, ARGV[a + 2], $FieldLastDigest, ARGV[1])
   end
   out[#out + 1] = res
-  a = a + 4 + n * per
+  a = e
 end
 return out
 `, words)
