@@ -28,8 +28,9 @@ import (
 // expires, and its content: hash fields sorted, stream entries in order
 // with their fields in stored order (entry IDs left out), set and sorted-set
 // members sorted. "<time>" stands for a value Redis's own clock chose.
-// Entries written before broadcast jobs were made by outbox.Entry lack
-// "ref=" in q:lo; they read the same (an absent ref is an empty one).
+// A job's entry leaves out the optional fields the job does not have;
+// entries written before that carry them all, "ref= markup= att=0 nb=0"
+// included, and read the same (TestEntryOfAnEarlierVersion).
 const wantLayout = `
 hash {r1}:bc:1 ttl enqueued=1 sent=1 skipped=0 total=1
 hash {r1}:u:17 breaking=on breaking_day=2026-11-28 breaking_n=1 breaking_sent=12 chat_type=private cur=9 joined=1795852800 lang=en last_digest_at=1795852800 sched=0 7 * * * source=site-footer status=active status_reason=start updated=1795852800
@@ -69,9 +70,9 @@ set {r1}:f:t:sdf 17
 set {r1}:status:active 17
 set {r2}:status:paused 18
 stream {inbox}:q [id=5 u={"update_id":5}]
-stream {r1}:dlq [job=n:17:1 chat=17 kind=notice text=hello ref= markup= att=1 nb=0 enq=1795852800000 reason=Bad Request: can't parse entities prio=lo]
+stream {r1}:dlq [job=n:17:1 chat=17 kind=notice text=hello att=1 enq=1795852800000 reason=Bad Request: can't parse entities prio=lo]
 stream {r1}:q:hi []
-stream {r1}:q:lo [job=b:1:17 chat=17 kind=broadcast text=<b>خبر</b> ref= markup= att=0 nb=0 enq=1795852800000]
+stream {r1}:q:lo [job=b:1:17 chat=17 kind=broadcast text=<b>خبر</b> enq=1795852800000]
 string bc:1:edit ttl <time>
 string bc:seq 1
 string settings:key <random>

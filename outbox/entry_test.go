@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"nashra/broadcasts"
 	"nashra/keyspace"
 	"nashra/outbox"
@@ -204,5 +206,48 @@ func TestEntryFields(t *testing.T) {
 	want = []string{keyspace.JobID, keyspace.JobChat, keyspace.JobKind, keyspace.JobText, keyspace.JobEnqueued}
 	if got := names(outbox.Job{Kind: "broadcast", Text: "t"}); !slices.Equal(got, want) {
 		t.Errorf("Entry of a broadcast's template = %v; want %v", got, want)
+	}
+}
+
+// Entries queued before Entry left out empty fields carry every field,
+// "ref=", "markup=", "att=0" and "nb=0" included: a sender reads them as
+// the same job.
+func TestEntryOfAnEarlierVersion(t *testing.T) {
+	ctx := context.Background()
+	s, r := newStore(t)
+	const chat = 19
+	stream := keyspace.New(r.Prefix).ForChat(chat).Queue(outbox.High.String())
+	err := r.Client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []any{
+		keyspace.JobID, "d:19:0-4:0", keyspace.JobChat, "19", keyspace.JobKind, "digest", keyspace.JobText, "",
+		keyspace.JobRef, "r:1", keyspace.JobMarkup, "", keyspace.JobAttempt, "0", keyspace.JobNotBefore, "0",
+		keyspace.JobEnqueued, "1795852800000",
+	}}).Err()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(t, s, "a")
+	want := outbox.Job{ID: "d:19:0-4:0", ChatID: chat, Kind: "digest", Ref: "r:1", Priority: outbox.High,
+		EnqueuedAt: time.UnixMilli(1795852800000)}
+	if len(got) != 1 {
+		t.Fatalf("read %d jobs; want 1", len(got))
+	}
+	g := got[0]
+	if g.ID != want.ID || g.ChatID != want.ChatID || g.Kind != want.Kind || g.Text != "" || g.Ref != want.Ref ||
+		g.Markup != "" || g.Attempt != 0 || !g.NotBefore.IsZero() || !g.EnqueuedAt.Equal(want.EnqueuedAt) || g.Priority != want.Priority {
+		t.Errorf("job read from an entry of the earlier layout = %+v; want %+v", g, want)
+	}
+	// Requeued, it is written in today's layout.
+	if ok, err := s.Begin(ctx, g, "a"); err != nil || !ok {
+		t.Fatalf("Begin = %v, %v", ok, err)
+	}
+	if err := s.Requeue(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Client.XRevRangeN(ctx, stream, "+", "-", 1).Result()
+	if err != nil || len(res) != 1 {
+		t.Fatalf("XREVRANGE = %v, %v", res, err)
+	}
+	if _, ok := res[0].Values[keyspace.JobMarkup]; ok || len(res[0].Values) != 5 {
+		t.Errorf("requeued entry %v; want the five fields the job has", res[0].Values)
 	}
 }
