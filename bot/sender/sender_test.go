@@ -766,3 +766,29 @@ func waitCalls(t testing.TB, srv *telegramtest.Server, chat int64, n int) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// At 1,000 messages a second every round trip a message costs is
+// throughput. A message whose chat's turn is open at once checks the pause
+// every sender honours once, not again after taking the chat's turn: only
+// a wait for that turn can let a pause begin in between.
+func TestPauseCheckedOncePerMessage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, telegramtest.Limits{})
+	checks := e.redis.Count(func(c redis.Cmder) bool {
+		for _, a := range c.Args() {
+			if s, ok := a.(string); ok && strings.HasSuffix(s, "tg:pause_until") {
+				return true
+			}
+		}
+		return false
+	})
+	jobs := e.readers(71_000, 40, "digest")
+	start(t, e.sender("a", nil))
+	e.settle(jobs)
+	e.exactlyOnce(chatsOf(jobs)...)
+	// One per message, and one before each read of the queue by the three
+	// workers (a few reads each).
+	if n, most := checks.Load(), int64(len(jobs)+10); n > most {
+		t.Errorf("%d checks of the pause for %d messages, none of which waited for its chat; want at most %d", n, len(jobs), most)
+	}
+}
