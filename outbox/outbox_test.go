@@ -608,3 +608,36 @@ func TestReadHighBeforeLow(t *testing.T) {
 		t.Errorf("second Read = %v; want the broadcasts %v", got, want)
 	}
 }
+
+// A delivery is counted in the same step that records it sent: a crash
+// between the two can neither lose the count nor, when the sender records
+// the state again after a reply it did not get, count it twice. (It was
+// also a round trip more for every message.)
+func TestFinishCountsADeliveryOnce(t *testing.T) {
+	ctx := context.Background()
+	s, rd := newStore(t)
+	const chat = 2004
+	mustStart(t, rd, chat)
+	if ok, err := s.EnqueueDigest(ctx, chat, 0, 5, []outbox.Job{digestJob(chat, 1)}); err != nil || !ok {
+		t.Fatalf("EnqueueDigest = %v, %v", ok, err)
+	}
+	j := readAll(t, s, "a")[0]
+	if ok, err := s.Begin(ctx, j, "a"); err != nil || !ok {
+		t.Fatalf("Begin = %v, %v", ok, err)
+	}
+	for range 2 { // the second as after a lost reply
+		if err := s.FinishCounted(ctx, j, outbox.StateSent(9), subscribers.StatSentDigest, testNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := state(t, s, j); st != outbox.StateSent(9) {
+		t.Errorf("state = %q; want %q", st, outbox.StateSent(9))
+	}
+	days, err := readersOn(rd).Daily(ctx, subscribers.StatSentDigest, testNow, testNow)
+	if err != nil || len(days) != 1 || days[0].Count != 1 {
+		t.Errorf("digests sent today = %+v, %v; want 1", days, err)
+	}
+	if hi, lo := depth(t, s); hi+lo != 0 {
+		t.Errorf("%d/%d jobs left; want the sent one acked", hi, lo)
+	}
+}

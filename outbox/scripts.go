@@ -145,11 +145,15 @@ redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return $BeginOwned
 `, words)
 
-// finishScript: KEYS state, stream. ARGV entry ID, final state, ttl.
+// finishScript: KEYS state, stream, and optionally a daily counter. ARGV
+// entry ID, final state, ttl, and with the counter the day's field. The
+// counter goes up by one unless the job already had that final state.
 var finishScript = keyspace.Script(`
+local prev = redis.call('GET', KEYS[1])
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 redis.call('XACK', KEYS[2], $Group, ARGV[1])
 redis.call('XDEL', KEYS[2], ARGV[1])
+if KEYS[3] and prev ~= ARGV[2] then redis.call('HINCRBY', KEYS[3], ARGV[4], 1) end
 return 1
 `, words)
 

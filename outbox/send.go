@@ -193,6 +193,24 @@ func (s *Store) Finish(ctx context.Context, job Job, state string) error {
 	return nil
 }
 
+// FinishCounted is Finish that also adds one to metric, a daily counter of
+// the job's shard (subscribers' stats), on the UTC day of day, in the same
+// step: a delivery is counted exactly when it is recorded, and finishing
+// again with the same state (a retry after a lost reply) counts nothing
+// more.
+func (s *Store) FinishCounted(ctx context.Context, job Job, state, metric string, day time.Time) error {
+	if !IsFinal(state) {
+		return fmt.Errorf("finish job %s: %q is not a final state", job.ID, state)
+	}
+	k := s.ks.ForChat(job.ChatID)
+	err := finishScript.Run(ctx, s.rdb, []string{k.Job(job.ID), k.Queue(job.Priority.String()), k.Stats(metric)},
+		job.StreamID, state, ttlSeconds(), keyspace.StatDay(day)).Err()
+	if err != nil {
+		return fmt.Errorf("finish job %s: %w", job.ID, err)
+	}
+	return nil
+}
+
 // Retry hands back a job whose send failed without delivering, counting
 // the attempt: a copy with Attempt+1 (and job.NotBefore, the caller's
 // backoff) goes to the end of its stream and the job is queued again. The

@@ -435,7 +435,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 		if ok, _ := s.outbox.Begin(settle, job, s.opt.Consumer); ok {
 			log.Warn("job dropped: its shared text expired")
 			s.skipped.Add(1)
-			s.finish(settle, log, job, outbox.StateSkipped("expired"))
+			s.finish(settle, log, job, outbox.StateSkipped("expired"), "")
 		}
 		return nil
 	}
@@ -516,11 +516,8 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			if paid {
 				s.paid.Add(1)
 			}
-			s.finish(settle, log, job, outbox.StateSent(id))
-			// The daily count feeds /stats; it is not delivery state.
-			if err := s.readers.RecordDaily(settle, job.ChatID, "sent:"+job.Kind, s.now(), 1); err != nil {
-				log.Warn("count delivery", "err", err)
-			}
+			// The daily count that feeds /stats moves in the same step.
+			s.finish(settle, log, job, outbox.StateSent(id), "sent:"+job.Kind)
 			return nil
 		case outThrottled:
 			wait := tgerr.RetryAfter(err)
@@ -550,7 +547,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 		case outBlocked:
 			s.markBlocked(settle, log, chat, err)
 			s.blocked.Add(1)
-			s.finish(settle, log, job, outbox.StateBlocked)
+			s.finish(settle, log, job, outbox.StateBlocked, "")
 			return nil
 		case outMigrated:
 			to := tgerr.MigrateTo(err)
@@ -580,7 +577,7 @@ func (s *Sender) handle(ctx context.Context, job outbox.Job) error {
 			}
 			log.Warn("request sent but the answer was lost: not resending", "err", err)
 			s.unknown.Add(1)
-			s.finish(settle, log, job, outbox.StateUnknown)
+			s.finish(settle, log, job, outbox.StateUnknown, "")
 			return nil
 		}
 	}
@@ -662,12 +659,20 @@ func permanent(err error) bool {
 // for half the janitor's patience, so the janitor never takes the job
 // meanwhile, and at least the 10 s any settling write gets (a single
 // write on a busy machine may take longer than a short patience).
-func (s *Sender) finish(ctx context.Context, log *slog.Logger, job outbox.Job, state string) {
+//
+// With metric set, the same step adds one to that daily count of the
+// readers' stats (today, UTC), once however often it is tried.
+func (s *Sender) finish(ctx context.Context, log *slog.Logger, job outbox.Job, state, metric string) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(s.opt.ReclaimIdle/2, 10*time.Second))
 	defer cancel()
 	wait := 100 * time.Millisecond
 	for {
-		err := s.outbox.Finish(rctx, job, state)
+		var err error
+		if metric == "" {
+			err = s.outbox.Finish(rctx, job, state)
+		} else {
+			err = s.outbox.FinishCounted(rctx, job, state, metric, s.now())
+		}
 		if err == nil {
 			return
 		}
