@@ -47,6 +47,7 @@ type Model struct {
 type Candidate struct {
 	Text     string
 	Words    int
+	Group    int // candidates with the same Group are parts of one of the protocol's sentences
 	Features [NumFeatures]float64
 }
 
@@ -58,7 +59,7 @@ func Candidates(title, body string) []Candidate {
 	feats := features(sents, titleStems(title))
 	out := make([]Candidate, len(sents))
 	for i, s := range sents {
-		out[i] = Candidate{Text: s.text, Words: s.words, Features: feats[i]}
+		out[i] = Candidate{Text: s.text, Words: s.words, Group: s.group, Features: feats[i]}
 	}
 	return out
 }

@@ -102,8 +102,11 @@ var Defaults = Params{
 }
 
 type sentence struct {
-	text  string
-	pos   int // index among the usable sentences
+	text string
+	pos  int // index among the usable sentences
+	// group numbers the sentences as the evaluation protocol counts them
+	// (endsProtocolSentence): parts of one share it.
+	group int
 	words int
 	first string   // the first token (arabic.Tokens)
 	stems []string // distinct content stems
@@ -156,6 +159,13 @@ func summarize(title, body string, opt Options, p Params) []string {
 	// passed over, and a shorter one further down may still fill the gap.
 	chosen := []*sentence{&sents[0]}
 	words, longest := sents[0].words, sents[0].words
+	// With LeadLength, the one sentence that may cross the budget is one
+	// as the protocol counts sentences, as Lead's last one is: the chosen
+	// parts of one protocol sentence count together (see group).
+	var groupWords map[int]int
+	if target > 0 {
+		groupWords = map[int]int{sents[0].group: sents[0].words}
+	}
 	for _, i := range order {
 		if maxN > 0 && len(chosen) >= maxN {
 			break
@@ -167,7 +177,7 @@ func summarize(title, body string, opt Options, p Params) []string {
 			}
 			// Within Lead's length, and by the protocol's rule: only the
 			// longest sentence may cross the budget.
-			if words+s.words > target || words+s.words-max(longest, s.words) >= opt.Words {
+			if words+s.words > target || words+s.words-max(longest, groupWords[s.group]+s.words) >= opt.Words {
 				continue
 			}
 		} else if opt.Words > 0 && p.LeadStop {
@@ -187,7 +197,12 @@ func summarize(title, body string, opt Options, p Params) []string {
 		}
 		chosen = append(chosen, s)
 		words += s.words
-		longest = max(longest, s.words)
+		if target > 0 {
+			groupWords[s.group] += s.words
+			longest = max(longest, groupWords[s.group])
+		} else {
+			longest = max(longest, s.words)
+		}
 	}
 	// A lead that opens a quotation closed by the sentence after it
 	// brings that sentence along when the limits allow; otherwise the
@@ -245,32 +260,45 @@ func usable(title, body string, p Params) []sentence {
 	titleToks := arabic.Tokens(title)
 	var out []sentence
 	seen := make(map[string]bool)
-	for _, text := range Split(unwrap(body)) {
-		toks := arabic.Tokens(text)
-		if len(toks) == 0 {
-			continue
+	group, ended := 0, true
+	var parts []string
+	for line := range lines(unwrap(body)) {
+		ended = true // a line break ends a sentence for the protocol too
+		parts = splitLine(parts[:0], line)
+		end := 0 // where the part before ended in line
+		for _, text := range parts {
+			if ended {
+				group++
+			}
+			end += strings.Index(line[end:], text) + len(text)
+			ended = endsProtocolSentence(text, line[end:])
+			toks := arabic.Tokens(text)
+			if len(toks) == 0 {
+				continue
+			}
+			switch boilerplate(toks) {
+			case footer:
+				return out
+			case promo:
+				continue
+			}
+			if len(titleToks) > 0 && similarity(toks, titleToks) >= p.TitleSimMax {
+				continue
+			}
+			key := joinTokens(toks)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, sentence{
+				text:  text,
+				pos:   len(out),
+				group: group,
+				words: len(toks),
+				first: toks[0],
+				stems: distinctStems(toks),
+			})
 		}
-		switch boilerplate(toks) {
-		case footer:
-			return out
-		case promo:
-			continue
-		}
-		if len(titleToks) > 0 && similarity(toks, titleToks) >= p.TitleSimMax {
-			continue
-		}
-		key := joinTokens(toks)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		out = append(out, sentence{
-			text:  text,
-			pos:   len(out),
-			words: len(toks),
-			first: toks[0],
-			stems: distinctStems(toks),
-		})
 	}
 	return out
 }
