@@ -291,7 +291,7 @@ func crossValidate(ctx context.Context, w io.Writer, dir string, k int) error {
 	if err != nil {
 		return fmt.Errorf("cross-validate: %w", err)
 	}
-	m := fitOn(corpus, all, h.L2)
+	m := fitOn(corpus, all, h)
 	fmt.Fprintf(w, "\nfitted on all %d articles (%s), as digest/summary/coefficients.go:\n\n%s\n", len(all), h, learnedSource(m, h, len(all)))
 	fmt.Fprintln(w, "cross-validated margin over Lead, learned scorer against the hand weights:")
 	goal := true
