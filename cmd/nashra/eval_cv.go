@@ -224,6 +224,7 @@ func crossValidate(ctx context.Context, w io.Writer, dir string, k int) error {
 	}
 	folds := cvFolds(t.ids, topicOf, k)
 	fmt.Fprintf(w, "%d articles, %d folds by topic, %d sets of weights; R1 of the summary less R1 of Lead, in points, on the fold left out\n\n", len(t.ids), k, len(grid))
+	reportOracle(w, corpus, folds)
 	margins := make([][]float64, len(cvBudgets))
 	ratios := make([][]float64, len(cvBudgets))
 	for f, test := range folds {
@@ -290,7 +291,7 @@ func crossValidate(ctx context.Context, w io.Writer, dir string, k int) error {
 	if err != nil {
 		return fmt.Errorf("cross-validate: %w", err)
 	}
-	m := fitOn(corpus, all, h.L2)
+	m := fitOn(corpus, all, h)
 	fmt.Fprintf(w, "\nfitted on all %d articles (%s), as digest/summary/coefficients.go:\n\n%s\n", len(all), h, learnedSource(m, h, len(all)))
 	fmt.Fprintln(w, "cross-validated margin over Lead, learned scorer against the hand weights:")
 	goal := true

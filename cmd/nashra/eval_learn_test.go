@@ -38,8 +38,9 @@ func TestLearnedCoefficientsAreFrozen(t *testing.T) {
 		all[i] = i
 	}
 	l := summary.Learned
-	h := learnHyper{L2: summary.LearnedL2, LeadStop: l.LeadStop, LeadLength: l.LeadLength, Fill: l.Fill, Redundancy: l.Redundancy}
-	m := fitOn(corpus, all, h.L2)
+	h := learnHyper{L2: summary.LearnedL2, Ranking: summary.LearnedRanking, Gap: summary.LearnedGap,
+		LeadStop: l.LeadStop, LeadLength: l.LeadLength, Fill: l.Fill, Redundancy: l.Redundancy, CutToFill: l.CutToFill}
+	m := fitOn(corpus, all, h)
 	if m != l.Model {
 		t.Errorf("fitted on all %d articles: %v\nfrozen: %v", len(corpus), m.W, l.Model.W)
 	}

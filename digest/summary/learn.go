@@ -9,11 +9,13 @@ import (
 	"nashra/digest/arabic"
 )
 
-// A learned scorer: a logistic regression over a few features of each
-// sentence, trained offline (`nashra eval --cv`) on how much of each
-// sentence EASC's human summaries kept, and frozen in code
-// (coefficients.go). The score of a sentence is the linear part, w·x: the
-// sigmoid would not change the ranking.
+// A learned scorer: a linear score over a few features of each sentence,
+// trained offline (`nashra eval --cv`) on how much of each sentence EASC's
+// human summaries kept, either as a logistic regression on that share (Fit)
+// or on which of two sentences of an article they kept more of
+// (FitRanking), and frozen in code (coefficients.go). The score of a
+// sentence is the linear part, w·x: the sigmoid would not change the
+// ranking.
 
 // NumFeatures is the length of a sentence's feature vector.
 const NumFeatures = 15
@@ -47,6 +49,7 @@ type Model struct {
 type Candidate struct {
 	Text     string
 	Words    int
+	Group    int // candidates with the same Group are parts of one of the protocol's sentences
 	Features [NumFeatures]float64
 }
 
@@ -58,7 +61,7 @@ func Candidates(title, body string) []Candidate {
 	feats := features(sents, titleStems(title))
 	out := make([]Candidate, len(sents))
 	for i, s := range sents {
-		out[i] = Candidate{Text: s.text, Words: s.words, Features: feats[i]}
+		out[i] = Candidate{Text: s.text, Words: s.words, Group: s.group, Features: feats[i]}
 	}
 	return out
 }
@@ -254,6 +257,35 @@ func Fit(x [][NumFeatures]float64, y []float64, l2 float64) Model {
 		m.W[0] -= w[j] * mean[j] / scale[j]
 	}
 	return m
+}
+
+// FitRanking fits a scorer to rank sentences within each article: a
+// logistic regression on the differences of feature vectors of pairs of
+// sentences of one article whose labels differ by more than gap (each pair
+// both ways round, so the bias stays at zero). x[a] and y[a] are the
+// features and labels of article a. What differs between articles only
+// (how much of an article its references keep) does not enter the fit,
+// which matters because the summariser compares sentences of one article.
+func FitRanking(x [][][NumFeatures]float64, y [][]float64, gap, l2 float64) Model {
+	var dx [][NumFeatures]float64
+	var dy []float64
+	for a := range x {
+		for i := range x[a] {
+			for j := range x[a] {
+				if y[a][i] <= y[a][j]+gap {
+					continue
+				}
+				var up, down [NumFeatures]float64
+				for k := 1; k < NumFeatures; k++ {
+					up[k] = x[a][i][k] - x[a][j][k]
+					down[k] = -up[k]
+				}
+				dx = append(dx, up, down)
+				dy = append(dy, 1, 0)
+			}
+		}
+	}
+	return Fit(dx, dy, l2)
 }
 
 func sigmoid(t float64) float64 { return 1 / (1 + math.Exp(-t)) }

@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"iter"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,19 +21,44 @@ import (
 // sentence. Pieces without a letter or digit are dropped.
 func Split(text string) []string {
 	var out []string
-	for len(text) > 0 {
-		line := text
-		if i := strings.IndexAny(text, "\n\r\u2028\u2029\v\f\u0085"); i >= 0 {
-			line = text[:i]
-			text = text[i:]
-			_, size := utf8.DecodeRuneInString(text)
-			text = text[size:]
-		} else {
-			text = ""
-		}
+	for line := range lines(text) {
 		out = splitLine(out, line)
 	}
 	return out
+}
+
+// lines yields the lines of text, broken at every line break Split knows.
+func lines(text string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for len(text) > 0 {
+			line := text
+			if i := strings.IndexAny(text, "\n\r\u2028\u2029\v\f\u0085"); i >= 0 {
+				line = text[:i]
+				text = text[i:]
+				_, size := utf8.DecodeRuneInString(text)
+				text = text[size:]
+			} else {
+				text = ""
+			}
+			if !yield(line) {
+				return
+			}
+		}
+	}
+}
+
+// endsProtocolSentence reports whether a sentence of Split, followed in its
+// line by rest, ends a sentence as the evaluation protocol counts them: at
+// . ! ? ؟ ۔ followed by a space or the end of the line. Split also ends
+// sentences at semicolons, after closing quotes and at a full stop with no
+// space after it, which the protocol does not; a line break ends both.
+func endsProtocolSentence(s, rest string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	if r != '.' && r != '!' && r != '?' && r != '؟' && r != '۔' {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(rest)
+	return rest == "" || unicode.IsSpace(next)
 }
 
 // splitLine appends the sentences of one line to out.

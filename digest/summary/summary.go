@@ -84,6 +84,14 @@ type Params struct {
 	// to (not Options.MaxWords): below 1 it keeps a filled summary within
 	// the length Lead would have.
 	Fill float64
+	// CutToFill, with LeadLength, cuts a lead longer than Lead's summary
+	// to its length, and fills the words left under Lead's length
+	// that no whole sentence fits with the best-ranked sentence left out,
+	// cut at its last clause that fits (cutAt), in its place in the
+	// article. Lead ends wherever the budget falls, often inside a
+	// paragraph whose lines were hard-wrapped; whole sentences alone leave
+	// a summary shorter than Lead's.
+	CutToFill bool
 	// Model, when not zero, ranks the sentences instead of the position
 	// prior, centrality and run-on penalty above (see learn.go).
 	Model Model
@@ -102,8 +110,11 @@ var Defaults = Params{
 }
 
 type sentence struct {
-	text  string
-	pos   int // index among the usable sentences
+	text string
+	pos  int // index among the usable sentences
+	// group numbers the sentences as the evaluation protocol counts them
+	// (endsProtocolSentence): parts of one share it.
+	group int
 	words int
 	first string   // the first token (arabic.Tokens)
 	stems []string // distinct content stems
@@ -130,6 +141,12 @@ func summarize(title, body string, opt Options, p Params) []string {
 		opt.Words = max(1, int(math.Round(float64(opt.Words)*p.Fill)))
 	}
 
+	if target > 0 && p.CutToFill && sents[0].words > target {
+		// A lead longer than Lead's whole summary (lines that unwrap
+		// joined, where Lead stops at a line) is cut to its length.
+		sents[0].text = cutAt(sents[0].text, target)
+		sents[0].words = len(arabic.Tokens(sents[0].text))
+	}
 	order := make([]int, 0, len(sents)-1)
 	for i := 1; i < len(sents); i++ {
 		order = append(order, i)
@@ -156,6 +173,13 @@ func summarize(title, body string, opt Options, p Params) []string {
 	// passed over, and a shorter one further down may still fill the gap.
 	chosen := []*sentence{&sents[0]}
 	words, longest := sents[0].words, sents[0].words
+	// With LeadLength, the one sentence that may cross the budget is one
+	// as the protocol counts sentences, as Lead's last one is: the chosen
+	// parts of one protocol sentence count together (see group).
+	var groupWords map[int]int
+	if target > 0 {
+		groupWords = map[int]int{sents[0].group: sents[0].words}
+	}
 	for _, i := range order {
 		if maxN > 0 && len(chosen) >= maxN {
 			break
@@ -167,7 +191,7 @@ func summarize(title, body string, opt Options, p Params) []string {
 			}
 			// Within Lead's length, and by the protocol's rule: only the
 			// longest sentence may cross the budget.
-			if words+s.words > target || words+s.words-max(longest, s.words) >= opt.Words {
+			if words+s.words > target || words+s.words-max(longest, groupWords[s.group]+s.words) >= opt.Words {
 				continue
 			}
 		} else if opt.Words > 0 && p.LeadStop {
@@ -187,7 +211,15 @@ func summarize(title, body string, opt Options, p Params) []string {
 		}
 		chosen = append(chosen, s)
 		words += s.words
-		longest = max(longest, s.words)
+		if target > 0 {
+			groupWords[s.group] += s.words
+			longest = max(longest, groupWords[s.group])
+		} else {
+			longest = max(longest, s.words)
+		}
+	}
+	if target > 0 && p.CutToFill && words < target && (maxN <= 0 || len(chosen) < maxN) {
+		words = cutToFill(sents, order, &chosen, words, target, opt.Words, longest, groupWords, p)
 	}
 	// A lead that opens a quotation closed by the sentence after it
 	// brings that sentence along when the limits allow; otherwise the
@@ -212,6 +244,39 @@ func summarize(title, body string, opt Options, p Params) []string {
 		out[i] = s.text
 	}
 	return out
+}
+
+// cutToFill adds to chosen the best-ranked sentence left out, cut to the
+// words left under target, when that leaves at least cutMin words and
+// keeps the crossing rule (only one protocol sentence over budget). The
+// sentence is shortened in place, so that it keeps its position. It
+// returns the summary's words.
+func cutToFill(sents []sentence, order []int, chosen *[]*sentence, words, target, budget, longest int, groupWords map[int]int, p Params) int {
+	const cutMin = 5
+	for _, i := range order {
+		s := &sents[i]
+		if slices.Contains(*chosen, s) || s.words <= cutMin {
+			continue
+		}
+		n := min(target-words, s.words-1)
+		if longest >= groupWords[s.group]+n {
+			n = min(n, budget-1-words+longest) // the cut part stays under budget
+		} else if words-groupWords[s.group] >= budget {
+			continue // the cut part would be a second sentence over budget
+		}
+		if n < cutMin || redundant(s, *chosen, p.Redundancy) || !standsWith(s, *chosen, sents) {
+			continue
+		}
+		cut := cutAt(s.text, n)
+		cw := len(arabic.Tokens(cut))
+		if cw < cutMin || cw > n {
+			continue
+		}
+		s.text, s.words = cut, cw
+		*chosen = append(*chosen, s)
+		return words + cw
+	}
+	return words
 }
 
 // score sets each sentence's score: a prior that decays slowly with
@@ -245,32 +310,45 @@ func usable(title, body string, p Params) []sentence {
 	titleToks := arabic.Tokens(title)
 	var out []sentence
 	seen := make(map[string]bool)
-	for _, text := range Split(unwrap(body)) {
-		toks := arabic.Tokens(text)
-		if len(toks) == 0 {
-			continue
+	group, ended := 0, true
+	var parts []string
+	for line := range lines(unwrap(body)) {
+		ended = true // a line break ends a sentence for the protocol too
+		parts = splitLine(parts[:0], line)
+		end := 0 // where the part before ended in line
+		for _, text := range parts {
+			if ended {
+				group++
+			}
+			end += strings.Index(line[end:], text) + len(text)
+			ended = endsProtocolSentence(text, line[end:])
+			toks := arabic.Tokens(text)
+			if len(toks) == 0 {
+				continue
+			}
+			switch boilerplate(toks) {
+			case footer:
+				return out
+			case promo:
+				continue
+			}
+			if len(titleToks) > 0 && similarity(toks, titleToks) >= p.TitleSimMax {
+				continue
+			}
+			key := joinTokens(toks)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, sentence{
+				text:  text,
+				pos:   len(out),
+				group: group,
+				words: len(toks),
+				first: toks[0],
+				stems: distinctStems(toks),
+			})
 		}
-		switch boilerplate(toks) {
-		case footer:
-			return out
-		case promo:
-			continue
-		}
-		if len(titleToks) > 0 && similarity(toks, titleToks) >= p.TitleSimMax {
-			continue
-		}
-		key := joinTokens(toks)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		out = append(out, sentence{
-			text:  text,
-			pos:   len(out),
-			words: len(toks),
-			first: toks[0],
-			stems: distinctStems(toks),
-		})
 	}
 	return out
 }
