@@ -12,6 +12,7 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
+	"github.com/redis/go-redis/v9"
 
 	"nashra/bot"
 	"nashra/bot/ratelimit"
@@ -41,6 +42,11 @@ import (
 //	               missing a digest fails the benchmark)
 //	reply-max-ms   the slowest answer to a reader's /help during the wave; goal < 2,000
 //	paid           messages sent with allow_paid_broadcast (0 at the free rate)
+//	redis-calls/msg, go-cpu-µs/msg, redis-cpu-µs/msg
+//	               per digest delivered, the build and the readers' commands
+//	               included: Redis commands sent, and the CPU time of this
+//	               process (the fake Bot API's too) and of Redis; what a
+//	               message costs, steadier than the window on a busy machine
 //
 // Each runs twice: with one nashra instance, then with two (each its own
 // sender and builder, sharing the build by shard claims as `nashra run`
@@ -77,6 +83,9 @@ func BenchmarkWave(b *testing.B) {
 				sum.replyMax = max(sum.replyMax, f.replyMax)
 				sum.paid += f.paid
 				sum.replies += f.replies
+				sum.callsPerMsg += f.callsPerMsg
+				sum.cpuPerMsg += f.cpuPerMsg
+				sum.redisPerMsg += f.redisPerMsg
 				f = runWave(b, n, c.paid, 2)
 				two.window += f.window
 				two.throttled += f.throttled
@@ -91,6 +100,9 @@ func BenchmarkWave(b *testing.B) {
 			b.ReportMetric(float64(sum.dups)/float64(b.N), "dups")
 			b.ReportMetric(float64(sum.replyMax.Milliseconds()), "reply-max-ms")
 			b.ReportMetric(float64(sum.paid)/float64(b.N), "paid")
+			b.ReportMetric(sum.callsPerMsg/float64(b.N), "redis-calls/msg")
+			b.ReportMetric(sum.cpuPerMsg/float64(b.N)*1e6, "go-cpu-µs/msg")
+			b.ReportMetric(sum.redisPerMsg/float64(b.N)*1e6, "redis-cpu-µs/msg")
 			b.Logf("%d readers at %v/s: window %v (ideal %v), %d × 429, %d dups, %d replies, slowest %v, %d paid",
 				n, c.rate, window.Round(time.Millisecond), ideal, sum.throttled, sum.dups, sum.replies, sum.replyMax, sum.paid)
 			window2 := two.window / time.Duration(b.N)
@@ -108,6 +120,10 @@ type waveFigures struct {
 	throttled, dups, paid int
 	replyMax              time.Duration
 	replies               int
+	// Per digest delivered, the build and the readers' commands
+	// included: Redis commands sent, and CPU seconds of this process
+	// (the fake Bot API too) and of Redis.
+	callsPerMsg, cpuPerMsg, redisPerMsg float64
 }
 
 // runWave runs one morning for n readers: 30/s free, and paid broadcasts
@@ -177,6 +193,12 @@ func runWave(b *testing.B, n int, paidRate float64, instances int) waveFigures {
 
 	sctx, stopSender := context.WithCancel(ctx)
 	var running sync.WaitGroup
+	calls := r.Count(func(redis.Cmder) bool { return true })
+	cpu0 := redistest.ProcessCPU()
+	redis0, cpuErr := redistest.ServerCPU(ctx, r.Client)
+	if cpuErr != nil {
+		b.Fatal(cpuErr)
+	}
 	b.StartTimer()
 	began := time.Now()
 	for _, snd := range senders {
@@ -254,12 +276,19 @@ func runWave(b *testing.B, n int, paidRate float64, instances int) waveFigures {
 		err = fmt.Errorf("%d of %d digests delivered", got, n)
 	}
 	b.StopTimer()
+	cpu1 := redistest.ProcessCPU()
+	redis1, cpuErr := redistest.ServerCPU(ctx, r.Client)
+	if cpuErr != nil {
+		b.Fatal(cpuErr)
+	}
+	calls1 := calls.Load()
 	stopAsking()
 	<-asked
 	if err != nil {
 		b.Fatalf("not every digest delivered: %v", err)
 	}
-	f := waveFigures{throttled: srv.Throttled(), paid: srv.PaidSent()}
+	f := waveFigures{throttled: srv.Throttled(), paid: srv.PaidSent(),
+		callsPerMsg: float64(calls1) / float64(n), cpuPerMsg: (cpu1 - cpu0) / float64(n), redisPerMsg: (redis1 - redis0) / float64(n)}
 	per := make(map[int64]int, n)
 	var last time.Time
 	for _, m := range srv.Sent() {

@@ -7,10 +7,8 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -189,42 +187,14 @@ func BenchmarkBuild100k(b *testing.B) {
 }
 
 // redisCPU is the CPU seconds the Redis server (every primary of a
-// cluster) has used, from INFO cpu.
+// cluster) has used.
 func redisCPU(b *testing.B, c redis.UniversalClient) float64 {
-	ctx := context.Background()
-	var mu sync.Mutex
-	total := 0.0
-	read := func(ctx context.Context, n redis.UniversalClient) error {
-		info, err := n.Info(ctx, "cpu").Result()
-		if err != nil {
-			return err
-		}
-		for _, line := range strings.Split(info, "\n") {
-			k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
-			if ok && (k == "used_cpu_sys" || k == "used_cpu_user") {
-				f, _ := strconv.ParseFloat(v, 64)
-				mu.Lock()
-				total += f
-				mu.Unlock()
-			}
-		}
-		return nil
-	}
-	var err error
-	if cc, ok := c.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return read(ctx, n) })
-	} else {
-		err = read(ctx, c)
-	}
+	cpu, err := redistest.ServerCPU(context.Background(), c)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return total
+	return cpu
 }
 
 // processCPU is the CPU seconds this process has used.
-func processCPU() float64 {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
+func processCPU() float64 { return redistest.ProcessCPU() }
