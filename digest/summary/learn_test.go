@@ -21,13 +21,7 @@ func TestFitRecoversLinearRule(t *testing.T) {
 	var x [][NumFeatures]float64
 	var y []float64
 	for range 4000 {
-		var v [NumFeatures]float64
-		v[0] = 1
-		for j := 1; j < NumFeatures; j++ {
-			if j != 11 {
-				v[j] = rng.NormFloat64()*2 + 1
-			}
-		}
+		v := randomFeatures(rng, 2, 1, 11)
 		x = append(x, v)
 		y = append(y, sigmoid(dot(want, v)))
 	}
@@ -42,6 +36,20 @@ func TestFitRecoversLinearRule(t *testing.T) {
 	if math.Abs(shrunk.W[5]) >= math.Abs(got.W[5]) {
 		t.Errorf("with L2 1 the weight of feature 5 is %.3f, not smaller than %.3f", shrunk.W[5], got.W[5])
 	}
+}
+
+// randomFeatures is a sentence's features for the fitting tests: the
+// bias 1, then each feature drawn from a normal distribution of that
+// scale and mean, except feature constant, left at 0.
+func randomFeatures(rng *rand.Rand, scale, mean float64, constant int) [NumFeatures]float64 {
+	var v [NumFeatures]float64
+	v[0] = 1
+	for j := 1; j < NumFeatures; j++ {
+		if j != constant {
+			v[j] = rng.NormFloat64()*scale + mean
+		}
+	}
+	return v
 }
 
 // FitRanking learns which sentence of an article ranks above which, not
@@ -59,11 +67,7 @@ func TestFitRankingRecoversOrder(t *testing.T) {
 		var xs [][NumFeatures]float64
 		var ys []float64
 		for range 12 {
-			var v [NumFeatures]float64
-			v[0] = 1
-			for j := 1; j < NumFeatures; j++ {
-				v[j] = rng.NormFloat64()
-			}
+			v := randomFeatures(rng, 1, 0, -1)
 			// The shift correlates with feature 7 across articles only.
 			v[7] += shift
 			xs = append(xs, v)
