@@ -29,7 +29,7 @@ import (
 // seconds and peak heap, beside them the floor (one pipelined pass that
 // only reads every reader's record), and the next morning's build shared
 // by two instances (RunShared, shards claimed as `nashra run` does) with
-// its speed-up.
+// its speed-up, and what the build allocated per reader.
 // NASHRA_BENCH_READERS changes the number of readers.
 func BenchmarkBuild100k(b *testing.B) {
 	readers := 100_000
@@ -109,6 +109,7 @@ func BenchmarkBuild100k(b *testing.B) {
 	// CPU seconds spent by Redis (every primary) and by this process in
 	// the floor and the build: where the build's time goes.
 	var floorRedis, floorGo, buildRedis, buildGo float64
+	var buildAlloc uint64 // bytes the build allocated: the garbage the process collects
 	// The two instances' builders, kept from one morning to the next as a
 	// running instance keeps its own.
 	pair := []*digest.Builder{
@@ -135,11 +136,15 @@ func BenchmarkBuild100k(b *testing.B) {
 		floorGo += processCPU() - gc0
 		b.StartTimer()
 
+		var ms0, ms1 runtime.MemStats
+		runtime.ReadMemStats(&ms0)
 		t1, rc1, gc1 := time.Now(), redisCPU(b, r.Client), processCPU()
 		res, err := builder.Run(ctx, false)
 		buildTotal += time.Since(t1)
 		buildRedis += redisCPU(b, r.Client) - rc1
 		buildGo += processCPU() - gc1
+		runtime.ReadMemStats(&ms1)
+		buildAlloc += ms1.TotalAlloc - ms0.TotalAlloc
 		if err != nil || res.Due != readers || seen != readers {
 			b.Fatalf("build: %+v, %v (floor saw %d); want %d due", res, err, seen, readers)
 		}
@@ -184,6 +189,7 @@ func BenchmarkBuild100k(b *testing.B) {
 	b.ReportMetric(buildGo/rounds, "go-cpu-s/build")
 	b.ReportMetric(floorRedis/rounds, "redis-cpu-s/floor")
 	b.ReportMetric(floorGo/rounds, "go-cpu-s/floor")
+	b.ReportMetric(float64(buildAlloc)/rounds/float64(readers), "B-alloc/reader")
 }
 
 // redisCPU is the CPU seconds the Redis server (every primary of a
