@@ -139,8 +139,10 @@ func IsFinal(state string) bool {
 // broadcast's template has a place for each chat's ID and chat. Every
 // script that writes a job writes an entry made here (the broadcast feed
 // one made here for each chat).
-func Entry(j Job) []any {
-	e := make([]any, 0, 2*len(keyspace.JobFields))
+func Entry(j Job) []any { return appendEntry(make([]any, 0, 2*len(keyspace.JobFields)), j) }
+
+// appendEntry appends Entry(j) to e.
+func appendEntry(e []any, j Job) []any {
 	e = append(e, keyspace.JobID, j.ID, keyspace.JobChat, strconv.FormatInt(j.ChatID, 10), keyspace.JobKind, j.Kind)
 	for _, f := range [...]struct{ name, value string }{
 		{keyspace.JobText, j.Text}, {keyspace.JobRef, j.Ref}, {keyspace.JobMarkup, j.Markup},
@@ -164,10 +166,15 @@ func Entry(j Job) []any {
 
 // encodeJob is the entry of j, queued now unless it says when.
 func (s *Store) encodeJob(j Job) []any {
+	return s.appendJob(make([]any, 0, 2*len(keyspace.JobFields)), j)
+}
+
+// appendJob appends encodeJob(j) to e.
+func (s *Store) appendJob(e []any, j Job) []any {
 	if j.EnqueuedAt.IsZero() {
 		j.EnqueuedAt = s.now()
 	}
-	return Entry(j)
+	return appendEntry(e, j)
 }
 
 func decodeJob(m redis.XMessage, shard int, p Priority) (Job, bool) {
