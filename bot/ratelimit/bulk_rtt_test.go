@@ -1,11 +1,8 @@
 package ratelimit_test
 
 import (
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"nashra/bot/ratelimit"
 	"nashra/subscribers/redistest"
@@ -19,14 +16,7 @@ import (
 func TestPaidBulkSkipsAFreeSlotNotYetOpen(t *testing.T) {
 	t.Parallel()
 	r := redistest.New(t)
-	asks := r.Count(func(c redis.Cmder) bool {
-		for _, a := range c.Args() {
-			if s, ok := a.(string); ok && strings.HasSuffix(s, "tg:rate:global") {
-				return true
-			}
-		}
-		return false
-	})
+	asks := r.Count(redistest.NamesKey("tg:rate:global"))
 	lim := ratelimit.New(r.Client, r.Prefix, 10, 0).WithPaid(ratelimit.Paid{Rate: 200, PerDay: 100_000})
 	free, paid := takeBulkFor(t, lim, time.Second)
 	// How many paid slots a loaded machine gets through in a second

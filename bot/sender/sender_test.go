@@ -774,14 +774,7 @@ func waitCalls(t testing.TB, srv *telegramtest.Server, chat int64, n int) {
 func TestPauseCheckedOncePerMessage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, telegramtest.Limits{})
-	checks := e.redis.Count(func(c redis.Cmder) bool {
-		for _, a := range c.Args() {
-			if s, ok := a.(string); ok && strings.HasSuffix(s, "tg:pause_until") {
-				return true
-			}
-		}
-		return false
-	})
+	checks := e.redis.Count(redistest.NamesKey("tg:pause_until"))
 	jobs := e.readers(71_000, 40, "digest")
 	// One worker, whose first read takes every job.
 	began := time.Now()

@@ -3,6 +3,7 @@ package redistest
 import (
 	"context"
 	"net"
+	"strings"
 	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
@@ -15,6 +16,19 @@ func (r *Redis) Count(match func(redis.Cmder) bool) *atomic.Int64 {
 	h := &counter{match: match}
 	r.Client.AddHook(h)
 	return &h.n
+}
+
+// NamesKey reports a command that names, among its arguments, a key
+// ending in suffix (a Count matcher: the commands that touch one key).
+func NamesKey(suffix string) func(redis.Cmder) bool {
+	return func(c redis.Cmder) bool {
+		for _, a := range c.Args() {
+			if s, ok := a.(string); ok && strings.HasSuffix(s, suffix) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 type counter struct {

@@ -32,12 +32,7 @@ func ServerCPU(ctx context.Context, c redis.UniversalClient) (float64, error) {
 		}
 		return nil
 	}
-	var err error
-	if cc, ok := c.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return read(ctx, n) })
-	} else {
-		err = read(ctx, c)
-	}
+	err := forEachPrimary(ctx, c, read)
 	return total, err
 }
 

@@ -110,10 +110,15 @@ func DeletePrefix(ctx context.Context, c redis.UniversalClient, prefix string) e
 			}
 		}
 	}
+	return forEachPrimary(ctx, c, del)
+}
+
+// forEachPrimary runs f on every primary of a cluster (at once), or on c.
+func forEachPrimary(ctx context.Context, c redis.UniversalClient, f func(context.Context, redis.UniversalClient) error) error {
 	if cc, ok := c.(*redis.ClusterClient); ok {
-		return cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return del(ctx, n) })
+		return cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return f(ctx, n) })
 	}
-	return del(ctx, c)
+	return f(ctx, c)
 }
 
 // Keys lists the keys under the test's prefix (for assertions on what is stored).
@@ -133,13 +138,7 @@ func (r *Redis) Keys(t testing.TB) []string {
 		}
 		return iter.Err()
 	}
-	var err error
-	if cc, ok := r.Client.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error { return scan(ctx, n) })
-	} else {
-		err = scan(ctx, r.Client)
-	}
-	if err != nil {
+	if err := forEachPrimary(ctx, r.Client, scan); err != nil {
 		t.Fatalf("scan %s*: %v", r.Prefix, err)
 	}
 	return keys
