@@ -50,6 +50,9 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 			if err := j.validate(); err != nil {
 				return nil, fmt.Errorf("enqueue digest for %d: %w", r.ChatID, err)
 			}
+			if j.ChatID != r.ChatID {
+				return nil, fmt.Errorf("enqueue digest for %d: job %s is for chat %d", r.ChatID, j.ID, j.ChatID)
+			}
 			share = share || j.Ref != "" && j.Text != ""
 		}
 	}
@@ -72,11 +75,6 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 	filling := map[int]int{} // shard → its call being filled
 	now := s.now().Unix()
 	for i, r := range reqs {
-		for _, j := range r.Jobs {
-			if j.ChatID != r.ChatID {
-				return nil, fmt.Errorf("enqueue digest for %d: job %s is for chat %d", r.ChatID, j.ID, j.ChatID)
-			}
-		}
 		shard := keyspace.ShardOf(r.ChatID)
 		k := s.ks.Shard(shard)
 		c, ok := filling[shard]
