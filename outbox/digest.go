@@ -73,7 +73,7 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 	var calls []keyspace.Call
 	var owners [][]int       // the requests of each call, in order
 	filling := map[int]int{} // shard → its call being filled
-	now := s.now().Unix()
+	now := s.now()
 	for i, r := range reqs {
 		shard := keyspace.ShardOf(r.ChatID)
 		k := s.ks.Shard(shard)
@@ -81,15 +81,19 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 		if !ok || len(owners[c]) == enqueueBatch {
 			c = len(calls)
 			filling[shard] = c
-			call := keyspace.Call{Keys: make([]string, 1, 1+enqueueBatch), Args: make([]any, 1, 1+enqueueBatch*perReaderArgs)}
-			call.Keys[0], call.Args[0] = k.Queue(High.String()), now
+			call := keyspace.Call{Keys: make([]string, 1, 1+enqueueBatch), Args: make([]any, 2, 2+enqueueBatch*perReaderArgs)}
+			call.Keys[0], call.Args[0], call.Args[1] = k.Queue(High.String()), now.Unix(), now.UnixMilli()
 			calls = append(calls, call)
 			owners = append(owners, nil)
 		}
 		call := &calls[c]
 		call.Keys = append(call.Keys, k.Reader(r.ChatID))
-		call.Args = append(call.Args, len(r.Jobs), r.ExpectCursor, r.NewCursor, r.ExpectBreaking)
+		call.Args = append(call.Args, r.ChatID, len(r.Jobs), r.ExpectCursor, r.NewCursor, r.ExpectBreaking)
 		for _, j := range r.Jobs {
+			if short(j) {
+				call.Args = append(call.Args, 0, j.ID, j.Kind, j.Ref)
+				continue
+			}
 			at := len(call.Args)
 			call.Args = s.appendJob(append(call.Args, 0), j)
 			call.Args[at] = len(call.Args) - at - 1 // the entry's length, ahead of it
@@ -124,6 +128,13 @@ func (s *Store) EnqueueDigests(ctx context.Context, reqs []DigestRequest) ([]boo
 const enqueueBatch = 20
 
 // perReaderArgs is about the arguments a reader's digest of one message
-// takes in a script call: five for the reader, and the entry's length and
-// its values (ten for a digest whose text is shared).
-const perReaderArgs = 16
+// takes in a script call: five for the reader, and four for a job whose
+// text is shared.
+const perReaderArgs = 9
+
+// short reports a job the script writes from its ID, kind and ref alone:
+// one whose text is shared, queued now, with nothing else to say. Its
+// entry is what Entry makes of it: ID, chat, kind, ref, queued time.
+func short(j Job) bool {
+	return j.Ref != "" && j.Text == "" && j.Markup == "" && j.Attempt == 0 && j.NotBefore.IsZero() && j.EnqueuedAt.IsZero()
+}

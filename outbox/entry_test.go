@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -249,5 +251,80 @@ func TestEntryOfAnEarlierVersion(t *testing.T) {
 	}
 	if _, ok := res[0].Values[keyspace.JobMarkup]; ok || len(res[0].Values) != 5 {
 		t.Errorf("requeued entry %v; want the five fields the job has", res[0].Values)
+	}
+}
+
+// A digest job whose text is shared (the entry is its ID, chat, kind,
+// ref and time) goes to Redis as three values, its ID, kind and ref: the
+// script writes the field names, the reader's chat and the call's time.
+// At the morning's peak every argument is work for Redis (reading it,
+// making it a Lua string, then a Redis string again), and a reader's
+// digest of one such message took fifteen. The entry written is the same
+// either way (TestEveryScriptWritesJobsAlike).
+func TestSharedDigestJobIsShortOnTheWire(t *testing.T) {
+	ctx := context.Background()
+	s, r := newStore(t)
+	chats := []int64{3001, 3001 + keyspace.Shards, 3001 + 2*keyspace.Shards} // one shard: one script call
+	mustStart(t, r, chats...)
+	shard := keyspace.New(r.Prefix).ForChat(chats[0])
+	names := redistest.NamesKey(shard.Queue(outbox.High.String()))
+	var mu sync.Mutex
+	var argc []int // the arguments of each script call that queues digests
+	r.Count(func(c redis.Cmder) bool {
+		if a := c.Args(); names(c) && strings.HasPrefix(strings.ToLower(fmt.Sprint(a[0])), "eval") {
+			mu.Lock()
+			argc = append(argc, len(a))
+			mu.Unlock()
+		}
+		return false
+	})
+	queue := func(readers []int64, cursor int64) int {
+		t.Helper()
+		mu.Lock()
+		argc = nil
+		mu.Unlock()
+		var reqs []outbox.DigestRequest
+		var jobs []outbox.Job
+		for _, c := range readers {
+			j := outbox.Job{ID: fmt.Sprintf("d:%d:%d-%d:0", c, cursor, cursor+4), ChatID: c, Kind: "digest", Ref: "r:1", Priority: outbox.High}
+			reqs = append(reqs, outbox.DigestRequest{ChatID: c, ExpectCursor: cursor, NewCursor: cursor + 4, Jobs: []outbox.Job{j}})
+			j.EnqueuedAt = testNow
+			jobs = append(jobs, j)
+		}
+		ok, err := s.EnqueueDigests(ctx, reqs)
+		if err != nil || slices.Contains(ok, false) {
+			t.Fatalf("EnqueueDigests = %v, %v", ok, err)
+		}
+		// The entries are what Entry makes of the jobs.
+		res, err := r.Client.XRevRangeN(ctx, shard.Queue(outbox.High.String()), "+", "-", int64(len(jobs))).Result()
+		if err != nil || len(res) != len(jobs) {
+			t.Fatalf("XREVRANGE = %v, %v", res, err)
+		}
+		for i, j := range jobs {
+			got := res[len(res)-1-i].Values
+			e := outbox.Entry(j)
+			if len(got) != len(e)/2 {
+				t.Errorf("entry %v; want %v", got, e)
+			}
+			for k := 0; k < len(e); k += 2 {
+				if got[e[k].(string)] != fmt.Sprint(e[k+1]) {
+					t.Errorf("entry %v; want %v", got, e)
+					break
+				}
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		// One call (sent again, the same, should Redis not have the
+		// script yet).
+		if len(argc) == 0 || slices.ContainsFunc(argc, func(n int) bool { return n != argc[0] }) {
+			t.Fatalf("script calls of %v arguments for %d readers of one shard; want one call", argc, len(readers))
+		}
+		return argc[0]
+	}
+	one := queue(chats[:1], 0)
+	two := queue(chats[1:], 0)
+	if per := two - one; per > 10 {
+		t.Errorf("a reader's digest of one message with a shared text takes %d arguments (key included); want at most 10", per)
 	}
 }

@@ -53,15 +53,17 @@ return id
 // enqueueDigestsScript queues the digests of several readers of one
 // shard, each reader's step as EnqueueDigest describes it: the checks on
 // that reader, then its writes. KEYS the shard's high-priority stream,
-// then each reader's record. ARGV now (unix s), then per reader: its
-// number of jobs, expected cursor, new cursor, expected list of breaking
-// alerts, then for each job the number of values of its entry and the
-// entry's field/value pairs. Returns, per
-// reader, 1 when queued; -1 no reader, -2 not active, -3 the cursor moved
-// or an alert was queued since (a stale build). Each reader's checks come
-// before that reader's writes; a write that fails leaves the readers
-// before it queued and their cursors moved, and the rest as they were, to
-// be built again.
+// then each reader's record. ARGV now (unix s), now (unix ms, the queued
+// time of short entries), then per reader: its chat, its number of jobs,
+// expected cursor, new cursor, expected list of breaking alerts, then for
+// each job the number of values of its entry and the entry's field/value
+// pairs, or 0 and the short form of a job whose text is shared: its ID,
+// kind and ref (the entry Entry makes of it: ID, chat, kind, ref and
+// queued time). Returns, per reader, 1 when queued; -1 no reader, -2 not
+// active, -3 the cursor moved or an alert was queued since (a stale
+// build). Each reader's checks come before that reader's writes; a write
+// that fails leaves the readers before it queued and their cursors moved,
+// and the rest as they were, to be built again.
 //
 // A digest's jobs get no state here: the cursor check is what keeps a
 // digest from being queued twice, and a job without a state is queued
@@ -70,24 +72,37 @@ return id
 // build; the state is written when a sender begins the job, at the
 // sending rate. Should a job be queued again all the same (a reader's
 // cursor set back), beginScript finds it final and drops the entry.
+//
+// The short form is most of the morning's jobs. Each argument costs Redis
+// three conversions (read, made a Lua string, made a Redis string again
+// for XADD); the field names, the chat and the time written here instead
+// take a reader's digest from fifteen arguments to nine.
 var enqueueDigestsScript = keyspace.Script(`
 local out = {}
-local a = 2
+local a = 3
 for k = 2, #KEYS do
-  local n = tonumber(ARGV[a])
+  local chat, n = ARGV[a], tonumber(ARGV[a + 1])
   local r = redis.call('HMGET', KEYS[k], $FieldStatus, $FieldCursor, $FieldBreakingSent)
   local res = 1
   if not r[1] then res = -1
   elseif r[1] ~= $StatusActive then res = -2
-  elseif (r[2] or '0') ~= ARGV[a + 1] or (r[3] or '') ~= ARGV[a + 3] then res = -3 end
-  local e = a + 4
+  elseif (r[2] or '0') ~= ARGV[a + 2] or (r[3] or '') ~= ARGV[a + 4] then res = -3 end
+  local e = a + 5
   for i = 1, n do
     local len = tonumber(ARGV[e])
-    if res == 1 then redis.call('XADD', KEYS[1], '*', unpack(ARGV, e + 1, e + len)) end
-    e = e + 1 + len
+    if len == 0 then
+      if res == 1 then
+        redis.call('XADD', KEYS[1], '*', $JobID, ARGV[e + 1], $JobChat, chat, $JobKind, ARGV[e + 2],
+          $JobRef, ARGV[e + 3], $JobEnqueued, ARGV[2])
+      end
+      e = e + 4
+    else
+      if res == 1 then redis.call('XADD', KEYS[1], '*', unpack(ARGV, e + 1, e + len)) end
+      e = e + 1 + len
+    end
   end
   if res == 1 then
-    redis.call('HSET', KEYS[k], $FieldCursor, ARGV[a + 2], $FieldLastDigest, ARGV[1])
+    redis.call('HSET', KEYS[k], $FieldCursor, ARGV[a + 3], $FieldLastDigest, ARGV[1])
   end
   out[#out + 1] = res
   a = e
