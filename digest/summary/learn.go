@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"nashra/digest/arabic"
 )
@@ -107,14 +108,26 @@ func features(sents []sentence, title []string) [][NumFeatures]float64 {
 		if endsWithColon(s.text) {
 			x[12] = 1
 		}
-		if strings.ContainsAny(s.text, "«»\"“”") {
-			x[13] = 1
-		}
-		if strings.IndexFunc(s.text, unicode.IsDigit) >= 0 {
-			x[14] = 1
-		}
+		x[13], x[14] = quoteAndDigit(s.text)
 	}
 	return out
+}
+
+// quoteAndDigit tells, as 1 or 0, whether s has a quotation mark (« » " “ ”)
+// and whether it has a digit (unicode.IsDigit), in one scan.
+func quoteAndDigit(s string) (quote, digit float64) {
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '«' || r == '»' || r == '“' || r == '”':
+			quote = 1
+		case '0' <= r && r <= '9' || r >= utf8.RuneSelf && unicode.IsDigit(r):
+			digit = 1
+		}
+		if quote == 1 && digit == 1 {
+			break
+		}
+	}
+	return quote, digit
 }
 
 // centrality is, for each sentence, the cosine between its content stems

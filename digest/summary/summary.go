@@ -145,7 +145,7 @@ func summarize(title, body string, opt Options, p Params) []string {
 		// A lead longer than Lead's whole summary (lines that unwrap
 		// joined, where Lead stops at a line) is cut to its length.
 		sents[0].text = cutAt(sents[0].text, target)
-		sents[0].words = len(arabic.Tokens(sents[0].text))
+		sents[0].words = arabic.CountTokens(sents[0].text)
 	}
 	order := make([]int, 0, len(sents)-1)
 	for i := 1; i < len(sents); i++ {
@@ -268,7 +268,7 @@ func cutToFill(sents []sentence, order []int, chosen *[]*sentence, words, target
 			continue
 		}
 		cut := cutAt(s.text, n)
-		cw := len(arabic.Tokens(cut))
+		cw := arabic.CountTokens(cut)
 		if cw < cutMin || cw > n {
 			continue
 		}
@@ -446,7 +446,7 @@ func leadWords(body string, words int) int {
 			if unicode.IsSpace(r) && i > 0 {
 				last, _ := utf8.DecodeLastRuneInString(line[:i])
 				if last == '.' || last == '!' || last == '?' || last == '؟' || last == '۔' {
-					n += len(arabic.Tokens(line[start:i]))
+					n += arabic.CountTokens(line[start:i])
 					start = i
 				}
 			}
@@ -454,7 +454,7 @@ func leadWords(body string, words int) int {
 		if n >= words {
 			return n
 		}
-		n += len(arabic.Tokens(line[start:]))
+		n += arabic.CountTokens(line[start:])
 	}
 	return n
 }

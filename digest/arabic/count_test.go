@@ -1,0 +1,44 @@
+package arabic
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// CountTokens counts as Tokens does: on every line of the test article,
+// on each rune alone and beside a letter and a mark (so a rune the fast
+// count takes as it is must be one normalisation leaves as a word or as a
+// separator), and under fuzzing.
+func TestCountTokensIsLenTokens(t *testing.T) {
+	b, err := os.ReadFile("testdata/article.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := strings.Split(string(b), "\n")
+	cases = append(cases, "", " ", "ـ", "أً", "ـــ قسد", "وٕ", "اٰ", "ﻻ", "½", "a\u00ADb", "٣ أيام", "ً ب")
+	for r := rune(0); r < 0x3000; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		c := string(r)
+		cases = append(cases, c, "ب"+c, c+"ب", "ب"+c+"ب", "ا"+c, "و"+c, c+"ً", "ً"+c, "a"+c+"1")
+	}
+	for _, s := range cases {
+		if got, want := CountTokens(s), len(Tokens(s)); got != want {
+			t.Errorf("CountTokens(%q) = %d, want len(Tokens) %d (%q)", s, got, want, Tokens(s))
+		}
+	}
+}
+
+func FuzzCountTokens(f *testing.F) {
+	f.Add("«تهديّدات “داعش” لم تنتهِ بعد»") // "«ISIS threats have not ended yet»"
+	f.Add("#قوات_سوريا_الديمقراطية (قسد)")  // "#Syrian_Democratic_Forces (SDF)"
+	f.Add("لـ”قسد”")                        // "to 'SDF'"
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := CountTokens(s), len(Tokens(s)); got != want {
+			t.Fatalf("CountTokens(%q) = %d, want len(Tokens) %d (%q)", s, got, want, Tokens(s))
+		}
+	})
+}
