@@ -368,7 +368,7 @@ func distinctStems(toks []string) []string {
 }
 
 func isStop(t string) bool {
-	if stopWords[t] || len([]rune(t)) < 2 {
+	if stopWords[t] || utf8.RuneCountInString(t) < 2 {
 		return true
 	}
 	return false

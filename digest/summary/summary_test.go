@@ -216,3 +216,66 @@ func TestSummarizeFillsBudget(t *testing.T) {
 		})
 	}
 }
+
+// stem works on the bytes of a token; it stems every word of the seed and
+// of the tests' articles as the rune-by-rune stem it replaced did.
+func TestStemIsRuneStem(t *testing.T) {
+	_, body := seed(t)
+	toks := arabic.Tokens(body)
+	for _, w := range []string{"والمقاتلين", "فالمقاتلين", "ولد", "فيها", "ها", "ي", "واوي", "ووو", "يهيه", "a", ""} {
+		toks = append(toks, arabic.Normalize(w))
+	}
+	for _, w := range toks {
+		if got, want := stem(w), stemRunes(w); got != want {
+			t.Errorf("stem(%q) = %q, want %q", w, got, want)
+		}
+	}
+}
+
+// stemRunes is stem as it was written over runes, to check the byte version against.
+func stemRunes(w string) string {
+	r := []rune(w)
+	for _, p := range [...]string{"وال", "بال", "كال", "فال", "لل", "ال"} {
+		pr := []rune(p)
+		if runesHavePrefix(r, pr) && len(r)-len(pr) >= 3 {
+			r = r[len(pr):]
+			goto suffixes
+		}
+	}
+	if len(r) >= 5 && (r[0] == 'و' || r[0] == 'ف') {
+		r = r[1:]
+	}
+suffixes:
+	for _, s := range [...]string{"ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"} {
+		sr := []rune(s)
+		if runesHaveSuffix(r, sr) && len(r)-len(sr) >= 3 {
+			r = r[:len(r)-len(sr)]
+		}
+	}
+	return string(r)
+}
+
+func runesHavePrefix(r, p []rune) bool {
+	if len(r) < len(p) {
+		return false
+	}
+	for i := range p {
+		if r[i] != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func runesHaveSuffix(r, s []rune) bool {
+	if len(r) < len(s) {
+		return false
+	}
+	off := len(r) - len(s)
+	for i := range s {
+		if r[off+i] != s[i] {
+			return false
+		}
+	}
+	return true
+}

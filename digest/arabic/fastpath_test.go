@@ -42,3 +42,43 @@ func FuzzCountTokens(f *testing.F) {
 		}
 	})
 }
+
+// normalize's fast path for text NFKC leaves alone gives what the full
+// path gives: on every line of the test article, on every rune below
+// U+3000 alone and between letters and marks it could compose or reorder
+// with, and under fuzzing.
+func TestNormalizeFastPathIsNFKC(t *testing.T) {
+	b, err := os.ReadFile("testdata/article.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := strings.Split(string(b), "\n")
+	for r := rune(0); r < 0x3000; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		c := string(r)
+		for _, around := range [][2]string{{"", ""}, {"ب", ""}, {"", "ب"}, {"ا", ""}, {"و", "ٔ"}, {"A", "\u0301"}, {"e", ""}, {"", "ّ"}, {"ِ", "ّ"}, {"ـ", "ٔ"}} {
+			cases = append(cases, around[0]+c+around[1], c+around[0]+around[1])
+		}
+	}
+	for _, s := range cases {
+		for _, zw := range []bool{false, true} {
+			if got, want := normalize(s, zw), normalizeNFKC(s, zw); got != want {
+				t.Errorf("normalize(%q, %v) = %q, want %q", s, zw, got, want)
+			}
+		}
+	}
+}
+
+func FuzzNormalizeFastPath(f *testing.F) {
+	f.Add("«تهديّدات “داعش” لم تنتهِ بعد»") // "«ISIS threats have not ended yet»"
+	f.Add("وٕ أَ آ ـ٣")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, zw := range []bool{false, true} {
+			if got, want := normalize(s, zw), normalizeNFKC(s, zw); got != want {
+				t.Fatalf("normalize(%q, %v) = %q, want %q", s, zw, got, want)
+			}
+		}
+	})
+}
