@@ -38,19 +38,38 @@ func stem(w string) string {
 	// lengths that must stay are counted in runes.
 	n := utf8.RuneCountInString(w)
 	stripped := false
-	for _, p := range [...]string{"وال", "بال", "كال", "فال", "لل", "ال"} {
-		if pn := utf8.RuneCountInString(p); strings.HasPrefix(w, p) && n-pn >= 3 {
-			w, n, stripped = w[len(p):], n-pn, true
+	for _, p := range stemPrefixes {
+		if strings.HasPrefix(w, p.s) && n-p.runes >= 3 {
+			w, n, stripped = w[len(p.s):], n-p.runes, true
 			break
 		}
 	}
 	if !stripped && n >= 5 && (strings.HasPrefix(w, "و") || strings.HasPrefix(w, "ف")) {
 		w, n = w[len("و"):], n-1
 	}
-	for _, s := range [...]string{"ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"} {
-		if sn := utf8.RuneCountInString(s); strings.HasSuffix(w, s) && n-sn >= 3 {
-			w, n = w[:len(w)-len(s)], n-sn
+	for _, s := range stemSuffixes {
+		if strings.HasSuffix(w, s.s) && n-s.runes >= 3 {
+			w, n = w[:len(w)-len(s.s)], n-s.runes
 		}
 	}
 	return w
 }
+
+// affix is a prefix or suffix stem strips, with its length in runes.
+type affix struct {
+	s     string
+	runes int
+}
+
+func affixes(ss ...string) []affix {
+	out := make([]affix, len(ss))
+	for i, s := range ss {
+		out[i] = affix{s, utf8.RuneCountInString(s)}
+	}
+	return out
+}
+
+var (
+	stemPrefixes = affixes("وال", "بال", "كال", "فال", "لل", "ال")
+	stemSuffixes = affixes("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+)
