@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"nashra/digest/arabic"
 	"nashra/digest/rouge"
@@ -311,4 +312,32 @@ func follows(body, a, b string) bool {
 		return i >= 0 && len(Split(before[i:])) == 1
 	}
 	return strings.HasSuffix(before, a)
+}
+
+// quoteAndDigit reads bytes; it says what strings.ContainsAny and
+// unicode.IsDigit say, on every rune alone and beside others, on broken
+// UTF-8, and under fuzzing.
+func TestQuoteAndDigit(t *testing.T) {
+	cases := []string{"", "\xd9", "\xd9\xa0", "\xd9" + "5", "\xc2" + "«", "«", "قال: “نعم”", "٣ أيام", "۵", "߁", "१"}
+	for r := rune(0); r < 0x3000; r++ {
+		cases = append(cases, string(r), "ب"+string(r)+"x", "\xd9"+string(r))
+	}
+	for _, s := range cases {
+		checkQuoteAndDigit(t, s)
+	}
+}
+
+func checkQuoteAndDigit(t *testing.T, s string) {
+	t.Helper()
+	q, d := quoteAndDigit(s)
+	wantQ := strings.ContainsAny(s, "«»\"“”")
+	wantD := strings.IndexFunc(s, unicode.IsDigit) >= 0
+	if (q == 1) != wantQ || (d == 1) != wantD {
+		t.Errorf("quoteAndDigit(%q) = %v, %v; want %v, %v", s, q, d, wantQ, wantD)
+	}
+}
+
+func FuzzQuoteAndDigit(f *testing.F) {
+	f.Add("قال: «نعم» في ٣ أيام")
+	f.Fuzz(func(t *testing.T, s string) { checkQuoteAndDigit(t, s) })
 }
