@@ -3,19 +3,20 @@
 // article in a digest.
 //
 // The lead sentence is always in, because news states its gist there. The
-// other sentences are ranked by a prior that decays slowly with position,
-// plus their centrality (how often the rest of the article repeats their
-// content words, under a light stemmer), less a penalty for run-on
-// sentences of more than 60 words. They are then taken in rank order as
-// long as the summary stays under budget but for one sentence: without its
-// longest sentence it is under the word budget. That is the evaluation
-// protocol's rule (a summary stops at the sentence that crosses the budget)
-// with the longest chosen sentence as the one that crosses, so the budget
-// is filled with the sentences the ranking wants rather than cut short by
-// one long sentence that happens to come early. Sentences that repeat the
-// title, that nearly repeat an already chosen sentence, or that are site
-// boilerplate (newsletter prompts, "read also", share prompts) are never
-// chosen.
+// other sentences are ranked by a learned linear scorer (learn.go, its
+// coefficients frozen in coefficients.go) over their position, length,
+// centrality (how often the rest of the article repeats their content
+// words, under a light stemmer), overlap with the lead and a few markers.
+// They are then taken in rank order up to the length Lead would have at
+// the same budget, with only one of the evaluation protocol's sentences
+// crossing the budget, and the words left filled with the best-ranked
+// sentence left out, cut at a clause. Under a hard word limit (the digest)
+// only sentences that fit under it are taken, and none is cut to fill it.
+// Sentences that repeat the title, that nearly repeat an already chosen
+// sentence, or that are site boilerplate (newsletter prompts, "read also",
+// share prompts) are never chosen; the hand weights (Defaults), which rank
+// by a position prior, centrality and a run-on penalty, remain for
+// comparison (`nashra eval --cv`).
 package summary
 
 import (
@@ -44,12 +45,12 @@ type Options struct {
 }
 
 // Summarize returns the sentences of the summary of body in document
-// order. title is the article's title, possibly empty; sentences that
+// order, ranked by the learned scorer (Learned). title is the article's title, possibly empty; sentences that
 // repeat it are left out. Sentences come from Split, after the lines of
 // hard-wrapped plain text are joined (see unwrap). The result is nil when
 // body has no usable sentence. Summarize is deterministic and safe for concurrent use.
 func Summarize(title, body string, opt Options) []string {
-	return summarize(title, body, opt, Defaults)
+	return summarize(title, body, opt, Learned)
 }
 
 // SummarizeWith is Summarize with other weights, for tuning them
@@ -97,8 +98,8 @@ type Params struct {
 	Model Model
 }
 
-// Defaults are the weights Summarize uses (see the README for how they
-// were chosen).
+// Defaults are the hand weights Summarize used before the learned scorer
+// beat them under cross-validation (see the README), kept to compare with.
 var Defaults = Params{
 	PosScale:    16,
 	CentWeight:  0.3,
@@ -136,6 +137,14 @@ func summarize(title, body string, opt Options, p Params) []string {
 		target = leadWords(body, opt.Words)
 		if p.Fill > 0 {
 			target = int(math.Round(float64(target) * p.Fill))
+		}
+		if opt.MaxWords > 0 {
+			// Sentences past the hard limit would be dropped after
+			// they were chosen: choose among those that fit. Nor is a
+			// sentence cut to fill it: under a hard limit (the digest)
+			// only a lead longer than the limit alone is cut (capWords).
+			target = min(target, opt.MaxWords)
+			p.CutToFill = false
 		}
 	} else if p.Fill > 0 && opt.Words > 0 {
 		opt.Words = max(1, int(math.Round(float64(opt.Words)*p.Fill)))

@@ -47,11 +47,22 @@ func TestSummarizeSeedArticle(t *testing.T) {
 	}
 }
 
+// uncut is a summary sentence as it is in the article: a sentence cut to
+// fill the budget (cutAt) loses its "…" and the quotation marks that close
+// what the cut left open.
+func uncut(s string) string {
+	cut, ok := strings.CutSuffix(s, "…")
+	if !ok {
+		return s
+	}
+	return strings.TrimRight(cut, "»”\"")
+}
+
 func positions(t *testing.T, body string, sents []string) []int {
 	t.Helper()
 	var out []int
 	for _, s := range sents {
-		i := strings.Index(body, s)
+		i := strings.Index(body, uncut(s))
 		if i < 0 {
 			t.Fatalf("summary sentence %q is not in the article", s)
 		}
@@ -187,7 +198,9 @@ func words(prefix string, n int) string {
 	return strings.Join(w, " ") + "."
 }
 
-func TestSummarizeFillsBudget(t *testing.T) {
+// The hand weights' stop rule (Defaults, without LeadLength) fills the
+// budget: the summary less its longest sentence stays under it.
+func TestHandWeightsFillBudget(t *testing.T) {
 	lead, b25, c25, d5 := words("a", 10), words("b", 25), words("c", 25), words("d", 5)
 	tests := []struct {
 		name string
@@ -209,9 +222,9 @@ func TestSummarizeFillsBudget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Summarize("", strings.Join(tt.body, "\n"), tt.opt)
+			got := SummarizeWith("", strings.Join(tt.body, "\n"), tt.opt, Defaults)
 			if !slices.Equal(got, tt.want) {
-				t.Errorf("Summarize(%d sentences, %+v) = %d sentences %.80q, want %.80q", len(tt.body), tt.opt, len(got), got, tt.want)
+				t.Errorf("SummarizeWith(Defaults, %d sentences, %+v) = %d sentences %.80q, want %.80q", len(tt.body), tt.opt, len(got), got, tt.want)
 			}
 		})
 	}
