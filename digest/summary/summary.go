@@ -45,8 +45,8 @@ type Options struct {
 }
 
 // Summarize returns the sentences of the summary of body in document
-// order, ranked by the learned scorer (Learned). title is the article's title, possibly empty; sentences that
-// repeat it are left out. Sentences come from Split, after the lines of
+// order, ranked by the learned scorer (Learned). title is the article's
+// title, possibly empty; sentences that repeat it are left out. Sentences come from Split, after the lines of
 // hard-wrapped plain text are joined (see unwrap). The result is nil when
 // body has no usable sentence. Summarize is deterministic and safe for concurrent use.
 func Summarize(title, body string, opt Options) []string {
