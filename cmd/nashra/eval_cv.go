@@ -25,7 +25,8 @@ import (
 // is reported is the margin over Lead on articles the choice never saw,
 // its mean and spread over the folds, at both budgets, and the length of
 // the summaries against Lead's. The weights chosen on all the articles are
-// printed last, to be frozen in code (summary.Defaults).
+// printed last (summary.Defaults keeps them, to compare with the learned
+// scorer that Summarize uses).
 
 // cvBudgets are the budgets the weights are chosen for, together.
 var cvBudgets = []rouge.Budget{rouge.Third, {Words: digestWords}}
@@ -274,7 +275,7 @@ func crossValidate(ctx context.Context, w io.Writer, dir string, k int) error {
 		fmt.Fprintf(w, "  %-10s %+6.2f   words %.2f× Lead's (on the articles it was chosen on)\n", b, 100*m, r)
 	}
 	if di := slices.Index(grid, summary.Defaults); di >= 0 && di != gi {
-		fmt.Fprintf(w, "the weights in use (summary.Defaults) differ: %s\n", describeParams(summary.Defaults))
+		fmt.Fprintf(w, "the hand weights kept in summary.Defaults differ: %s\n", describeParams(summary.Defaults))
 	}
 
 	learned, learnedRatios, err := crossValidateLearned(ctx, w, corpus, folds)

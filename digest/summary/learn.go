@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"nashra/digest/arabic"
 )
@@ -107,14 +108,46 @@ func features(sents []sentence, title []string) [][NumFeatures]float64 {
 		if endsWithColon(s.text) {
 			x[12] = 1
 		}
-		if strings.ContainsAny(s.text, "«»\"“”") {
-			x[13] = 1
-		}
-		if strings.IndexFunc(s.text, unicode.IsDigit) >= 0 {
-			x[14] = 1
-		}
+		x[13], x[14] = quoteAndDigit(s.text)
 	}
 	return out
+}
+
+// quoteAndDigit tells, as 1 or 0, whether s has a quotation mark (« » " “ ”)
+// and whether it has a digit (unicode.IsDigit), in one scan. Most of an
+// Arabic sentence is two-byte runes, among which only a few are digits
+// (U+0660–U+0669, U+06F0–U+06F9, U+07C0–U+07C9) or quotes, so those are
+// read from their bytes.
+func quoteAndDigit(s string) (quote, digit float64) {
+	for i := 0; i < len(s) && quote+digit < 2; {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if c == '"' {
+				quote = 1
+			} else if '0' <= c && c <= '9' {
+				digit = 1
+			}
+			i++
+		case 0xC2 <= c && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			switch d := s[i+1]; {
+			case c == 0xC2 && (d == 0xAB || d == 0xBB): // « »
+				quote = 1
+			case c == 0xD9 && 0xA0 <= d && d <= 0xA9, c == 0xDB && 0xB0 <= d && d <= 0xB9, c == 0xDF && 0x80 <= d && d <= 0x89:
+				digit = 1
+			}
+			i += 2
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == '“' || r == '”' {
+				quote = 1
+			} else if unicode.IsDigit(r) {
+				digit = 1
+			}
+			i += size
+		}
+	}
+	return quote, digit
 }
 
 // centrality is, for each sentence, the cosine between its content stems

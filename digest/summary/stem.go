@@ -1,6 +1,9 @@
 package summary
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // stopWords are frequent function words of news Arabic, in normalised form
 // (alef, ya and ta marbuta folded as digest/arabic folds them). They carry
@@ -31,48 +34,42 @@ var stopWords = func() map[string]bool {
 // count as one content word when measuring how central a sentence is. It is
 // never used for matching topics, where it would be too loose.
 func stem(w string) string {
-	r := []rune(w)
-	for _, p := range [...]string{"وال", "بال", "كال", "فال", "لل", "ال"} {
-		pr := []rune(p)
-		if hasPrefix(r, pr) && len(r)-len(pr) >= 3 {
-			r = r[len(pr):]
-			goto suffixes
+	// Tokens are valid UTF-8, so byte prefixes are rune prefixes; the
+	// lengths that must stay are counted in runes.
+	n := utf8.RuneCountInString(w)
+	stripped := false
+	for _, p := range stemPrefixes {
+		if strings.HasPrefix(w, p.s) && n-p.runes >= 3 {
+			w, n, stripped = w[len(p.s):], n-p.runes, true
+			break
 		}
 	}
-	if len(r) >= 5 && (r[0] == 'و' || r[0] == 'ف') {
-		r = r[1:]
+	if !stripped && n >= 5 && (strings.HasPrefix(w, "و") || strings.HasPrefix(w, "ف")) {
+		w, n = w[len("و"):], n-1
 	}
-suffixes:
-	for _, s := range [...]string{"ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"} {
-		sr := []rune(s)
-		if hasSuffix(r, sr) && len(r)-len(sr) >= 3 {
-			r = r[:len(r)-len(sr)]
+	for _, s := range stemSuffixes {
+		if strings.HasSuffix(w, s.s) && n-s.runes >= 3 {
+			w, n = w[:len(w)-len(s.s)], n-s.runes
 		}
 	}
-	return string(r)
+	return w
 }
 
-func hasPrefix(r, p []rune) bool {
-	if len(r) < len(p) {
-		return false
-	}
-	for i := range p {
-		if r[i] != p[i] {
-			return false
-		}
-	}
-	return true
+// affix is a prefix or suffix stem strips, with its length in runes.
+type affix struct {
+	s     string
+	runes int
 }
 
-func hasSuffix(r, s []rune) bool {
-	if len(r) < len(s) {
-		return false
+func affixes(ss ...string) []affix {
+	out := make([]affix, len(ss))
+	for i, s := range ss {
+		out[i] = affix{s, utf8.RuneCountInString(s)}
 	}
-	off := len(r) - len(s)
-	for i := range s {
-		if r[off+i] != s[i] {
-			return false
-		}
-	}
-	return true
+	return out
 }
+
+var (
+	stemPrefixes = affixes("وال", "بال", "كال", "فال", "لل", "ال")
+	stemSuffixes = affixes("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+)

@@ -3,19 +3,20 @@
 // article in a digest.
 //
 // The lead sentence is always in, because news states its gist there. The
-// other sentences are ranked by a prior that decays slowly with position,
-// plus their centrality (how often the rest of the article repeats their
-// content words, under a light stemmer), less a penalty for run-on
-// sentences of more than 60 words. They are then taken in rank order as
-// long as the summary stays under budget but for one sentence: without its
-// longest sentence it is under the word budget. That is the evaluation
-// protocol's rule (a summary stops at the sentence that crosses the budget)
-// with the longest chosen sentence as the one that crosses, so the budget
-// is filled with the sentences the ranking wants rather than cut short by
-// one long sentence that happens to come early. Sentences that repeat the
-// title, that nearly repeat an already chosen sentence, or that are site
-// boilerplate (newsletter prompts, "read also", share prompts) are never
-// chosen.
+// other sentences are ranked by a learned linear scorer (learn.go, its
+// coefficients frozen in coefficients.go) over their position, length,
+// centrality (how often the rest of the article repeats their content
+// words, under a light stemmer), overlap with the lead and a few markers.
+// They are then taken in rank order up to the length Lead would have at
+// the same budget, with only one of the evaluation protocol's sentences
+// crossing the budget, and the words left filled with the best-ranked
+// sentence left out, cut at a clause. Under a hard word limit (the digest)
+// only sentences that fit under it are taken, and none is cut to fill it.
+// Sentences that repeat the title, that nearly repeat an already chosen
+// sentence, or that are site boilerplate (newsletter prompts, "read also",
+// share prompts) are never chosen; the hand weights (Defaults), which rank
+// by a position prior, centrality and a run-on penalty, remain for
+// comparison (`nashra eval --cv`).
 package summary
 
 import (
@@ -44,12 +45,12 @@ type Options struct {
 }
 
 // Summarize returns the sentences of the summary of body in document
-// order. title is the article's title, possibly empty; sentences that
-// repeat it are left out. Sentences come from Split, after the lines of
+// order, ranked by the learned scorer (Learned). title is the article's
+// title, possibly empty; sentences that repeat it are left out. Sentences come from Split, after the lines of
 // hard-wrapped plain text are joined (see unwrap). The result is nil when
 // body has no usable sentence. Summarize is deterministic and safe for concurrent use.
 func Summarize(title, body string, opt Options) []string {
-	return summarize(title, body, opt, Defaults)
+	return summarize(title, body, opt, Learned)
 }
 
 // SummarizeWith is Summarize with other weights, for tuning them
@@ -97,8 +98,8 @@ type Params struct {
 	Model Model
 }
 
-// Defaults are the weights Summarize uses (see the README for how they
-// were chosen).
+// Defaults are the hand weights Summarize used before the learned scorer
+// beat them under cross-validation (see the README), kept to compare with.
 var Defaults = Params{
 	PosScale:    16,
 	CentWeight:  0.3,
@@ -137,6 +138,14 @@ func summarize(title, body string, opt Options, p Params) []string {
 		if p.Fill > 0 {
 			target = int(math.Round(float64(target) * p.Fill))
 		}
+		if opt.MaxWords > 0 {
+			// Sentences past the hard limit would be dropped after
+			// they were chosen: choose among those that fit. Nor is a
+			// sentence cut to fill it: under a hard limit (the digest)
+			// only a lead longer than the limit alone is cut (capWords).
+			target = min(target, opt.MaxWords)
+			p.CutToFill = false
+		}
 	} else if p.Fill > 0 && opt.Words > 0 {
 		opt.Words = max(1, int(math.Round(float64(opt.Words)*p.Fill)))
 	}
@@ -145,7 +154,7 @@ func summarize(title, body string, opt Options, p Params) []string {
 		// A lead longer than Lead's whole summary (lines that unwrap
 		// joined, where Lead stops at a line) is cut to its length.
 		sents[0].text = cutAt(sents[0].text, target)
-		sents[0].words = len(arabic.Tokens(sents[0].text))
+		sents[0].words = arabic.CountTokens(sents[0].text)
 	}
 	order := make([]int, 0, len(sents)-1)
 	for i := 1; i < len(sents); i++ {
@@ -268,7 +277,7 @@ func cutToFill(sents []sentence, order []int, chosen *[]*sentence, words, target
 			continue
 		}
 		cut := cutAt(s.text, n)
-		cw := len(arabic.Tokens(cut))
+		cw := arabic.CountTokens(cut)
 		if cw < cutMin || cw > n {
 			continue
 		}
@@ -368,7 +377,7 @@ func distinctStems(toks []string) []string {
 }
 
 func isStop(t string) bool {
-	if stopWords[t] || len([]rune(t)) < 2 {
+	if stopWords[t] || utf8.RuneCountInString(t) < 2 {
 		return true
 	}
 	return false
@@ -446,7 +455,7 @@ func leadWords(body string, words int) int {
 			if unicode.IsSpace(r) && i > 0 {
 				last, _ := utf8.DecodeLastRuneInString(line[:i])
 				if last == '.' || last == '!' || last == '?' || last == '؟' || last == '۔' {
-					n += len(arabic.Tokens(line[start:i]))
+					n += arabic.CountTokens(line[start:i])
 					start = i
 				}
 			}
@@ -454,7 +463,7 @@ func leadWords(body string, words int) int {
 		if n >= words {
 			return n
 		}
-		n += len(arabic.Tokens(line[start:]))
+		n += arabic.CountTokens(line[start:])
 	}
 	return n
 }

@@ -47,11 +47,22 @@ func TestSummarizeSeedArticle(t *testing.T) {
 	}
 }
 
+// uncut is a summary sentence as it is in the article: a sentence cut to
+// fill the budget (cutAt) loses its "…" and the quotation marks that close
+// what the cut left open.
+func uncut(s string) string {
+	cut, ok := strings.CutSuffix(s, "…")
+	if !ok {
+		return s
+	}
+	return strings.TrimRight(cut, "»”\"")
+}
+
 func positions(t *testing.T, body string, sents []string) []int {
 	t.Helper()
 	var out []int
 	for _, s := range sents {
-		i := strings.Index(body, s)
+		i := strings.Index(body, uncut(s))
 		if i < 0 {
 			t.Fatalf("summary sentence %q is not in the article", s)
 		}
@@ -187,7 +198,9 @@ func words(prefix string, n int) string {
 	return strings.Join(w, " ") + "."
 }
 
-func TestSummarizeFillsBudget(t *testing.T) {
+// The hand weights' stop rule (Defaults, without LeadLength) fills the
+// budget: the summary less its longest sentence stays under it.
+func TestHandWeightsFillBudget(t *testing.T) {
 	lead, b25, c25, d5 := words("a", 10), words("b", 25), words("c", 25), words("d", 5)
 	tests := []struct {
 		name string
@@ -209,10 +222,73 @@ func TestSummarizeFillsBudget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Summarize("", strings.Join(tt.body, "\n"), tt.opt)
+			got := SummarizeWith("", strings.Join(tt.body, "\n"), tt.opt, Defaults)
 			if !slices.Equal(got, tt.want) {
-				t.Errorf("Summarize(%d sentences, %+v) = %d sentences %.80q, want %.80q", len(tt.body), tt.opt, len(got), got, tt.want)
+				t.Errorf("SummarizeWith(Defaults, %d sentences, %+v) = %d sentences %.80q, want %.80q", len(tt.body), tt.opt, len(got), got, tt.want)
 			}
 		})
 	}
+}
+
+// stem works on the bytes of a token; it stems every word of the seed and
+// of the tests' articles as the rune-by-rune stem it replaced did.
+func TestStemIsRuneStem(t *testing.T) {
+	_, body := seed(t)
+	toks := arabic.Tokens(body)
+	for _, w := range []string{"والمقاتلين", "فالمقاتلين", "ولد", "فيها", "ها", "ي", "واوي", "ووو", "يهيه", "a", ""} {
+		toks = append(toks, arabic.Normalize(w))
+	}
+	for _, w := range toks {
+		if got, want := stem(w), stemRunes(w); got != want {
+			t.Errorf("stem(%q) = %q, want %q", w, got, want)
+		}
+	}
+}
+
+// stemRunes is stem as it was written over runes, to check the byte version against.
+func stemRunes(w string) string {
+	r := []rune(w)
+	for _, p := range [...]string{"وال", "بال", "كال", "فال", "لل", "ال"} {
+		pr := []rune(p)
+		if runesHavePrefix(r, pr) && len(r)-len(pr) >= 3 {
+			r = r[len(pr):]
+			goto suffixes
+		}
+	}
+	if len(r) >= 5 && (r[0] == 'و' || r[0] == 'ف') {
+		r = r[1:]
+	}
+suffixes:
+	for _, s := range [...]string{"ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"} {
+		sr := []rune(s)
+		if runesHaveSuffix(r, sr) && len(r)-len(sr) >= 3 {
+			r = r[:len(r)-len(sr)]
+		}
+	}
+	return string(r)
+}
+
+func runesHavePrefix(r, p []rune) bool {
+	if len(r) < len(p) {
+		return false
+	}
+	for i := range p {
+		if r[i] != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func runesHaveSuffix(r, s []rune) bool {
+	if len(r) < len(s) {
+		return false
+	}
+	off := len(r) - len(s)
+	for i := range s {
+		if r[off+i] != s[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -113,7 +113,7 @@ func capWords(chosen []*sentence, max int) []*sentence {
 	if total > max {
 		lead := *chosen[0]
 		lead.text = cutAt(lead.text, max)
-		lead.words = len(arabic.Tokens(lead.text))
+		lead.words = arabic.CountTokens(lead.text)
 		chosen = []*sentence{&lead}
 	}
 	return chosen
@@ -129,12 +129,12 @@ func cutAt(s string, max int) string {
 	// agrees, for the odd token a field holds two of.
 	n := max
 	for ; n > 0; n-- {
-		if len(arabic.Tokens(strings.Join(words[:min(n, len(words))], " "))) <= max {
+		if arabic.CountTokens(strings.Join(words[:min(n, len(words))], " ")) <= max {
 			break
 		}
 	}
 	cut := strings.Join(words[:min(n, len(words))], " ")
-	if i := strings.LastIndexAny(cut, "،؛,;"); i > 0 && len(arabic.Tokens(cut[:i])) >= max/2 {
+	if i := strings.LastIndexAny(cut, "،؛,;"); i > 0 && arabic.CountTokens(cut[:i]) >= max/2 {
 		cut = cut[:i]
 	}
 	cut = strings.TrimRightFunc(cut, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '»' && r != '”' })
