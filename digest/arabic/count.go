@@ -30,8 +30,7 @@ func CountTokens(s string) int {
 				// hamzas, U+0653–U+0655): dropped inside a word, and a word
 				// of marks alone is none
 				word = true
-			case r == '،', r == '؛', r == '؟', r == '«', r == '»', r == '“', r == '”', r == '‘', r == '’',
-				r == '–', r == '—', r == '…', r == 0x00A0:
+			case newsPunct(r), r == '…', r == 0x00A0:
 				// separators before and after normalisation
 			default:
 				return len(Tokens(s))

@@ -115,12 +115,22 @@ func nfkcInert(s string) bool {
 		i += size
 		switch {
 		case 0x0621 <= r && r <= 0x0652, 0x0656 <= r && r <= 0x066D:
-		case r == '،', r == '؛', r == '؟', r == '«', r == '»', r == '“', r == '”', r == '‘', r == '’', r == '–', r == '—':
+		case newsPunct(r):
 		default:
 			return false // RuneError for an invalid byte too
 		}
 	}
 	return true
+}
+
+// newsPunct reports the punctuation of Arabic news that NFKC leaves as it
+// is and that separates words before normalisation and after it.
+func newsPunct(r rune) bool {
+	switch r {
+	case '،', '؛', '؟', '«', '»', '“', '”', '‘', '’', '–', '—':
+		return true
+	}
+	return false
 }
 
 // respellings are the same word spelt two ways in the press, each pair

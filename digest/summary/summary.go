@@ -452,12 +452,9 @@ func leadWords(body string, words int) int {
 			if n >= words {
 				return n
 			}
-			if unicode.IsSpace(r) && i > 0 {
-				last, _ := utf8.DecodeLastRuneInString(line[:i])
-				if last == '.' || last == '!' || last == '?' || last == '؟' || last == '۔' {
-					n += arabic.CountTokens(line[start:i])
-					start = i
-				}
+			if unicode.IsSpace(r) && i > 0 && endsProtocolSentence(line[:i], line[i:]) {
+				n += arabic.CountTokens(line[start:i])
+				start = i
 			}
 		}
 		if n >= words {
