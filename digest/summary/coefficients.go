@@ -3,7 +3,7 @@
 package summary
 
 // Learned is the sentence scorer fitted on all 102 EASC articles, with the
-// hyper-parameters chosen by cross-validation over them: fit to ranking (pairs 0.2 apart), L2 0.1, redundancy 0.7, stop filled to 1 of Lead's length, the rest filled with a cut sentence.
+// hyper-parameters chosen by cross-validation over them: fit to ranking (pairs 0.2 apart), L2 1, redundancy 0.7, stop filled to 1 of Lead's length, the rest filled with a cut sentence.
 var Learned = Params{
 	LongWords:   60,
 	MinWords:    4,
@@ -13,26 +13,26 @@ var Learned = Params{
 	Fill:        1,
 	CutToFill:   true,
 	Model: Model{W: [NumFeatures]float64{
-		2.5574797386210404e-20, // bias
-		-0.21285116202766113,   // second sentence
-		0.7688971382725971,     // 1/(1+position)
-		0.5798646544078069,     // exp(-position/8)
-		-0.42474246899340906,   // relative position
-		-0.28385411421500273,   // relative position²
-		0.2320303737428899,     // log words
-		-0.7215326308144726,    // run-on (>60 words)
-		-0.20445385208492192,   // short (<8 words)
-		1.1670533833260477,     // centrality
-		0.9056342330145417,     // overlap with the lead
+		-1.564062741949334e-18, // bias
+		0.030813621537847103,   // second sentence
+		0.3890925442071962,     // 1/(1+position)
+		0.23990957500828483,    // exp(-position/8)
+		-0.19211376934349642,   // relative position
+		-0.16062613587258057,   // relative position²
+		0.05762170202553521,    // log words
+		-0.14761355318373676,   // run-on (>60 words)
+		-0.08898655144998932,   // short (<8 words)
+		0.37263297222177877,    // centrality
+		0.40132327070622376,    // overlap with the lead
 		0,                      // overlap with the title
-		0.14675684958421095,    // ends with a colon
-		-0.03223225545543122,   // has a quotation
-		-0.20184555693310116,   // has a number
+		0.0008738869194663214,  // ends with a colon
+		-0.002450748685382165,  // has a quotation
+		-0.038855601930860496,  // has a number
 	}},
 }
 
 // LearnedL2 is the L2 penalty Learned was fitted with.
-const LearnedL2 = 0.1
+const LearnedL2 = 1
 
 // LearnedRanking tells whether Learned was fitted to rank the sentences of an
 // article (FitRanking, pairs LearnedGap apart) rather than to their labels (Fit).

@@ -15,6 +15,8 @@ import (
 //     sentences and headlines as a pause;
 //   - between digits (2.5) or between Latin letters and digits (7al.net);
 //   - after a single Latin letter, an initial (U.S., J. Smith);
+//   - after a single Arabic letter and before a letter, an abbreviation
+//     (ق.م, ص.ب, أ.د);
 //   - inside a «…» quotation that closes on the same line.
 //
 // Closing quotes and brackets right after the end mark stay with their
@@ -123,11 +125,18 @@ func fullStop(rs []rune, i int) bool {
 	if isLatinAlnum(prev) && isLatinAlnum(next) || unicode.IsDigit(prev) && unicode.IsDigit(next) {
 		return false // 2.5, ٢.٥, 7al.net, v1.2
 	}
-	if isLatin(prev) && (i < 2 || !unicode.IsLetter(rs[i-2])) {
+	initial := i < 2 || !unicode.IsLetter(rs[i-2]) // prev is a word of one letter
+	if isLatin(prev) && initial {
 		return false // an initial: U.S., J. Smith
+	}
+	if isArabicLetter(prev) && initial && isArabicLetter(next) {
+		return false // an abbreviation: ق.م (BC), ص.ب (PO box), أ.د
 	}
 	return true
 }
+
+// isArabicLetter reports a letter of the Arabic block (U+0600–U+06FF).
+func isArabicLetter(r rune) bool { return 0x0600 <= r && r <= 0x06FF && unicode.IsLetter(r) }
 
 func isLatin(r rune) bool { return r < 0x250 && unicode.IsLetter(r) }
 

@@ -38,6 +38,22 @@ func TestSplit(t *testing.T) {
 			want: []string{"ارتفع المعدل إلى 2.5 بالمئة و٣.٧ مليون.", "انتهى."},
 		},
 		{
+			// "Tremors lasted 16 years before Vesuvius erupted (79 BC) and
+			// also those before Kilauea." — ق.م (BC), ص.ب (PO box): Arabic
+			// abbreviations, one letter, a full stop and the next letter.
+			name: "arabic abbreviations",
+			in:   "استمرت الهزات 16 عاما قبل ثوران بركان فيزوف (79 ق.م) وكذلك قبل بركان كيلوا. راسلونا على ص.ب 1234.",
+			want: []string{"استمرت الهزات 16 عاما قبل ثوران بركان فيزوف (79 ق.م) وكذلك قبل بركان كيلوا.", "راسلونا على ص.ب 1234."},
+		},
+		{
+			// "It was founded in 1990 AD. Then it grew." "It ended.He said" —
+			// a one-letter word before a spaced full stop, or a full stop
+			// with no space after a longer word, still ends a sentence.
+			name: "one-letter word ending a sentence",
+			in:   "تأسست عام 1990 م. ثم توسعت. انتهى.وقال إنه مستمر.",
+			want: []string{"تأسست عام 1990 م.", "ثم توسعت.", "انتهى.", "وقال إنه مستمر."},
+		},
+		{
 			// "The U.S. envoy J. Smith visited 7al.net today."
 			name: "latin initials and domains",
 			in:   "زار مبعوث U.S. السيد J. Smith موقع 7al.net اليوم. ثم غادر.",
