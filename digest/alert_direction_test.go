@@ -29,3 +29,20 @@ func TestAlertReadsInItsDirection(t *testing.T) {
 		}
 	}
 }
+
+// A summary sentence that was a list item in the article reads in an alert
+// without its bullet, as in a digest.
+func TestAlertDropsListBullets(t *testing.T) {
+	a := articles.Article{
+		Title: "معهد ثربانتس يدعو الأطفال إلى مسابقة رسم", // the Cervantes institute invites children to a drawing contest
+		Link:  "https://7al.net/2026/11/30/art/",
+		Summary: []string{
+			"دعا معهد ثربانتس بعمان الأطفال للمشاركة بمسابقة الرسم الأولى.", // invited children to its first drawing contest
+			"- تُرسل الرسومات قبل يوم 23 أيار.",                              // - drawings are sent before 23 May
+		},
+	}
+	got := RenderAlert(a, "ar")
+	if !strings.Contains(got, "الأولى. تُرسل الرسومات") {
+		t.Errorf("the list item keeps its bullet, or is lost:\n%s", got)
+	}
+}

@@ -223,9 +223,9 @@ func RenderAlert(a articles.Article, lang string) string {
 	} else {
 		sb.WriteString("<b>" + title + "</b>")
 	}
-	summary := a.Summary
-	if len(summary) > alertSentences {
-		summary = summary[:alertSentences]
+	var summary []string
+	for _, s := range a.Summary[:min(len(a.Summary), alertSentences)] {
+		summary = append(summary, withoutBullet(s))
 	}
 	if s := plainHashtags(strings.TrimSpace(strings.Join(summary, " "))); s != "" && utf16Len(sb.String()+s) < MaxMessageLen-64 {
 		sb.WriteString("\n" + html.EscapeString(s))

@@ -3,6 +3,7 @@ package digest
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"nashra/digest/summary"
 )
@@ -13,7 +14,8 @@ import (
 const MaxSummarySentences = 2
 
 // shownSummary is the summary as a digest shows it: at most
-// MaxSummarySentences sentences, hashtags written as words. The sentences
+// MaxSummarySentences sentences, hashtags written as words, a list item
+// without its bullet (the digest lays the sentences out itself). The sentences
 // are cut where the summariser cuts them (summary.Split: not inside 3.5,
 // U.S. or an ellipsis used as a pause), so a stored summary whose items
 // hold more than one sentence is still cut right.
@@ -23,9 +25,25 @@ func shownSummary(sentences []string) []string {
 		if len(out) == MaxSummarySentences {
 			break
 		}
-		out = append(out, plainHashtags(s))
+		out = append(out, plainHashtags(withoutBullet(s)))
 	}
 	return out
+}
+
+// bullets are the marks that open a list item in an article's text.
+const bullets = "-–—•*·▪●◦‣"
+
+// withoutBullet drops the bullet that opens s when s is a list item: the
+// mark, then a space. "-5 درجات" and a dash inside a dateline stay.
+func withoutBullet(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || !strings.ContainsRune(bullets, r) {
+		return s
+	}
+	if rest := strings.TrimLeftFunc(s[n:], unicode.IsSpace); len(rest) < len(s)-n && rest != "" {
+		return rest
+	}
+	return s
 }
 
 // plainHashtags writes each hashtag as the words it stands for:

@@ -47,6 +47,18 @@ func TestShownSummaryTwoSentences(t *testing.T) {
 		{"hashtags become words",
 			[]string{"بيان #قسد اليوم.", "#التحالف_الدولي يرد."}, // "SDF statement today. The coalition answers."
 			[]string{"بيان قسد اليوم.", "التحالف الدولي يرد."}},
+		{"a list item's marker is dropped",
+			// "The institute in Amman invites children to draw. - Drawings are sent before 23 May."
+			[]string{"دعا معهد ثربانتس بعمان الأطفال للرسم.", "- تُرسل الرسومات قبل يوم 23 أيار."},
+			[]string{"دعا معهد ثربانتس بعمان الأطفال للرسم.", "تُرسل الرسومات قبل يوم 23 أيار."}},
+		{"every kind of bullet, and only at the start",
+			// "• Prizes are given on Thursday. * Where does a design's idea come from?"
+			[]string{"• تُقدَّم الجوائز يوم الخميس.", "* كيف تأتي فكرة التصميم؟"},
+			[]string{"تُقدَّم الجوائز يوم الخميس.", "كيف تأتي فكرة التصميم؟"}},
+		{"a dash that is not a bullet stays",
+			// "-5 degrees tonight. Amman - Al-Rai - the institute invited…"
+			[]string{"-5 درجات الليلة.", "عمان - الرأي - دعا المعهد."},
+			[]string{"-5 درجات الليلة.", "عمان - الرأي - دعا المعهد."}},
 		{"one sentence", []string{"جملة واحدة"}, []string{"جملة واحدة"}},
 		{"none", nil, nil},
 	}
