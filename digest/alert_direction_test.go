@@ -38,7 +38,7 @@ func TestAlertDropsListBullets(t *testing.T) {
 		Link:  "https://7al.net/2026/11/30/art/",
 		Summary: []string{
 			"دعا معهد ثربانتس بعمان الأطفال للمشاركة بمسابقة الرسم الأولى.", // invited children to its first drawing contest
-			"- تُرسل الرسومات قبل يوم 23 أيار.",                              // - drawings are sent before 23 May
+			"- تُرسل الرسومات قبل يوم 23 أيار.",                             // - drawings are sent before 23 May
 		},
 	}
 	got := RenderAlert(a, "ar")
