@@ -9,8 +9,8 @@ import (
 )
 
 // What makes a summary one a reader can trust on its own: no sentence
-// that leans on one left out, no quotation left open, and, for the
-// digest, a hard limit on its length.
+// that leans on one left out or announces one left out, no quotation left
+// open, and, for the digest, a hard limit on its length.
 
 // danglingOpeners are the first words (normalised, as arabic.Tokens gives
 // them) of a sentence that reports what someone named in the sentence
@@ -30,10 +30,15 @@ var danglingOpeners = func() map[string]bool {
 }()
 
 // standsWith reports whether s may join chosen: a sentence that opens by
-// carrying on the one before it («وأضاف…») only right after that one.
+// carrying on the one before it («وأضاف…») only right after that one, and
+// one that ends on a colon, announcing what follows (a list, a statement),
+// only right before the sentence it announces.
 func standsWith(s *sentence, chosen []*sentence, sents []sentence) bool {
 	if danglingOpeners[s.first] {
 		return s.pos > 0 && slices.Contains(chosen, &sents[s.pos-1])
+	}
+	if endsWithColon(s.text) && (s.pos+1 == len(sents) || !slices.Contains(chosen, &sents[s.pos+1])) {
+		return false
 	}
 	// A quotation that opens here and closes in a later sentence would be
 	// left open; one that closes here opened in the sentence before.

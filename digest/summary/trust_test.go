@@ -76,3 +76,27 @@ func TestDigestSummaryBounds(t *testing.T) {
 		}
 	}
 }
+
+// A sentence that ends on a colon announces what comes after it (a list,
+// a statement): alone it promises the reader something the summary does
+// not give. It is in a summary only right before the sentence it opens.
+func TestSummaryLeavesNoColonHanging(t *testing.T) {
+	body := strings.Join([]string{
+		"أعلنت الإدارة الذاتية اليوم خطة لإعادة النازحين من مخيم الهول إلى مناطقهم في ريف دير الزور والرقة بالتنسيق مع وجهاء العشائر والمجالس المحلية في تلك المناطق.", // The AANES announced a plan to return al-Hol's displaced to Deir ez-Zor and Raqqa, with the tribes and local councils.
+		"تمر خطة إعادة النازحين من مخيم الهول بمرحلتين وهما:", // The plan to return al-Hol's displaced has two stages:
+		"تسجيل أسماء العائلات: وتتولاه لجان من المجالس المحلية في دير الزور والرقة تزور المخيم وتدون أسماء العائلات الراغبة في العودة وتدقق أوضاعها الأمنية وتتأكد من جاهزية القرى التي ستعود إليها من حيث الخدمات والمدارس والمراكز الصحية.", // Registering the families: committees visit the camp… (a long item)
+		"نقل العائلات: وتنطلق القوافل من مخيم الهول بحماية قوى الأمن الداخلي بعد أن تنتهي اللجان من التسجيل وتستمر حتى عودة آخر عائلة مسجلة إلى قريتها في ريف دير الزور أو الرقة.",                                                            // Moving the families: convoys leave under guard… (a long item)
+	}, "\n\n")
+	for _, opt := range []Options{digestOpt, {Words: 60, MaxSentences: 3}, {MaxSentences: 2}, {Words: 30}} {
+		got := Summarize("", body, opt)
+		for i, s := range got {
+			if !strings.HasSuffix(strings.TrimSpace(s), ":") {
+				continue
+			}
+			after := body[strings.Index(body, s)+len(s):]
+			if i+1 == len(got) || !strings.HasPrefix(strings.TrimSpace(after), got[i+1]) {
+				t.Errorf("Summarize(%+v) = %q: %q announces a sentence the summary leaves out", opt, got, s)
+			}
+		}
+	}
+}
