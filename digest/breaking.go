@@ -225,9 +225,9 @@ func RenderAlert(a articles.Article, lang string) string {
 	}
 	var summary []string
 	for _, s := range a.Summary[:min(len(a.Summary), alertSentences)] {
-		summary = append(summary, withoutBullet(s))
+		summary = append(summary, shownSentence(s))
 	}
-	if s := plainHashtags(strings.TrimSpace(strings.Join(summary, " "))); s != "" && utf16Len(sb.String()+s) < MaxMessageLen-64 {
+	if s := strings.TrimSpace(strings.Join(summary, " ")); s != "" && utf16Len(sb.String()+s) < MaxMessageLen-64 {
 		sb.WriteString("\n" + html.EscapeString(s))
 	}
 	// The story reads in its own direction, whatever the label's language,

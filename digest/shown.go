@@ -14,8 +14,7 @@ import (
 const MaxSummarySentences = 2
 
 // shownSummary is the summary as a digest shows it: at most
-// MaxSummarySentences sentences, hashtags written as words, a list item
-// without its bullet (the digest lays the sentences out itself). The sentences
+// MaxSummarySentences sentences, each as shownSentence writes it. The sentences
 // are cut where the summariser cuts them (summary.Split: not inside 3.5,
 // U.S. or an ellipsis used as a pause), so a stored summary whose items
 // hold more than one sentence is still cut right.
@@ -25,9 +24,22 @@ func shownSummary(sentences []string) []string {
 		if len(out) == MaxSummarySentences {
 			break
 		}
-		out = append(out, plainHashtags(withoutBullet(s)))
+		out = append(out, shownSentence(s))
 	}
 	return out
+}
+
+// shownSentence is a summary sentence as a digest or an alert shows it:
+// hashtags written as words, a list item without its bullet (the message
+// lays the sentences out itself), and a sentence the summariser cut at a
+// semicolon ended with a full stop, so that it does not read as unfinished.
+func shownSentence(s string) string {
+	s = plainHashtags(withoutBullet(s))
+	if t := strings.TrimRightFunc(s, unicode.IsSpace); strings.HasSuffix(t, "؛") || strings.HasSuffix(t, ";") {
+		_, n := utf8.DecodeLastRuneInString(t)
+		return strings.TrimRightFunc(t[:len(t)-n], unicode.IsSpace) + "."
+	}
+	return s
 }
 
 // bullets are the marks that open a list item in an article's text.

@@ -59,6 +59,10 @@ func TestShownSummaryTwoSentences(t *testing.T) {
 			// "-5 degrees tonight. Amman - Al-Rai - the institute invited…"
 			[]string{"-5 درجات الليلة.", "عمان - الرأي - دعا المعهد."},
 			[]string{"-5 درجات الليلة.", "عمان - الرأي - دعا المعهد."}},
+		{"a sentence the summariser cut at a semicolon ends with a full stop",
+			// "Nature means the physical world; The word refers to the world's phenomena;"
+			[]string{"الطبيعة تعني العالم الفيزيائي ؛", "وتشير كلمة الطبيعة إلى ظاهرة العالم الفيزيائي؛"},
+			[]string{"الطبيعة تعني العالم الفيزيائي.", "وتشير كلمة الطبيعة إلى ظاهرة العالم الفيزيائي."}},
 		{"one sentence", []string{"جملة واحدة"}, []string{"جملة واحدة"}},
 		{"none", nil, nil},
 	}
