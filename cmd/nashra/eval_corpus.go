@@ -26,7 +26,18 @@ type cvArticle struct {
 	leadR1    []float64
 	leadWords []int
 	cands     []summary.Candidate
-	labels    []float64 // per candidate: how much of it the references keep
+	labels    []float64    // per candidate: how much of it the references keep
+	human     []humanScore // per reference, when there are two or more
+}
+
+// humanScore is one reference scored as a summary against the other
+// references, and Lead at that reference's length against the same ones.
+type humanScore struct {
+	// ROUGE-1 F1, averaged over the other references, of the reference,
+	// of Lead to the sentence that reaches its length (as the protocol's
+	// Lead stops), and of Lead cut at exactly its length.
+	human, lead, leadCut  float64
+	humanWords, leadWords int
 }
 
 // loadCorpus reads dir as rouge.Evaluate does (article folders in name
@@ -77,6 +88,16 @@ func loadArticle(dir string) (*cvArticle, error) {
 		a.budget = append(a.budget, words)
 		a.leadR1 = append(a.leadR1, a.r1(lead))
 		a.leadWords = append(a.leadWords, len(lead))
+	}
+	if len(refToks) > 1 {
+		for k, t := range refToks {
+			lead := rouge.Tokens(strings.Join(rouge.Lead(text, len(t)), "\n"))
+			a.human = append(a.human, humanScore{
+				human: a.r1Except(unigrams(t), len(t), k), lead: a.r1Except(unigrams(lead), len(lead), k),
+				leadCut:    a.r1Except(unigrams(lead[:min(len(lead), len(t))]), min(len(lead), len(t)), k),
+				humanWords: len(t), leadWords: len(lead),
+			})
+		}
 	}
 	a.cands = summary.Candidates("", text)
 	a.labels = make([]float64, len(a.cands))
@@ -129,12 +150,24 @@ func unigrams(t []string) map[string]int {
 // r1 is ROUGE-1 F1 of hyp against the article's references, averaged
 // over them: rouge.ScoreTokens's R1 without the cost of ROUGE-2 and -L.
 func (a *cvArticle) r1(hyp []string) float64 {
-	if len(a.refs) == 0 {
+	return a.r1Except(unigrams(hyp), len(hyp), -1)
+}
+
+// r1Except is ROUGE-1 F1 of a summary of n tokens counted in h, averaged
+// over the references but reference skip (none when skip is -1).
+func (a *cvArticle) r1Except(h map[string]int, n, skip int) float64 {
+	refs := len(a.refs)
+	if skip >= 0 {
+		refs--
+	}
+	if refs <= 0 || n == 0 {
 		return 0
 	}
-	h := unigrams(hyp)
 	sum := 0.0
 	for i, r := range a.refs {
+		if i == skip {
+			continue
+		}
 		overlap := 0
 		for w, c := range h {
 			overlap += min(c, r[w])
@@ -142,11 +175,11 @@ func (a *cvArticle) r1(hyp []string) float64 {
 		if overlap == 0 {
 			continue
 		}
-		p := float64(overlap) / float64(len(hyp))
+		p := float64(overlap) / float64(n)
 		rr := float64(overlap) / float64(a.refN[i])
 		sum += 2 * p * rr / (p + rr)
 	}
-	return sum / float64(len(a.refs))
+	return sum / float64(refs)
 }
 
 // score summarises the article at budget bi with p and scores it.

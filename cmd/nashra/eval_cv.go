@@ -226,6 +226,7 @@ func crossValidate(ctx context.Context, w io.Writer, dir string, k int) error {
 	folds := cvFolds(t.ids, topicOf, k)
 	fmt.Fprintf(w, "%d articles, %d folds by topic, %d sets of weights; R1 of the summary less R1 of Lead, in points, on the fold left out\n\n", len(t.ids), k, len(grid))
 	reportOracle(w, corpus, folds)
+	reportHuman(w, corpus, folds)
 	margins := make([][]float64, len(cvBudgets))
 	ratios := make([][]float64, len(cvBudgets))
 	for f, test := range folds {

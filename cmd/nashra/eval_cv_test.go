@@ -68,7 +68,7 @@ func TestEvalCrossValidates(t *testing.T) {
 	}
 	for _, want := range []string{"2 articles, 2 folds by topic", "fold 1: 1 article ", "(politics)", "(security)",
 		"cross-validated, mean ± standard deviation", "one third", "60 words", "chosen on all 2 articles",
-		"learned scorer, cross-validated, mean ± standard deviation", "oracle (sees the references", "package summary", "var Learned = Params{", "const LearnedL2"} {
+		"learned scorer, cross-validated, mean ± standard deviation", "oracle (sees the references", "human agreement (each reference", "package summary", "var Learned = Params{", "const LearnedL2"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval --cv lacks %q:\n%s", want, out)
 		}

@@ -85,3 +85,54 @@ func reportOracle(w io.Writer, corpus []*cvArticle, folds [][]int) {
 	}
 	fmt.Fprintln(w)
 }
+
+// reportHuman writes how a human extract fares against Lead when the other
+// humans judge both: each reference scored against the other references,
+// beside Lead scored against the same ones, at that reference's length:
+// cut at exactly that many words, and to the sentence that reaches it, as
+// the protocol's Lead stops. It is the margin over Lead that agreeing with
+// people buys on this corpus, to set beside the margins asked of the
+// summariser. Margins are per fold and their mean and spread.
+func reportHuman(w io.Writer, corpus []*cvArticle, folds [][]int) {
+	var cutM, leadM []float64
+	var human, lead, cut, hw, lw float64
+	n := 0
+	for _, fold := range folds {
+		mc, ml, k := 0.0, 0.0, 0
+		for _, ai := range fold {
+			for _, h := range corpus[ai].human {
+				mc += h.human - h.leadCut
+				ml += h.human - h.lead
+				human += h.human
+				lead += h.lead
+				cut += h.leadCut
+				hw += float64(h.humanWords)
+				lw += float64(h.leadWords)
+				k++
+			}
+		}
+		if k > 0 {
+			cutM = append(cutM, 100*mc/float64(k))
+			leadM = append(leadM, 100*ml/float64(k))
+		}
+		n += k
+	}
+	if n == 0 {
+		return
+	}
+	N := float64(n)
+	fmt.Fprintf(w, "human agreement (each reference scored against the other references; human %.2f, %.0f words), against Lead scored the same way:\n", 100*human/N, hw/N)
+	for _, r := range []struct {
+		name    string
+		r1, wds float64
+		m       []float64
+	}{{"cut at its length", cut, hw, cutM}, {"to the sentence reaching it", lead, lw, leadM}} {
+		mean, sd := meanSD(r.m)
+		fmt.Fprintf(w, "  Lead %-28s %.2f (%.0f words): human %+.2f ± %.2f   folds", r.name, 100*r.r1/N, r.wds/N, mean, sd)
+		for _, f := range r.m {
+			fmt.Fprintf(w, " %+.2f", f)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
+}
