@@ -100,3 +100,26 @@ func TestSummaryLeavesNoColonHanging(t *testing.T) {
 		}
 	}
 }
+
+// A lead that ends on a colon brings the sentence it announces when the
+// limits allow, and otherwise ends with «…», so the summary does not stop
+// on a promise.
+func TestLeadEndingOnAColon(t *testing.T) {
+	body := strings.Join([]string{
+		"قالت القيادة العامة لقوات سوريا الديمقراطية في بيان صدر مساء اليوم:",                                              // The SDF general command said in a statement this evening:
+		"«أحبطت قواتنا بدعم من التحالف الدولي هجوماً لخلايا داعش على سجن الصناعة في الحسكة، واعتقلت عشرة من المهاجمين».",   // «Our forces, backed by the coalition, foiled an ISIS attack on the Sina'a prison in Hasakah and arrested ten attackers».
+		"وشهدت مدينة الحسكة خلال الأشهر الماضية توتراً أمنياً متكرراً في محيط السجن ومخيم الهول وفي ريف دير الزور الشرقي.", // Hasakah saw repeated tension around the prison and al-Hol.
+		"ويضم سجن الصناعة آلاف المحتجزين من عناصر تنظيم داعش من جنسيات مختلفة.",                                            // The prison holds thousands of ISIS detainees.
+	}, "\n\n")
+	for _, opt := range []Options{digestOpt, {Words: 60, MaxSentences: 3}, {MaxSentences: 2}} {
+		got := Summarize("", body, opt)
+		if len(got) < 2 || !strings.HasPrefix(got[1], "«أحبطت قواتنا") {
+			t.Errorf("Summarize(%+v) = %q; want the lead and the statement it announces", opt, got)
+		}
+	}
+	// With room for one sentence only, the lead says it is cut.
+	got := Summarize("", body, Options{MaxSentences: 1})
+	if len(got) != 1 || !strings.HasSuffix(got[0], "…") || strings.HasSuffix(strings.TrimSuffix(got[0], "…"), ":") {
+		t.Errorf("one sentence: %q; want the lead ending in «…» instead of the colon", got)
+	}
+}
