@@ -2,7 +2,12 @@ package digest
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"nashra/digest/arabic"
 )
 
 func TestPlainHashtags(t *testing.T) {
@@ -71,4 +76,26 @@ func TestShownSummaryTwoSentences(t *testing.T) {
 			t.Errorf("%s: shownSummary(%q) = %q; want %q", tt.name, tt.in, got, tt.want)
 		}
 	}
+}
+
+// Whatever the text, the way a digest shows a sentence changes marks, not
+// words: the words of the shown sentence are those of the sentence with
+// its hashtags written out, it is valid UTF-8 when the sentence is, and it
+// never ends on a semicolon.
+func FuzzShownSentence(f *testing.F) {
+	for _, s := range []string{"- تُرسل الرسومات قبل يوم 23 أيار.", "• بند", "الطبيعة تعني العالم ؛ ", "#قسد؛", "-5 درجات", "* ", "- ", "؛", "a;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := shownSentence(s)
+		if want := arabic.Tokens(plainHashtags(s)); !slices.Equal(arabic.Tokens(got), want) {
+			t.Fatalf("shownSentence(%q) = %q: words %q; want %q", s, got, arabic.Tokens(got), want)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Fatalf("shownSentence(%q) = %q: not UTF-8", s, got)
+		}
+		if end := strings.TrimRightFunc(got, unicode.IsSpace); strings.HasSuffix(end, "؛") || strings.HasSuffix(end, ";") {
+			t.Fatalf("shownSentence(%q) = %q ends on a semicolon", s, got)
+		}
+	})
 }
