@@ -192,8 +192,20 @@ func overlap(a, b []string) float64 {
 }
 
 func endsWithColon(s string) bool {
-	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '.' })
-	return strings.HasSuffix(s, ":") || strings.HasSuffix(s, "：")
+	_, ok := beforeColon(s)
+	return ok
+}
+
+// beforeColon returns s without the colon it ends on (and the spaces and
+// full stop around it), and whether it ends on one.
+func beforeColon(s string) (string, bool) {
+	t := strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '.' })
+	for _, colon := range [...]string{":", "："} {
+		if strings.HasSuffix(t, colon) {
+			return strings.TrimRightFunc(strings.TrimSuffix(t, colon), unicode.IsSpace), true
+		}
+	}
+	return s, false
 }
 
 // Score is the model's score of a feature vector.

@@ -246,14 +246,12 @@ func summarize(title, body string, opt Options, p Params) []string {
 	}
 	// So does a lead that ends on a colon, announcing what follows (a
 	// statement, a list); otherwise it ends with «…» where the colon was.
-	if endsWithColon(sents[0].text) && (len(sents) == 1 || !slices.Contains(chosen, &sents[1])) {
+	if before, ok := beforeColon(sents[0].text); ok && (len(sents) == 1 || !slices.Contains(chosen, &sents[1])) {
 		if len(sents) > 1 && (maxN <= 0 || len(chosen) < maxN) && (opt.MaxWords <= 0 || words+sents[1].words <= opt.MaxWords) {
 			chosen = append(chosen, &sents[1])
 			words += sents[1].words
 		} else {
-			sents[0].text = strings.TrimRightFunc(sents[0].text, func(r rune) bool {
-				return unicode.IsSpace(r) || r == ':' || r == '：' || r == '.'
-			}) + "…"
+			sents[0].text = before + "…"
 		}
 	}
 	slices.SortFunc(chosen, func(a, b *sentence) int { return a.pos - b.pos })
