@@ -92,9 +92,11 @@ func loadArticle(dir string) (*cvArticle, error) {
 	if len(refToks) > 1 {
 		for k, t := range refToks {
 			lead := rouge.Tokens(strings.Join(rouge.Lead(text, len(t)), "\n"))
+			cut := lead[:min(len(lead), len(t))]
 			a.human = append(a.human, humanScore{
-				human: a.r1Except(unigrams(t), len(t), k), lead: a.r1Except(unigrams(lead), len(lead), k),
-				leadCut:    a.r1Except(unigrams(lead[:min(len(lead), len(t))]), min(len(lead), len(t)), k),
+				human:      a.r1Except(unigrams(t), len(t), k),
+				lead:       a.r1Except(unigrams(lead), len(lead), k),
+				leadCut:    a.r1Except(unigrams(cut), len(cut), k),
 				humanWords: len(t), leadWords: len(lead),
 			})
 		}
